@@ -1,5 +1,10 @@
+using Orbit.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddOrbitDefaults("gateway");
+
 var app = builder.Build();
+app.UseOrbitDefaults();
 app.Run();
 
 public partial class Program;

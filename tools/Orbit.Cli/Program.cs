@@ -1,1 +1,15 @@
-return 0;
+using System.CommandLine;
+using Orbit.Cli;
+using Orbit.Cli.Health;
+
+if (Console.IsOutputRedirected)
+{
+    // Spectre assumes 80 columns without a terminal; logs and pipes read better unwrapped.
+    Spectre.Console.AnsiConsole.Profile.Width = 200;
+    Spectre.Console.AnsiConsole.Profile.Capabilities.Ansi = false;
+}
+
+var root = new RootCommand("orbit: the operators' command-line client for the Orbit platform");
+root.Subcommands.Add(VersionCommand.Create());
+root.Subcommands.Add(HealthCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -17,6 +17,12 @@ public enum ValueKind
 /// <summary>One dimension: a fixed size, a named (symbolic) size, or unknown.</summary>
 public readonly record struct Dimension(long Size, string? Name)
 {
+    public static Dimension Fixed(long size) => new(size, null);
+
+    public static Dimension Symbolic(string name) => new(-1, name);
+
+    public static implicit operator Dimension(long size) => Fixed(size);
+
     public bool IsFixed => Size >= 0;
 
     public override string ToString() => IsFixed

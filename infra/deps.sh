@@ -1,0 +1,152 @@
+# Sourced by ./orbit. Installs what is missing and starts RabbitMQ, Redis and PostgreSQL on
+# loopback, idempotently. Every wait is bounded and a failure names the server and its log.
+
+ORT_VERSION=1.30.0
+DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus curl)
+
+deps_can_install() {
+  [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null
+}
+
+deps_missing_packages() {
+  local p missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  echo "${missing[@]}"
+}
+
+deps_manual_help() {
+  cat >&2 <<HELP
+orbit: this machine is not Debian with root, so './orbit deps' cannot install servers.
+Provide them yourself and point Orbit at them with these environment variables:
+  ORBIT_RABBITMQ     amqp://user:password@host:5672/   (RabbitMQ 3.10+, stream queues need no plugin)
+  ORBIT_REDIS        host:6379                         (Redis 6+)
+  ORBIT_POSTGRES     Host=…;Port=5432;Username=…;Password=…;Database=…   (PostgreSQL 13+)
+  ORBIT_ONNXRUNTIME  /path/to/libonnxruntime.so.1       (ONNX Runtime $ORT_VERSION; the CPU build ships in
+                     the npm package onnxruntime-node@$ORT_VERSION under bin/napi-v6/linux/x64/)
+The ONNX backend test data (Debian package libonnx-testdata) is needed for the conformance test.
+HELP
+}
+
+deps_install_packages() {
+  local missing
+  missing=$(deps_missing_packages)
+  [ -z "$missing" ] && return 0
+  if ! deps_can_install; then
+    echo "orbit: missing packages: $missing" >&2
+    deps_manual_help
+    return 1
+  fi
+  echo "orbit: installing $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >"$ORBIT_CACHE/apt.log" 2>&1 || {
+    echo "orbit: apt-get install failed; see $ORBIT_CACHE/apt.log" >&2
+    tail -n 20 "$ORBIT_CACHE/apt.log" >&2
+    return 1
+  }
+}
+
+deps_onnxruntime() {
+  if [ -n "${ORBIT_ONNXRUNTIME:-}" ]; then
+    [ -f "$ORBIT_ONNXRUNTIME" ] && return 0
+    echo "orbit: ORBIT_ONNXRUNTIME points at $ORBIT_ONNXRUNTIME, which does not exist" >&2
+    return 1
+  fi
+  local target="$ORBIT_CACHE/onnxruntime/libonnxruntime.so.1"
+  [ -f "$target" ] && return 0
+  command -v npm >/dev/null || { echo "orbit: npm is needed to fetch ONNX Runtime (apt-get install npm)" >&2; return 1; }
+  echo "orbit: fetching ONNX Runtime $ORT_VERSION (npm package onnxruntime-node, ~110 MB)"
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null 2>"$tmp/npm.log") || {
+    echo "orbit: npm pack onnxruntime-node@$ORT_VERSION failed:" >&2; cat "$tmp/npm.log" >&2; rm -rf "$tmp"; return 1; }
+  tar -xzf "$tmp"/onnxruntime-node-*.tgz -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1 || {
+    echo "orbit: the onnxruntime-node package has no linux x64 libonnxruntime.so.1" >&2; rm -rf "$tmp"; return 1; }
+  mkdir -p "$(dirname "$target")"
+  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$target.tmp" && mv "$target.tmp" "$target"
+  rm -rf "$tmp"
+}
+
+# wait_for NAME LOG SECONDS COMMAND...: runs COMMAND until it succeeds or time runs out.
+wait_for() {
+  local name=$1 log=$2 seconds=$3
+  shift 3
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "orbit: $name did not become ready within ${seconds}s; its log: $log" >&2
+      [ -f "$log" ] && tail -n 15 "$log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+deps_rabbitmq() {
+  if [ -n "${ORBIT_RABBITMQ:-}" ]; then return 0; fi
+  tcp_open 127.0.0.1 5672 && return 0
+  command -v rabbitmq-server >/dev/null || { deps_manual_help; return 1; }
+  local log=/var/log/rabbitmq
+  echo "orbit: starting RabbitMQ on 127.0.0.1:5672"
+  RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_DIST_PORT=25672 \
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+    rabbitmq-server -detached >"$ORBIT_CACHE/rabbitmq-start.log" 2>&1 || {
+      echo "orbit: rabbitmq-server failed to start; see $ORBIT_CACHE/rabbitmq-start.log and $log" >&2; return 1; }
+  wait_for RabbitMQ "$log" 120 tcp_open 127.0.0.1 5672 || return 1
+  timeout 60 rabbitmqctl await_startup >/dev/null 2>&1 || { echo "orbit: RabbitMQ did not finish starting; see $log" >&2; return 1; }
+}
+
+deps_redis() {
+  if [ -n "${ORBIT_REDIS:-}" ]; then return 0; fi
+  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return 0
+  command -v redis-server >/dev/null || { deps_manual_help; return 1; }
+  echo "orbit: starting Redis on 127.0.0.1:6379"
+  local log="$ORBIT_CACHE/redis.log"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --logfile "$log" --dir "$ORBIT_CACHE" >/dev/null || { echo "orbit: redis-server failed; see $log" >&2; return 1; }
+  wait_for Redis "$log" 30 redis-cli -h 127.0.0.1 -p 6379 ping
+}
+
+deps_postgres() {
+  if [ -n "${ORBIT_POSTGRES:-}" ]; then return 0; fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    command -v pg_ctlcluster >/dev/null || { deps_manual_help; return 1; }
+    local version
+    version=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1{print $1}')
+    [ -n "$version" ] || { echo "orbit: no PostgreSQL cluster found (pg_lsclusters is empty)" >&2; return 1; }
+    echo "orbit: starting PostgreSQL $version on 127.0.0.1:5432"
+    pg_ctlcluster "$version" main start >"$ORBIT_CACHE/postgres-start.log" 2>&1 || {
+      echo "orbit: PostgreSQL failed to start; see $ORBIT_CACHE/postgres-start.log and /var/log/postgresql/" >&2; return 1; }
+    wait_for PostgreSQL "/var/log/postgresql/postgresql-$version-main.log" 60 pg_isready -q -h 127.0.0.1 -p 5432 || return 1
+  fi
+  # The development role that tests and './orbit up' use; loopback only, never a production credential.
+  if [ "$(id -u)" = 0 ] && ! PGPASSWORD=orbit psql -h 127.0.0.1 -U orbit -d orbit -tAc 'select 1' >/dev/null 2>&1; then
+    su postgres -c "psql -q -v ON_ERROR_STOP=1" >/dev/null <<'SQL' || { echo "orbit: could not create the PostgreSQL role 'orbit'" >&2; return 1; }
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'orbit') THEN
+    CREATE ROLE orbit LOGIN CREATEDB PASSWORD 'orbit';
+  END IF;
+END $$;
+SELECT 'CREATE DATABASE orbit OWNER orbit' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'orbit')\gexec
+SQL
+  fi
+}
+
+orbit_deps() {
+  mkdir -p "$ORBIT_CACHE"
+  deps_install_packages || return 1
+  deps_onnxruntime || return 1
+  deps_rabbitmq || return 1
+  deps_redis || return 1
+  deps_postgres || return 1
+  # Connection strings may hold passwords: name where each server comes from, never the value.
+  echo "orbit: dependencies ready (RabbitMQ $([ -n "${ORBIT_RABBITMQ:-}" ] && echo from ORBIT_RABBITMQ || echo 127.0.0.1:5672)," \
+    "Redis $([ -n "${ORBIT_REDIS:-}" ] && echo from ORBIT_REDIS || echo 127.0.0.1:6379)," \
+    "PostgreSQL $([ -n "${ORBIT_POSTGRES:-}" ] && echo from ORBIT_POSTGRES || echo 127.0.0.1:5432)," \
+    "ONNX Runtime ${ORBIT_ONNXRUNTIME:-$ORBIT_CACHE/onnxruntime/libonnxruntime.so.1})"
+}

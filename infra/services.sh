@@ -1,0 +1,149 @@
+# Sourced by ./orbit: starts, stops and reports the five services as background processes.
+# Everything lives under $ORBIT_RUN_DIR (default .run/): logs/, pids/, data/.
+
+# name|project folder|assembly|port offset from ORBIT_BASE_PORT
+ORBIT_SERVICES=(
+  "registry|services/registry|Orbit.Registry|1"
+  "gateway|services/gateway|Orbit.Gateway|0"
+  "drift-monitor|services/drift-monitor|Orbit.DriftMonitor|2"
+  "retrainer|services/retrainer|Orbit.Retrainer|3"
+)
+WORKER="services/inference-worker|Orbit.InferenceWorker"
+WORKER_PORT_OFFSET=10
+
+service_table() { # prints name|folder|assembly|port for every service, with N workers
+  local workers=$1 entry i
+  for entry in "${ORBIT_SERVICES[@]}"; do
+    IFS='|' read -r name folder assembly offset <<<"$entry"
+    echo "$name|$folder|$assembly|$((ORBIT_BASE_PORT + offset))"
+  done
+  for ((i = 1; i <= workers; i++)); do
+    echo "inference-worker-$i|${WORKER%%|*}|${WORKER##*|}|$((ORBIT_BASE_PORT + WORKER_PORT_OFFSET + i - 1))"
+  done
+}
+
+running_pid() { # prints the pid recorded for NAME when that process is alive and is ours
+  local file="$ORBIT_RUN_DIR/pids/$1.pid" pid
+  [ -f "$file" ] || return 1
+  pid=$(cat "$file")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -qa "$2.dll" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+ready() { curl -fsS -m 2 "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1; }
+
+orbit_build() {
+  echo "orbit: building (Release)"
+  dotnet build "$ORBIT_ROOT/platform.slnf" -c Release --nologo -v q -clp:ErrorsOnly >"$ORBIT_CACHE/build.log" 2>&1 || {
+    grep -E 'error' "$ORBIT_CACHE/build.log" | sort -u | head -n 30 >&2
+    echo "orbit: build failed; full log: $ORBIT_CACHE/build.log" >&2
+    return 1
+  }
+}
+
+orbit_up() {
+  local workers=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --workers) workers=${2:-}; shift 2 ;;
+      --workers=*) workers=${1#*=}; shift ;;
+      *) echo "orbit up: unknown option $1 (usage: ./orbit up [--workers N])" >&2; return 2 ;;
+    esac
+  done
+  [[ "$workers" =~ ^[0-9]+$ ]] && [ "$workers" -ge 1 ] && [ "$workers" -le 32 ] || {
+    echo "orbit up: --workers must be a whole number from 1 to 32, got '$workers'" >&2; return 2; }
+
+  orbit_deps || return 1
+  [ "${ORBIT_SKIP_BUILD:-}" = 1 ] || orbit_build || return 1
+  mkdir -p "$ORBIT_RUN_DIR"/{logs,pids,data}
+  chmod 700 "$ORBIT_RUN_DIR"
+
+  local started=() line name folder assembly port pid
+  while IFS='|' read -r name folder assembly port; do
+    if pid=$(running_pid "$name" "$assembly"); then
+      echo "orbit: $name already running (pid $pid)"
+      continue
+    fi
+    local bin="$ORBIT_ROOT/$folder/bin/Release/net10.0"
+    [ -f "$bin/$assembly.dll" ] || { echo "orbit: $bin/$assembly.dll is missing: run without ORBIT_SKIP_BUILD" >&2; return 1; }
+    mkdir -p "$ORBIT_RUN_DIR/data/$name"
+    (
+      cd "$bin" || exit 1
+      ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+      Orbit__InstanceId="$name" \
+      Orbit__DataDirectory="$ORBIT_RUN_DIR/data/$name" \
+        setsid nohup dotnet "$assembly.dll" --urls "http://127.0.0.1:$port" \
+        >>"$ORBIT_RUN_DIR/logs/$name.log" 2>&1 </dev/null &
+      echo $! >"$ORBIT_RUN_DIR/pids/$name.pid"
+    )
+    started+=("$name|$port")
+  done < <(service_table "$workers")
+
+  local entry failed=0
+  for entry in "${started[@]}"; do
+    name=${entry%%|*}; port=${entry##*|}
+    if ! wait_for "$name" "$ORBIT_RUN_DIR/logs/$name.log" "${ORBIT_READY_TIMEOUT:-90}" ready "$port"; then
+      failed=1
+    fi
+  done
+  orbit_status
+  [ $failed = 0 ] || { echo "orbit: some services are not ready; './orbit down' stops what was started" >&2; return 1; }
+  echo "orbit: up. Gateway: http://127.0.0.1:$ORBIT_BASE_PORT  Logs: $ORBIT_RUN_DIR/logs/  Stop: ./orbit down"
+}
+
+orbit_status() {
+  local name folder assembly port pid state any=0
+  printf '%-22s %-8s %-28s %s\n' SERVICE PID URL STATE
+  for file in "$ORBIT_RUN_DIR"/pids/*.pid; do
+    [ -f "$file" ] || continue
+    any=1
+    name=$(basename "$file" .pid)
+    port=$(service_port "$name")
+    assembly=$(service_assembly "$name")
+    if pid=$(running_pid "$name" "$assembly"); then
+      if ready "$port"; then state=ready; else state="running, not ready"; fi
+    else
+      pid=-; state=stopped
+    fi
+    printf '%-22s %-8s %-28s %s\n' "$name" "$pid" "http://127.0.0.1:$port" "$state"
+  done
+  [ $any = 1 ] || echo "(nothing started: ./orbit up)"
+}
+
+service_port() {
+  case "$1" in
+    inference-worker-*) echo $((ORBIT_BASE_PORT + WORKER_PORT_OFFSET + ${1##*-} - 1)) ;;
+    *) service_table 0 | awk -F'|' -v n="$1" '$1==n{print $4}' ;;
+  esac
+}
+
+service_assembly() {
+  case "$1" in
+    inference-worker-*) echo "${WORKER##*|}" ;;
+    *) service_table 0 | awk -F'|' -v n="$1" '$1==n{print $3}' ;;
+  esac
+}
+
+orbit_down() {
+  local file name pid assembly pids=() names=()
+  for file in "$ORBIT_RUN_DIR"/pids/*.pid; do
+    [ -f "$file" ] || continue
+    name=$(basename "$file" .pid)
+    assembly=$(service_assembly "$name")
+    if pid=$(running_pid "$name" "$assembly"); then
+      kill -TERM "$pid" 2>/dev/null
+      pids+=("$pid"); names+=("$name")
+    fi
+    rm -f "$file"
+  done
+  [ ${#pids[@]} -gt 0 ] || { echo "orbit: nothing was running"; return 0; }
+  # All at once: each service drains its in-flight work on SIGTERM (up to 30 s).
+  local i deadline=$((SECONDS + 35))
+  for i in "${!pids[@]}"; do
+    while kill -0 "${pids[$i]}" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "orbit: ${names[$i]} (pid ${pids[$i]}) did not stop within 35s; killing it" >&2
+      kill -KILL "${pids[$i]}" 2>/dev/null
+    fi
+    echo "orbit: stopped ${names[$i]} (pid ${pids[$i]})"
+  done
+}

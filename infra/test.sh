@@ -1,0 +1,24 @@
+# Sourced by ./orbit: the whole test suite against the real servers that deps starts.
+
+orbit_test() {
+  orbit_deps || return 1
+  echo "orbit: building the solution (Release)"
+  dotnet build "$ORBIT_ROOT/Microservices.sln" -c Release --nologo -v q -clp:ErrorsOnly >"$ORBIT_CACHE/test-build.log" 2>&1 || {
+    grep -E 'error' "$ORBIT_CACHE/test-build.log" | sort -u | head -n 40 >&2
+    echo "orbit: build failed; full log: $ORBIT_CACHE/test-build.log" >&2
+    return 1
+  }
+  local log="$ORBIT_CACHE/test.log" status
+  # A hung test is stopped and named rather than holding CI for its whole budget.
+  dotnet test "$ORBIT_ROOT/Microservices.sln" -c Release --no-build --nologo \
+    --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  # dotnet test prints one summary per test assembly; add them up into one closing line.
+  local passed failed skipped
+  passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END{print s+0}')
+  failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END{print s+0}')
+  skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END{print s+0}')
+  if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+  echo "orbit: $passed passed, $failed failed, $skipped skipped"
+  return "$status"
+}

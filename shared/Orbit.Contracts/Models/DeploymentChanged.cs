@@ -1,0 +1,23 @@
+namespace Orbit.Contracts.Models;
+
+/// <summary>
+/// Published by the registry on every change of a model's deployment. <see cref="Revision"/>
+/// grows with each change, so a consumer ignores one older than what it already applied.
+/// <see cref="Routes"/> is the whole routing table for the model, weights summing to 100;
+/// an empty list means the model is no longer deployed.
+/// </summary>
+public sealed record DeploymentChanged(
+    string TenantId,
+    string ModelName,
+    long Revision,
+    int? StableVersion,
+    int? CandidateVersion,
+    int CandidateWeight,
+    DeploymentStrategy Strategy,
+    IReadOnlyList<DeploymentRoute> Routes,
+    DateTimeOffset ChangedAt,
+    string ChangedBy,
+    string Reason);
+
+/// <summary>One version in a routing table, its traffic share (0–100) and the artifact to load.</summary>
+public sealed record DeploymentRoute(int Version, int Weight, string Digest);

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orbit.Hosting.Configuration;
+using Orbit.Hosting.Errors;
+using Orbit.Hosting.Metrics;
+
+namespace Orbit.Hosting.Messaging;
+
+internal static class BusRegistration
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ with plain JSON bodies (<c>application/json</c>, no envelope), so
+    /// any language can publish and consume; kebab-case endpoint names; in-memory retry; and
+    /// MassTransit's <c>{queue}_error</c> queues for messages that still fail, with the exception
+    /// in the message headers.
+    /// </summary>
+    public static void AddOrbitBus(this IServiceCollection services, Action<IBusRegistrationConfigurator>? configure)
+    {
+        services.AddSingleton<BusMetrics>();
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            // Start in the background: a broker that is down makes the service not-ready, not dead.
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            configure?.Invoke(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                var url = new Uri(options.Url);
+                var (user, password) = Credentials(url);
+                var virtualHost = Uri.UnescapeDataString(url.AbsolutePath.TrimStart('/'));
+                cfg.Host(url.Host, (ushort)(url.IsDefaultPort ? (url.Scheme == "amqps" ? 5671 : 5672) : url.Port),
+                    virtualHost.Length == 0 ? "/" : virtualHost, h =>
+                    {
+                        h.Username(user);
+                        h.Password(password);
+                        if (url.Scheme == "amqps")
+                        {
+                            h.UseSsl(s => s.ServerName = url.Host);
+                        }
+                    });
+
+                cfg.UseRawJsonSerializer(RawSerializerOptions.All, isDefault: true);
+                cfg.ConfigureJsonSerializerOptions(json =>
+                {
+                    json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                    return json;
+                });
+                cfg.PrefetchCount = options.PrefetchCount;
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Ignore<MessageValidationException>();
+                    r.Ignore<JsonException>();
+                    r.Exponential(options.RetryLimit,
+                        TimeSpan.FromMilliseconds(options.RetryIntervalMilliseconds),
+                        TimeSpan.FromMilliseconds(options.RetryIntervalMilliseconds * 20),
+                        TimeSpan.FromMilliseconds(options.RetryIntervalMilliseconds));
+                });
+                cfg.UseSendFilter(typeof(CorrelationSendFilter<>), context);
+                cfg.UsePublishFilter(typeof(CorrelationSendFilter<>), context);
+                cfg.UseConsumeFilter(typeof(CorrelationConsumeFilter<>), context);
+                cfg.ConnectConsumeObserver(context.GetRequiredService<BusMetrics>());
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+    }
+
+    private static (string User, string Password) Credentials(Uri url)
+    {
+        if (string.IsNullOrEmpty(url.UserInfo))
+        {
+            return ("guest", "guest");
+        }
+
+        var parts = url.UserInfo.Split(':', 2);
+        return (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+    }
+}

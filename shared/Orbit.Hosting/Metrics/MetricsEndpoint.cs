@@ -1,0 +1,45 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Orbit.Hosting.Metrics;
+
+internal static class MetricsEndpoint
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static IEndpointRouteBuilder MapOrbitMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter, IOptions<MetricsOptions> options) =>
+            MayScrape(context, options.Value.ScrapeToken)
+                ? Results.Text(exporter.Render(), ContentType)
+                : Results.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Metrics need a scrape token",
+                    detail: "Only loopback callers may read /metrics unless Orbit:Metrics:ScrapeToken is set and sent as a bearer token.",
+                    type: Errors.ProblemTypes.Unauthorized))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static bool MayScrape(HttpContext context, string? token)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        // The test server has no remote address: it is in-process.
+        if (remote is null || IPAddress.IsLoopback(remote))
+        {
+            return true;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        return !string.IsNullOrEmpty(token)
+            && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[7..]), Encoding.UTF8.GetBytes(token));
+    }
+}

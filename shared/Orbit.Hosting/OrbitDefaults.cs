@@ -1,0 +1,71 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orbit.Hosting.Configuration;
+using Orbit.Hosting.Errors;
+using Orbit.Hosting.Health;
+using Orbit.Hosting.Logging;
+using Orbit.Hosting.Messaging;
+using Orbit.Hosting.Metrics;
+using Orbit.Hosting.Redis;
+
+namespace Orbit.Hosting;
+
+/// <summary>What every Orbit service does alike: logging, options, health, metrics, errors, bus and Redis.</summary>
+public static class OrbitDefaults
+{
+    public static WebApplicationBuilder AddOrbitDefaults(
+        this WebApplicationBuilder builder,
+        string serviceName,
+        Action<IBusRegistrationConfigurator>? configureBus = null)
+    {
+        builder.Configuration.AddOrbitEnvironmentShortcuts();
+        builder.AddOrbitLogging(serviceName);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        var services = builder.Services;
+        var instanceId = builder.Configuration["Orbit:InstanceId"] ?? $"{serviceName}-{Environment.MachineName}-{Environment.ProcessId}";
+        services.AddSingleton(new OrbitServiceInfo(serviceName, instanceId, DateTimeOffset.UtcNow));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddValidatedOptions<LoggingOptions>(LoggingOptions.Section);
+        services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
+        services.AddValidatedOptions<MetricsOptions>(MetricsOptions.Section);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Type ??= ProblemTypes.ForStatus(status);
+            if (Correlation.Current is { } id)
+            {
+                context.ProblemDetails.Extensions["correlationId"] = id;
+            }
+        });
+        services.AddExceptionHandler<OrbitExceptionHandler>();
+
+        services.AddSingleton<PrometheusExporter>();
+        services.AddOrbitBus(configureBus);
+        services.AddOrbitRedis();
+        services.AddHealthChecks()
+            .AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return builder;
+    }
+
+    public static WebApplication UseOrbitDefaults(this WebApplication app)
+    {
+        // Created now, so it listens from the first request rather than from the first scrape.
+        app.Services.GetRequiredService<PrometheusExporter>();
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOrbitHealth(app.Services.GetRequiredService<OrbitServiceInfo>().Name);
+        app.MapOrbitMetrics();
+        return app;
+    }
+}
