@@ -1,0 +1,27 @@
+namespace Orbit.Testing;
+
+/// <summary>
+/// Where the real servers are: the ones <c>./orbit deps</c> starts on loopback, or those named by
+/// the same environment variables the services read.
+/// </summary>
+public static class TestInfrastructure
+{
+    public static string RabbitMqUrl { get; } = Environment.GetEnvironmentVariable("ORBIT_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/";
+
+    public static string Redis { get; } = Environment.GetEnvironmentVariable("ORBIT_REDIS") ?? "127.0.0.1:6379";
+
+    public static string Postgres { get; } = Environment.GetEnvironmentVariable("ORBIT_POSTGRES")
+        ?? "Host=127.0.0.1;Port=5432;Username=orbit;Password=orbit;Database=orbit";
+
+    /// <summary>A loopback URL on which nothing listens, for "the broker is down" tests.</summary>
+    public static string ClosedRabbitMqUrl => $"amqp://guest:guest@127.0.0.1:{FreePort.Next()}/";
+
+    /// <summary>The settings every service under test gets: real servers, quiet logs.</summary>
+    public static Dictionary<string, string?> ServiceSettings() => new()
+    {
+        ["Orbit:RabbitMq:Url"] = RabbitMqUrl,
+        ["Orbit:Redis:Configuration"] = Redis,
+        ["Orbit:Logging:Level"] = "Warning",
+        ["Orbit:Logging:Format"] = "plain",
+    };
+}
