@@ -9,6 +9,8 @@ internal static unsafe class OrtApi
 {
     private static readonly nint* T = OrtLibrary.Table;
 
+    // (code, message): used by tests of the status check.
+    public static readonly delegate* unmanaged<int, byte*, nint> CreateStatus = (delegate* unmanaged<int, byte*, nint>)T[0];
     public static readonly delegate* unmanaged<nint, int> GetErrorCode = (delegate* unmanaged<nint, int>)T[1];
     public static readonly delegate* unmanaged<nint, byte*> GetErrorMessage = (delegate* unmanaged<nint, byte*>)T[2];
 

@@ -50,6 +50,10 @@ internal static unsafe class OrtLibrary
         return Path.Combine(Directory.GetCurrentDirectory(), CacheFolder, FileName);
     }
 
+    public static string NotFoundMessage(string path) =>
+        $"ONNX Runtime was not found at {path}. Run `./orbit deps` to fetch it into .cache/onnxruntime, " +
+        $"or set {EnvironmentVariable} to the path of {FileName}.";
+
     private static nint* Load()
     {
         lock (Gate)
@@ -61,9 +65,7 @@ internal static unsafe class OrtLibrary
             var path = Resolve(OnnxRuntime.Options.LibraryPath);
             if (!File.Exists(path))
             {
-                throw new OnnxRuntimeNotFoundException(
-                    $"ONNX Runtime was not found at {path}. Run `./orbit deps` to fetch it into .cache/onnxruntime, " +
-                    $"or set {EnvironmentVariable} to the path of {FileName}.");
+                throw new OnnxRuntimeNotFoundException(NotFoundMessage(path));
             }
             nint library;
             try

@@ -1,0 +1,8 @@
+namespace Orbit.Onnx.Conformance;
+
+public enum CaseOutcome
+{
+    Passed,
+    Failed,
+    Unsupported,
+}

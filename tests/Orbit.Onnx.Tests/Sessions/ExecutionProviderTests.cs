@@ -1,0 +1,61 @@
+using Orbit.Onnx.Sessions;
+
+namespace Orbit.Onnx.Tests.Sessions;
+
+public sealed class ExecutionProviderTests
+{
+    [Fact]
+    public void Cuda_then_cpu_runs_on_cuda_when_it_starts_and_on_cpu_otherwise()
+    {
+        var cudaStarts = OnnxSession.IsProviderAvailable("cuda:0");
+
+        using var session = TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = ["cuda:0", "cpu"] });
+
+        Assert.Equal(cudaStarts ? "cuda:0" : "cpu", session.ExecutionProvider);
+    }
+
+    [Fact]
+    public void On_a_machine_without_a_GPU_cuda_is_unavailable_and_cpu_is_chosen()
+    {
+        if (File.Exists("/dev/nvidia0"))
+        {
+            return;
+        }
+
+        Assert.False(OnnxSession.IsProviderAvailable("cuda:0"));
+        using var session = TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = ["cuda:0", "cpu"] });
+        Assert.Equal("cpu", session.ExecutionProvider);
+    }
+
+    [Fact]
+    public void Cuda_alone_without_a_GPU_fails_naming_the_provider_and_ORTs_reason()
+    {
+        if (OnnxSession.IsProviderAvailable("cuda:0"))
+        {
+            return;
+        }
+
+        var error = Assert.Throws<OnnxRuntimeException>(() =>
+            TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = ["cuda:0"] }));
+
+        Assert.Contains("cuda:0:", error.Message);
+    }
+
+    [Fact]
+    public void Cpu_alone_always_starts()
+    {
+        using var session = TestModels.Open(TestModels.Add());
+
+        Assert.Equal("cpu", session.ExecutionProvider);
+    }
+
+    [Theory]
+    [InlineData("tpu")]
+    [InlineData("cuda:x")]
+    [InlineData("cpu:1")]
+    public void An_unknown_provider_name_is_refused(string provider)
+    {
+        Assert.Throws<ArgumentException>(() =>
+            TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = [provider] }));
+    }
+}
