@@ -109,7 +109,7 @@ public sealed unsafe class OnnxSession : IDisposable
         {
             for (; adopted < count; adopted++)
             {
-                tensors[adopted] = OnnxTensor.Adopt(produced[adopted]);
+                tensors[adopted] = OnnxTensor.Adopt(produced[adopted], _outputs[adopted].ElementType);
             }
         }
         catch

@@ -148,8 +148,8 @@ public sealed unsafe class OnnxTensor : IDisposable
         }
     }
 
-    /// <summary>Takes ownership of an OrtValue that ORT created (a Run output).</summary>
-    internal static OnnxTensor Adopt(nint value)
+    /// <summary>Takes ownership of an OrtValue that ORT created (a Run output) whose element type the session declared.</summary>
+    internal static OnnxTensor Adopt(nint value, TensorElementType type)
     {
         var handle = new OrtValueHandle();
         handle.Adopt(value);
@@ -157,11 +157,9 @@ public sealed unsafe class OnnxTensor : IDisposable
         {
             nint info;
             OrtStatus.Check(OrtApi.GetTensorTypeAndShape(value, &info));
-            int type;
             long[] shape;
             try
             {
-                OrtStatus.Check(OrtApi.GetTensorElementType(info, &type));
                 nuint rank;
                 OrtStatus.Check(OrtApi.GetDimensionsCount(info, &rank));
                 shape = rank == 0 ? [] : new long[rank];
@@ -175,11 +173,11 @@ public sealed unsafe class OnnxTensor : IDisposable
                 OrtApi.ReleaseTensorTypeAndShapeInfo(info);
             }
             void* data = null;
-            if (type != (int)TensorElementType.String)
+            if (type != TensorElementType.String)
             {
                 OrtStatus.Check(OrtApi.GetTensorMutableData(value, &data));
             }
-            return new OnnxTensor(handle, (TensorElementType)type, shape, (nint)data);
+            return new OnnxTensor(handle, type, shape, (nint)data);
         }
         catch
         {
