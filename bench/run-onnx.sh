@@ -15,5 +15,5 @@ if [[ ! -d bench/peers/node_modules/onnxruntime-node ]]; then
   (cd bench/peers && npm ci --ignore-scripts --no-audit --no-fund)
 fi
 
-dotnet build bench/Orbit.Onnx.Bench -c Release --nologo -v quiet
+dotnet build bench/Orbit.Onnx.Bench -c Release --nologo -v quiet >&2
 exec dotnet bench/Orbit.Onnx.Bench/bin/Release/net10.0/Orbit.Onnx.Bench.dll "$@"

@@ -39,26 +39,29 @@ internal sealed unsafe class OrtSessionOptionsHandle : OrtHandle
     }
 }
 
-/// <summary>
-/// An OrtValue, plus what keeps its memory alive when ORT does not own it (a pin, a pooled array):
-/// that is let go only after ORT released the value, so a Run still holding the handle stays safe.
-/// </summary>
-internal sealed unsafe class OrtValueHandle : OrtHandle
+/// <summary>An OrtValue whose memory ORT owns (a Run output, an ORT-allocated tensor).</summary>
+internal unsafe class OrtValueHandle : OrtHandle
 {
-    private System.Buffers.MemoryHandle _pin;
-    private Action? _afterRelease;
-
-    public void KeepAlive(System.Buffers.MemoryHandle pin, Action? afterRelease)
-    {
-        _pin = pin;
-        _afterRelease = afterRelease;
-    }
-
     protected override bool ReleaseHandle()
     {
         OrtApi.ReleaseValue(handle);
+        return true;
+    }
+}
+
+/// <summary>
+/// An OrtValue over memory ORT does not own, with what keeps that memory alive (a pin, a pooled array):
+/// let go only after ORT released the value, so a Run still holding the handle stays safe.
+/// </summary>
+internal sealed class PinnedOrtValueHandle(System.Buffers.MemoryHandle pin, Action? afterRelease) : OrtValueHandle
+{
+    private System.Buffers.MemoryHandle _pin = pin;
+
+    protected override bool ReleaseHandle()
+    {
+        base.ReleaseHandle();
         _pin.Dispose();
-        _afterRelease?.Invoke();
+        afterRelease?.Invoke();
         return true;
     }
 }

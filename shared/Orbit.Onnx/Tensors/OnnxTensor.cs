@@ -204,7 +204,7 @@ public sealed unsafe class OnnxTensor : IDisposable
             return empty;
         }
         var pin = data.Pin();
-        var handle = new OrtValueHandle();
+        var handle = new PinnedOrtValueHandle(pin, afterRelease);
         nint value;
         nint status;
         fixed (long* dims = shape)
@@ -214,11 +214,12 @@ public sealed unsafe class OnnxTensor : IDisposable
         }
         if (status != 0)
         {
+            // Nothing adopted: the handle will not release, so the pin goes here.
+            GC.SuppressFinalize(handle);
             pin.Dispose();
             throw OrtStatus.ToException(status);
         }
         handle.Adopt(value);
-        handle.KeepAlive(pin, afterRelease);
         return new OnnxTensor(handle, type, shape.ToArray(), (nint)pin.Pointer);
     }
 

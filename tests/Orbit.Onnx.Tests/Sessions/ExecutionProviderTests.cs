@@ -28,6 +28,24 @@ public sealed class ExecutionProviderTests
     }
 
     [Fact]
+    public void A_provider_that_does_not_start_is_logged_once_per_process()
+    {
+        if (OnnxSession.IsProviderAvailable("cuda:0"))
+        {
+            return;
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var session = TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = ["cuda:0", "cpu"] });
+        }
+
+        var fallbacks = TestLog.Entries.Where(e => e.Message.Contains("Execution provider unavailable (cuda:0:")).ToArray();
+        var only = Assert.Single(fallbacks);
+        Assert.Contains("running on cpu", only.Message);
+    }
+
+    [Fact]
     public void Cuda_alone_without_a_GPU_fails_naming_the_provider_and_ORTs_reason()
     {
         if (OnnxSession.IsProviderAvailable("cuda:0"))
