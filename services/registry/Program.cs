@@ -1,10 +1,13 @@
 using Orbit.Hosting;
+using Orbit.Registry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrbitDefaults("registry");
+builder.AddRegistry();
 
 var app = builder.Build();
 app.UseOrbitDefaults();
+app.MapRegistryApi();
 app.Run();
 
 public partial class Program;

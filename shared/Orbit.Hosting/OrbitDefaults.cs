@@ -28,7 +28,8 @@ public static class OrbitDefaults
 
         var services = builder.Services;
         var instanceId = builder.Configuration["Orbit:InstanceId"] ?? $"{serviceName}-{Environment.MachineName}-{Environment.ProcessId}";
-        services.AddSingleton(new OrbitServiceInfo(serviceName, instanceId, DateTimeOffset.UtcNow));
+        var dataDirectory = Path.GetFullPath(builder.Configuration["Orbit:DataDirectory"] is { Length: > 0 } configured ? configured : "data");
+        services.AddSingleton(new OrbitServiceInfo(serviceName, instanceId, DateTimeOffset.UtcNow, dataDirectory));
         services.AddSingleton(TimeProvider.System);
 
         services.AddValidatedOptions<LoggingOptions>(LoggingOptions.Section);
@@ -46,6 +47,8 @@ public static class OrbitDefaults
             }
         });
         services.AddExceptionHandler<OrbitExceptionHandler>();
+        // Bad request bodies reach the exception handler, which names the offending field.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         services.AddSingleton<PrometheusExporter>();
         services.AddOrbitBus(configureBus);

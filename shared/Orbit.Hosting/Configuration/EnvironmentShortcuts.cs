@@ -13,7 +13,8 @@ internal static class EnvironmentShortcuts
     [
         ("ORBIT_RABBITMQ", $"{RabbitMqOptions.Section}:Url"),
         ("ORBIT_REDIS", $"{RedisOptions.Section}:Configuration"),
-        ("ORBIT_POSTGRES", "Orbit:Postgres:ConnectionString"),
+        ("ORBIT_POSTGRES", "Orbit:Registry:Postgres"),
+        ("ORBIT_ADMIN_KEY", "Orbit:Registry:AdminKey"),
         ("ORBIT_ONNXRUNTIME", "Orbit:OnnxRuntime:LibraryPath"),
     ];
 

@@ -14,10 +14,13 @@ internal sealed partial class OrbitExceptionHandler(IProblemDetailsService probl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        var field = (exception.InnerException as JsonException ?? exception as JsonException)?.Path is { Length: > 1 } path ? path[2..] : null;
         var (status, detail) = exception switch
         {
+            BadHttpRequestException { InnerException: JsonException } bad when field is not null => (bad.StatusCode, $"The body is not valid: '{field}' is missing, malformed or of the wrong type."),
+            BadHttpRequestException { InnerException: JsonException json } bad => (bad.StatusCode, "The body is not valid JSON: " + FirstSentence(json.Message)),
             BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-            JsonException json => (StatusCodes.Status400BadRequest, "The body is not valid JSON: " + json.Message),
+            JsonException json => (StatusCodes.Status400BadRequest, "The body is not valid: " + FirstSentence(json.Message)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred; the correlation id identifies it in the service's log."),
         };
@@ -37,8 +40,15 @@ internal sealed partial class OrbitExceptionHandler(IProblemDetailsService probl
                 Type = ProblemTypes.ForStatus(status),
                 Title = status >= 500 ? "Internal error" : "The request is not valid",
                 Detail = detail,
+                Extensions = field is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["field"] = field },
             },
         });
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
     }
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]

@@ -38,6 +38,8 @@ internal static class SerilogSetup
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft.AspNetCore", LevelAtLeast(level, LogEventLevel.Warning))
             .MinimumLevel.Override("Microsoft.Extensions.Http", LevelAtLeast(level, LogEventLevel.Warning))
+            // Authentication registers data protection; Orbit keeps no cookies, so its key-storage warning is noise.
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LevelAtLeast(level, LogEventLevel.Error))
             .MinimumLevel.Override("MassTransit", LevelAtLeast(level, LogEventLevel.Information))
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Service", serviceName)

@@ -1,0 +1,52 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Orbit.Registry.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key: &lt;key&gt;</c>. Calls the
+/// gateway forwards carry the caller's own key, so they are checked the same way.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    KeyStore keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var key = Presented(Request.Headers);
+        if (key is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var caller = await keys.AuthenticateAsync(key, Context.RequestAborted);
+        return caller is null
+            ? AuthenticateResult.Fail("The API key is not valid or has been revoked.")
+            : AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+
+    public static string? Presented(IHeaderDictionary headers)
+    {
+        var authorization = headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var token = authorization[7..].Trim();
+            return token.Length > 0 ? token : null;
+        }
+
+        var apiKey = headers["X-Api-Key"].ToString().Trim();
+        return apiKey.Length > 0 ? apiKey : null;
+    }
+}

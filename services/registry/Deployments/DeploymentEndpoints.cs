@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Orbit.Contracts.Registry;
+using Orbit.Registry.Api;
+using Orbit.Registry.Auth;
+
+namespace Orbit.Registry.Deployments;
+
+internal static class DeploymentEndpoints
+{
+    public static void MapDeploymentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var deployment = app.MapGroup("/v1/models/{name}/deployment").WithTags("Deployments");
+        deployment.MapGet("", GetAsync).RequireAuthorization(nameof(Role.Viewer));
+        deployment.MapPut("", SetAsync).RequireAuthorization(nameof(Role.Deployer));
+        deployment.MapDelete("", (string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken ct) =>
+            ApplyAsync(name, user, deployments, "removed", DeploymentRules.Remove, ct)).RequireAuthorization(nameof(Role.Deployer));
+        deployment.MapPost("/promote", (string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken ct) =>
+            ApplyAsync(name, user, deployments, "promoted", DeploymentRules.Promote, ct)).RequireAuthorization(nameof(Role.Deployer));
+        deployment.MapPost("/rollback", (string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken ct) =>
+            ApplyAsync(name, user, deployments, "rolled-back", DeploymentRules.Rollback, ct)).RequireAuthorization(nameof(Role.Deployer));
+        deployment.MapGet("/history", HistoryAsync).RequireAuthorization(nameof(Role.Viewer));
+    }
+
+    private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken cancellationToken) =>
+        await deployments.GetAsync(Caller.From(user).TenantId, name, cancellationToken) is { } view
+            ? Results.Ok(view)
+            : Problems.NotFound($"model '{name}' is not deployed (or does not exist)");
+
+    private static Task<IResult> SetAsync(string name, SetDeployment request, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken cancellationToken)
+    {
+        if (request.StableVersion < 1)
+        {
+            return Task.FromResult(Orbit.Hosting.Errors.FieldProblem.For("stableVersion", "must be a version number (1 or more)"));
+        }
+
+        return ApplyAsync(name, user, deployments, "set",
+            current => DeploymentRules.Set(current, request.StableVersion, request.CandidateVersion, request.CandidateWeight, request.Strategy ?? DeploymentRules.Manual),
+            cancellationToken);
+    }
+
+    private static async Task<IResult> ApplyAsync(
+        string name,
+        ClaimsPrincipal user,
+        DeploymentRepository deployments,
+        string action,
+        Func<DeploymentState?, Outcome<DeploymentState>> change,
+        CancellationToken cancellationToken) =>
+        (await deployments.ApplyAsync(Caller.From(user), name, action, change, cancellationToken)).ToResult(Results.Ok);
+
+    private static async Task<IResult> HistoryAsync(string name, ClaimsPrincipal user, DeploymentRepository deployments, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var (take, after, problem) = Paging.Read(limit, cursor);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        long? before = after is null ? null : long.TryParse(after, out var revision) ? revision : -1;
+        if (before == -1)
+        {
+            return Orbit.Hosting.Errors.FieldProblem.For("cursor", "is not a cursor this API returned");
+        }
+
+        var page = await deployments.HistoryAsync(Caller.From(user).TenantId, name, before, take, cancellationToken);
+        return Results.Ok(new Page<DeploymentHistoryEntry>(page, Paging.Next(page, take, e => e.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+    }
+}

@@ -1,0 +1,97 @@
+using Orbit.Registry.Api;
+
+namespace Orbit.Registry.Deployments;
+
+/// <summary>
+/// The deployment state machine, without storage: set, promote, roll back, remove. Each returns
+/// the next state or the reason the change is refused.
+/// </summary>
+internal static class DeploymentRules
+{
+    public const string Manual = "manual";
+
+    public static Outcome<DeploymentState> Set(DeploymentState? current, int stable, int? candidate, int weight, string strategy)
+    {
+        if (strategy != Manual)
+        {
+            return Failure.Invalid("strategy", $"'{strategy}' is not available; use 'manual' (automatic canary rollouts come with the rollout controller)");
+        }
+
+        if (weight is < 0 or > 100)
+        {
+            return Failure.Invalid("candidateWeight", "must be from 0 to 100");
+        }
+
+        if (candidate is null && weight != 0)
+        {
+            return Failure.Invalid("candidateWeight", "a weight needs a candidateVersion");
+        }
+
+        if (candidate == stable)
+        {
+            return Failure.Invalid("candidateVersion", "must differ from stableVersion");
+        }
+
+        var previous = current?.StableVersion is { } old && old != stable ? old : current?.PreviousStableVersion;
+        return new DeploymentState(NextRevision(current), stable, candidate, weight, strategy, previous);
+    }
+
+    public static Outcome<DeploymentState> Promote(DeploymentState? current)
+    {
+        if (current?.CandidateVersion is not { } candidate)
+        {
+            return Failure.Conflict("there is no candidate to promote");
+        }
+
+        return new DeploymentState(NextRevision(current), candidate, null, 0, current.Strategy, current.StableVersion);
+    }
+
+    /// <summary>
+    /// With a candidate, rolling back drops it and sends all traffic to stable; without one, it
+    /// restores the stable version that the current one replaced.
+    /// </summary>
+    public static Outcome<DeploymentState> Rollback(DeploymentState? current)
+    {
+        if (current is null || current.StableVersion is null)
+        {
+            return Failure.Conflict("the model is not deployed");
+        }
+
+        if (current.CandidateVersion is not null)
+        {
+            return current with { Revision = NextRevision(current), CandidateVersion = null, CandidateWeight = 0 };
+        }
+
+        if (current.PreviousStableVersion is not { } previous)
+        {
+            return Failure.Conflict("there is no previous stable version to roll back to");
+        }
+
+        return current with { Revision = NextRevision(current), StableVersion = previous, PreviousStableVersion = null };
+    }
+
+    public static Outcome<DeploymentState> Remove(DeploymentState? current)
+    {
+        if (current?.StableVersion is null)
+        {
+            return Failure.Conflict("the model is not deployed");
+        }
+
+        return new DeploymentState(NextRevision(current), null, null, 0, current.Strategy, current.StableVersion);
+    }
+
+    /// <summary>Traffic shares: stable gets what the candidate does not. A candidate at 0 is listed so workers warm it.</summary>
+    public static IReadOnlyList<(int Version, int Weight)> Routes(DeploymentState state)
+    {
+        if (state.StableVersion is not { } stable)
+        {
+            return [];
+        }
+
+        return state.CandidateVersion is { } candidate
+            ? [(stable, 100 - state.CandidateWeight), (candidate, state.CandidateWeight)]
+            : [(stable, 100)];
+    }
+
+    private static long NextRevision(DeploymentState? current) => (current?.Revision ?? 0) + 1;
+}

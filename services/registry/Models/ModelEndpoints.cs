@@ -1,0 +1,201 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Orbit.Contracts.Registry;
+using Orbit.Hosting.Errors;
+using Orbit.Onnx;
+using Orbit.Registry.Api;
+using Orbit.Registry.Artifacts;
+using Orbit.Registry.Auth;
+using Orbit.Registry.Outbox;
+using Orbit.Registry.Storage;
+
+namespace Orbit.Registry.Models;
+
+internal static class ModelEndpoints
+{
+    public static void MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        var models = app.MapGroup("/v1/models").WithTags("Models");
+        models.MapGet("", ListAsync).RequireAuthorization(nameof(Role.Viewer));
+        models.MapGet("/{name}", GetAsync).RequireAuthorization(nameof(Role.Viewer));
+        models.MapPost("/{name}/versions", UploadAsync).RequireAuthorization(nameof(Role.Deployer))
+            .Accepts<IFormFile>("multipart/form-data")
+            .WithDescription("Upload a version: multipart/form-data with a 'file' part (.onnx) and an optional 'metadata' part (JSON).");
+        models.MapGet("/{name}/versions", ListVersionsAsync).RequireAuthorization(nameof(Role.Viewer));
+        models.MapGet("/{name}/versions/{version}", GetVersionAsync).RequireAuthorization(nameof(Role.Viewer));
+        models.MapPatch("/{name}/versions/{version}", UpdateVersionAsync).RequireAuthorization(nameof(Role.Deployer));
+        models.MapPost("/{name}/versions/{version}/retire", RetireVersionAsync).RequireAuthorization(nameof(Role.Deployer));
+    }
+
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, ModelRepository models, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var (take, after, problem) = Paging.Read(limit, cursor);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var page = await models.ListModelsAsync(Caller.From(user).TenantId, after, take, cancellationToken);
+        return Results.Ok(new Page<ModelView>(page, Paging.Next(page, take, m => m.Name)));
+    }
+
+    private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken) =>
+        await models.GetModelAsync(Caller.From(user).TenantId, name, cancellationToken) is { } model
+            ? Results.Ok(model)
+            : Problems.NotFound($"model '{name}' not found");
+
+    private static async Task<IResult> UploadAsync(
+        string name,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IOptions<RegistryOptions> options,
+        ArtifactStore store,
+        ModelRepository models,
+        OutboxDispatcher dispatcher,
+        CancellationToken cancellationToken)
+    {
+        if (ModelNames.Problem(name) is { } nameProblem)
+        {
+            return FieldProblem.For("name", nameProblem);
+        }
+
+        var (parts, problem) = await VersionUpload.ReadAsync(request, options.Value, store, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (parts)
+        {
+            ModelSignature? signature;
+            string? loadError;
+            try
+            {
+                (signature, loadError) = ModelInspector.Inspect(parts!.File.TempPath);
+            }
+            catch (OnnxRuntimeNotFoundException ex)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable,
+                    title: "Models cannot be checked", detail: ex.Message);
+            }
+
+            if (signature is null)
+            {
+                // ORT names the file it read: that is our temp path, which is no business of the caller's.
+                var message = loadError!.Replace(parts.File.TempPath, "the uploaded file", StringComparison.Ordinal);
+                return FieldProblem.For("file", "ONNX Runtime cannot load the file: " + message, StatusCodes.Status422UnprocessableEntity);
+            }
+
+            var caller = Caller.From(user);
+            var created = store.Commit(parts.File);
+            Outcome<VersionView> outcome;
+            try
+            {
+                outcome = await models.RegisterAsync(caller, name,
+                    new ModelRepository.NewVersion(parts.File.Digest, parts.File.Size, parts.MetadataJson, parts.Metadata, signature), cancellationToken);
+            }
+            catch
+            {
+                await ForgetAsync(created, parts.File, store, models);
+                throw;
+            }
+
+            if (outcome.Kind != OutcomeKind.Ok)
+            {
+                await ForgetAsync(created, parts.File, store, models);
+            }
+            else
+            {
+                dispatcher.Notify();
+            }
+
+            return outcome.ToResult(view => Results.Created($"/v1/models/{name}/versions/{view.Version}", view));
+        }
+    }
+
+    /// <summary>Removes an object this upload stored when its version did not commit, unless another version now uses it.</summary>
+    private static async Task ForgetAsync(bool created, StagedArtifact file, ArtifactStore store, ModelRepository models)
+    {
+        if (created && !await models.DigestVisibleAsync(null, file.Digest, CancellationToken.None))
+        {
+            store.Remove(file.Hex);
+        }
+    }
+
+    private static async Task<IResult> ListVersionsAsync(string name, ClaimsPrincipal user, ModelRepository models, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var (take, after, problem) = Paging.Read(limit, cursor);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var tenant = Caller.From(user).TenantId;
+        if (!await models.ExistsAsync(tenant, name, cancellationToken))
+        {
+            return Problems.NotFound($"model '{name}' not found");
+        }
+
+        if (after is not null && !int.TryParse(after, out _))
+        {
+            return FieldProblem.For("cursor", "is not a cursor this API returned");
+        }
+
+        var page = await models.ListVersionsAsync(tenant, name, after is null ? null : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture), take, cancellationToken);
+        return Results.Ok(new Page<VersionView>(page, Paging.Next(page, take, v => v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    private static async Task<IResult> GetVersionAsync(string name, string version, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken)
+    {
+        if (!TryVersion(version, out var number, out var problem))
+        {
+            return problem;
+        }
+
+        return await models.GetVersionAsync(Caller.From(user).TenantId, name, number, cancellationToken) is { } view
+            ? Results.Ok(view)
+            : Problems.NotFound($"model '{name}' has no version {number}");
+    }
+
+    private static async Task<IResult> UpdateVersionAsync(string name, string version, UpdateVersion update, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken)
+    {
+        if (!TryVersion(version, out var number, out var problem))
+        {
+            return problem;
+        }
+
+        if (update.Description is { Length: > 4000 })
+        {
+            return FieldProblem.For("description", "must be at most 4000 characters");
+        }
+
+        if (VersionMetadataValidator.ValidateTags(update.Tags, "tags") is { } tagProblem)
+        {
+            return FieldProblem.For(tagProblem.Field, tagProblem.Problem);
+        }
+
+        return (await models.UpdateAsync(Caller.From(user), name, number, update, cancellationToken)).ToResult(Results.Ok);
+    }
+
+    private static async Task<IResult> RetireVersionAsync(string name, string version, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken)
+    {
+        if (!TryVersion(version, out var number, out var problem))
+        {
+            return problem;
+        }
+
+        return (await models.RetireAsync(Caller.From(user), name, number, cancellationToken)).ToResult(Results.Ok);
+    }
+
+    private static bool TryVersion(string value, out int number, out IResult problem)
+    {
+        problem = Results.Empty;
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number) && number >= 1)
+        {
+            return true;
+        }
+
+        problem = FieldProblem.For("version", $"'{value}' is not a version number (1 or more)");
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+namespace Orbit.Registry.Models;
+
+/// <summary>
+/// The JSON metadata part of a version upload. Every field is optional; what is given is
+/// validated by <see cref="VersionMetadataValidator"/> and stored as given.
+/// </summary>
+internal sealed record VersionMetadata(
+    DateTimeOffset? TrainingDate = null,
+    string? DatasetVersion = null,
+    Dictionary<string, double>? Metrics = null,
+    List<FeatureSchema>? Features = null,
+    BaselineStatistics? Baseline = null,
+    Lineage? Lineage = null,
+    string? Description = null,
+    List<string>? Tags = null);
+
+/// <summary><c>type</c>: numeric or categorical; <c>role</c>: feature (default), target or identifier.</summary>
+internal sealed record FeatureSchema(string Name, string Type, string? Role = null);
+
+/// <summary>Training-time distributions: per feature, and of the model's predictions.</summary>
+internal sealed record BaselineStatistics(
+    long? Rows = null,
+    Dictionary<string, Distribution>? Features = null,
+    Distribution? Predictions = null);
+
+/// <summary>
+/// A numeric distribution (<c>binEdges</c> strictly increasing, <c>counts</c> one longer: below the
+/// first edge, between edges, above the last) or a categorical one (<c>frequencies</c> per category).
+/// </summary>
+internal sealed record Distribution(
+    List<double>? BinEdges = null,
+    List<double>? Counts = null,
+    Dictionary<string, double>? Frequencies = null);
+
+internal sealed record Lineage(
+    int? ParentVersion = null,
+    string? DataSnapshotHash = null,
+    string? Trainer = null);

@@ -1,0 +1,49 @@
+using Orbit.Hosting.Configuration;
+using Orbit.Hosting.Health;
+using Orbit.Registry.Artifacts;
+using Orbit.Registry.Audit;
+using Orbit.Registry.Auth;
+using Orbit.Registry.Deployments;
+using Orbit.Registry.Models;
+using Orbit.Registry.Outbox;
+using Orbit.Registry.Storage;
+
+namespace Orbit.Registry;
+
+internal static class RegistryModule
+{
+    public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<RegistryOptions>(RegistryOptions.Section);
+        services.AddSingleton<RegistryDatabase>();
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<ArtifactStore>();
+        services.AddSingleton<AdminBootstrap>();
+        services.AddSingleton<ModelRepository>();
+        services.AddSingleton<DeploymentRepository>();
+        services.AddSingleton<RoutingTable>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddRegistryAuth();
+
+        // Order matters: the store is migrated before anything reads it.
+        services.AddHostedService<RegistryStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService<RoutingResync>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapRegistryApi(this WebApplication app)
+    {
+        app.MapOpenApi().RequireAuthorization(nameof(Role.Viewer));
+        app.MapAuthEndpoints();
+        app.MapModelEndpoints();
+        app.MapArtifactEndpoints();
+        app.MapDeploymentEndpoints();
+        app.MapAuditEndpoints();
+        return app;
+    }
+}

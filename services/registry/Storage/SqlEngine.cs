@@ -1,0 +1,7 @@
+namespace Orbit.Registry.Storage;
+
+internal enum SqlEngine
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,20 @@
+namespace Orbit.Contracts.Registry;
+
+public sealed record RouteView(int Version, int Weight, string Digest);
+
+public sealed record DeploymentView(
+    string Model,
+    long Revision,
+    int? StableVersion,
+    int? CandidateVersion,
+    int CandidateWeight,
+    string Strategy,
+    int? PreviousStableVersion,
+    IReadOnlyList<RouteView> Routes,
+    DateTimeOffset UpdatedAt,
+    string UpdatedBy);
+
+/// <summary><c>PUT /v1/models/{name}/deployment</c>.</summary>
+public sealed record SetDeployment(int StableVersion, int? CandidateVersion = null, int CandidateWeight = 0, string Strategy = "manual");
+
+public sealed record DeploymentHistoryEntry(long Revision, string Action, int? StableVersion, int? CandidateVersion, int CandidateWeight, string Strategy, DateTimeOffset ChangedAt, string ChangedBy);
