@@ -2,7 +2,7 @@
 # loopback, idempotently. Every wait is bounded and a failure names the server and its log.
 
 ORT_VERSION=1.30.0
-DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus curl)
+DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus curl locales)
 
 deps_can_install() {
   [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null
@@ -137,9 +137,21 @@ SQL
   fi
 }
 
+# ONNX Runtime's StringNormalizer needs the en_US.UTF-8 locale; without it those conformance cases fail.
+deps_locale() {
+  locale -a 2>/dev/null | grep -qiE '^en_US\.utf-?8$' && return 0
+  if ! deps_can_install; then
+    echo "orbit: the en_US.UTF-8 locale is missing (ONNX Runtime's StringNormalizer needs it): localedef -i en_US -f UTF-8 en_US.UTF-8" >&2
+    return 0
+  fi
+  echo "orbit: generating the en_US.UTF-8 locale"
+  localedef -i en_US -f UTF-8 en_US.UTF-8 || { echo "orbit: localedef failed" >&2; return 1; }
+}
+
 orbit_deps() {
   mkdir -p "$ORBIT_CACHE"
   deps_install_packages || return 1
+  deps_locale || return 1
   deps_onnxruntime || return 1
   deps_rabbitmq || return 1
   deps_redis || return 1

@@ -12,4 +12,5 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("orbit: the operators' command-line client for the Orbit platform");
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(HealthCommand.Create());
+root.Subcommands.Add(Orbit.Cli.Onnx.OnnxCommands.Create());
 return await root.Parse(args).InvokeAsync();
