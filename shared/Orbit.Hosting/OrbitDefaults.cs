@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orbit.Hosting.Configuration;
@@ -27,9 +28,17 @@ public static class OrbitDefaults
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         var services = builder.Services;
-        var instanceId = builder.Configuration["Orbit:InstanceId"] ?? $"{serviceName}-{Environment.MachineName}-{Environment.ProcessId}";
-        var dataDirectory = Path.GetFullPath(builder.Configuration["Orbit:DataDirectory"] is { Length: > 0 } configured ? configured : "data");
-        services.AddSingleton(new OrbitServiceInfo(serviceName, instanceId, DateTimeOffset.UtcNow, dataDirectory));
+        // Resolved when first asked for, so settings a host adds after this call (tests do) still count.
+        services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var dataDirectory = configuration["Orbit:DataDirectory"] is { Length: > 0 } configured ? configured : "data";
+            return new OrbitServiceInfo(
+                serviceName,
+                configuration["Orbit:InstanceId"] ?? $"{serviceName}-{Environment.MachineName}-{Environment.ProcessId}",
+                DateTimeOffset.UtcNow,
+                Path.GetFullPath(dataDirectory));
+        });
         services.AddSingleton(TimeProvider.System);
 
         services.AddValidatedOptions<LoggingOptions>(LoggingOptions.Section);

@@ -1,12 +1,11 @@
 using System.Text;
-using Orbit.Testing;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Orbit.Hosting.Tests.Messaging;
+namespace Orbit.Testing;
 
 /// <summary>A publisher and reader that knows nothing of MassTransit, as a service in another language would be.</summary>
-internal sealed class RabbitMqProbe : IAsyncDisposable
+public sealed class RabbitMqProbe : IAsyncDisposable
 {
     private readonly IConnection _connection;
     private IChannel _channel;
@@ -43,6 +42,18 @@ internal sealed class RabbitMqProbe : IAsyncDisposable
             _channel = await _connection.CreateChannelAsync();
             return null;
         }
+    }
+
+    /// <summary>
+    /// A server-named, exclusive queue bound to a message type's fanout exchange (declared here if
+    /// no one has yet, as MassTransit declares it): it receives every later publish of that type.
+    /// </summary>
+    public async Task<string> ListenAsync(string exchange)
+    {
+        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        await _channel.QueueBindAsync(queue.QueueName, exchange, "");
+        return queue.QueueName;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,7 @@
+namespace Orbit.Registry.Tests.Support;
+
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
