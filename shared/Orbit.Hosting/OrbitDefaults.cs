@@ -76,6 +76,13 @@ public static class OrbitDefaults
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
+        {
+            // Placed after the status-code pages, so a 401 or 403 gets a problem body too.
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         app.MapOrbitHealth(app.Services.GetRequiredService<OrbitServiceInfo>().Name);
         app.MapOrbitMetrics();
         return app;

@@ -1,0 +1,68 @@
+using Orbit.Registry.Api;
+using Orbit.Registry.Deployments;
+
+namespace Orbit.Registry.Tests.Deployments;
+
+public sealed class DeploymentRulesTests
+{
+    private static readonly DeploymentState Canary = new(Revision: 4, StableVersion: 1, CandidateVersion: 2, CandidateWeight: 20, Strategy: "manual", PreviousStableVersion: null);
+
+    [Fact]
+    public void A_first_deployment_starts_at_revision_1_with_all_traffic_on_stable()
+    {
+        var state = DeploymentRules.Set(null, stable: 3, candidate: null, weight: 0, "manual").Value!;
+
+        Assert.Equal(1, state.Revision);
+        Assert.Equal([(3, 100)], DeploymentRules.Routes(state));
+    }
+
+    [Fact]
+    public void Changing_stable_remembers_the_one_it_replaced()
+    {
+        var state = DeploymentRules.Set(Canary, stable: 5, candidate: null, weight: 0, "manual").Value!;
+
+        Assert.Equal(1, state.PreviousStableVersion);
+        Assert.Equal(5, state.Revision);
+    }
+
+    [Fact]
+    public void The_candidate_gets_its_weight_and_stable_the_rest() =>
+        Assert.Equal([(1, 80), (2, 20)], DeploymentRules.Routes(Canary));
+
+    [Fact]
+    public void Promote_swaps_candidate_into_stable()
+    {
+        var state = DeploymentRules.Promote(Canary).Value!;
+
+        Assert.Equal((2, (int?)null, 0, (int?)1), (state.StableVersion!.Value, state.CandidateVersion, state.CandidateWeight, state.PreviousStableVersion));
+    }
+
+    [Fact]
+    public void Promote_without_a_candidate_is_a_conflict() =>
+        Assert.Equal(OutcomeKind.Conflict, DeploymentRules.Promote(Canary with { CandidateVersion = null, CandidateWeight = 0 }).Kind);
+
+    [Fact]
+    public void Rollback_without_a_candidate_or_a_previous_stable_is_a_conflict() =>
+        Assert.Equal(OutcomeKind.Conflict, DeploymentRules.Rollback(Canary with { CandidateVersion = null, CandidateWeight = 0 }).Kind);
+
+    [Fact]
+    public void Remove_leaves_no_routes_and_keeps_counting_revisions()
+    {
+        var state = DeploymentRules.Remove(Canary).Value!;
+
+        Assert.Empty(DeploymentRules.Routes(state));
+        Assert.Equal(5, state.Revision);
+    }
+
+    [Theory]
+    [InlineData(-1, 2, "candidateWeight")]
+    [InlineData(101, 2, "candidateWeight")]
+    [InlineData(10, null, "candidateWeight")]
+    [InlineData(10, 1, "candidateVersion")]
+    public void Invalid_settings_name_their_field(int weight, int? candidate, string field)
+    {
+        var outcome = DeploymentRules.Set(null, stable: 1, candidate, weight, "manual");
+
+        Assert.Equal((OutcomeKind.Invalid, field), (outcome.Kind, outcome.Field));
+    }
+}
