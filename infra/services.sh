@@ -56,6 +56,7 @@ orbit_up() {
   [ "${ORBIT_SKIP_BUILD:-}" = 1 ] || orbit_build || return 1
   mkdir -p "$ORBIT_RUN_DIR"/{logs,pids,data}
   chmod 700 "$ORBIT_RUN_DIR"
+  ensure_admin_key
 
   local started=() line name folder assembly port pid
   while IFS='|' read -r name folder assembly port; do
@@ -68,6 +69,11 @@ orbit_up() {
     mkdir -p "$ORBIT_RUN_DIR/data/$name"
     (
       cd "$bin" || exit 1
+      # Only the registry needs the admin key (for its first start); exported, never on a command line.
+      if [ "$name" = registry ]; then
+        Orbit__Registry__AdminKey=$(cat "$ORBIT_RUN_DIR/admin.key")
+        export Orbit__Registry__AdminKey
+      fi
       ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
       Orbit__InstanceId="$name" \
       Orbit__DataDirectory="$ORBIT_RUN_DIR/data/$name" \
@@ -87,7 +93,19 @@ orbit_up() {
   done
   orbit_status
   [ $failed = 0 ] || { echo "orbit: some services are not ready; './orbit down' stops what was started" >&2; return 1; }
-  echo "orbit: up. Gateway: http://127.0.0.1:$ORBIT_BASE_PORT  Logs: $ORBIT_RUN_DIR/logs/  Stop: ./orbit down"
+  echo "orbit: up. Gateway: http://127.0.0.1:$ORBIT_BASE_PORT  Registry: http://127.0.0.1:$((ORBIT_BASE_PORT + 1))"
+  echo "orbit: admin API key in $ORBIT_RUN_DIR/admin.key (the CLI reads it from there)  Logs: $ORBIT_RUN_DIR/logs/  Stop: ./orbit down"
+}
+
+# The registry's first start gives the platform tenant 'admin' this key; later starts keep the
+# tenant they have. ORBIT_ADMIN_KEY chooses it; otherwise one is generated. Mode 600.
+ensure_admin_key() {
+  local file="$ORBIT_RUN_DIR/admin.key"
+  if [ -n "${ORBIT_ADMIN_KEY:-}" ]; then
+    (umask 077 && printf '%s\n' "$ORBIT_ADMIN_KEY" >"$file")
+  elif [ ! -s "$file" ]; then
+    (umask 077 && printf 'orb_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$file")
+  fi
 }
 
 orbit_status() {
