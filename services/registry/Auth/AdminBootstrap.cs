@@ -62,7 +62,7 @@ internal sealed partial class AdminBootstrap(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        LogCreated(logger, id, file ?? "ORBIT_ADMIN_KEY");
+        LogCreated(logger, id, file ?? "the configured Orbit:Registry:AdminKey (ORBIT_ADMIN_KEY)");
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "First start: created tenant 'admin' with admin key {KeyId}; the key is in {Where}")]
