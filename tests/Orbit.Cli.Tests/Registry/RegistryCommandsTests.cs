@@ -159,6 +159,19 @@ public sealed class RegistryCommandsTests(RegistryUnderTest registry) : IClassFi
     }
 
     [Fact]
+    public async Task A_viewer_key_cannot_promote_and_is_told_why()
+    {
+        var name = await PushTwoVersionsAsync();
+        var viewer = JsonSerializer.Deserialize<ApiKeyCreated>((await registry.RunAsync("keys", "create", "--role", "viewer", "--json")).Out, Json)!;
+
+        var run = await registry.RunWithKeyAsync(viewer.Key, "promote", name);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Forbidden", run.Error);
+        Assert.Contains("role", run.Error);
+    }
+
+    [Fact]
     public async Task Tenants_list_shows_a_tenant_just_created()
     {
         var tenant = RegistryUnderTest.UniqueName("t");

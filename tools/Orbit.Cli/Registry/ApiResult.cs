@@ -8,27 +8,32 @@ internal sealed record Problem(int Status, string Title, string? Detail, string?
 {
     public static Problem From(HttpStatusCode status, string body)
     {
+        var (title, detail, field) = Parse(body);
+        return status switch
+        {
+            // The authorization layer answers 401 with no body and 403 with no detail: say what they mean.
+            HttpStatusCode.Unauthorized => new Problem(401, title ?? "Unauthorized",
+                detail ?? "the registry does not accept this API key (unknown or revoked); check --key, ORBIT_KEY or the config file", field),
+            HttpStatusCode.Forbidden => new Problem(403, title ?? "Forbidden",
+                detail ?? "this key's role may not do that; use a key with a higher role (viewer < predictor < deployer < admin)", field),
+            _ when title is not null => new Problem((int)status, title, detail, field),
+            _ => new Problem((int)status, $"HTTP {(int)status} {status}", body.Length is > 0 and <= 300 ? body.Trim() : null, null),
+        };
+    }
+
+    private static (string? Title, string? Detail, string? Field) Parse(string body)
+    {
         try
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && Text(root, "title") is { } title)
-            {
-                return new Problem((int)status, title, Text(root, "detail"), Text(root, "field"));
-            }
+            return root.ValueKind == JsonValueKind.Object ? (Text(root, "title"), Text(root, "detail"), Text(root, "field")) : default;
         }
         catch (JsonException)
         {
-            // Not a problem document (a proxy's HTML page, an empty 401): described by its status below.
+            // Not a problem document (an empty 401, a proxy's HTML page): described by its status.
+            return default;
         }
-
-        return status switch
-        {
-            HttpStatusCode.Unauthorized => new Problem(401, "Unauthorized",
-                "the registry does not accept this API key (unknown or revoked); check --key, ORBIT_KEY or the config file", null),
-            HttpStatusCode.Forbidden => new Problem(403, "Forbidden", "this key's role may not do that (ask for a key with a higher role)", null),
-            _ => new Problem((int)status, $"HTTP {(int)status} {status}", body.Length is > 0 and <= 300 ? body.Trim() : null, null),
-        };
     }
 
     private static string? Text(JsonElement element, string property) =>

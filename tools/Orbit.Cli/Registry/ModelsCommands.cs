@@ -42,6 +42,7 @@ internal static class ModelsCommands
                 AnsiConsole.Write(table);
                 AnsiConsole.MarkupLine($"inputs   {Views.Cell(Views.Signature(version.Signature.Inputs))}");
                 AnsiConsole.MarkupLine($"outputs  {Views.Cell(Views.Signature(version.Signature.Outputs))}");
+                AnsiConsole.MarkupLine($"checked  loads in ONNX Runtime ({Views.Cell(version.Signature.Provider)})");
             });
         }, parse => input(parse).Error);
     }
