@@ -48,6 +48,4 @@ internal sealed record ApiResult<T>(T? Value, string Json, Problem? Problem)
     public static ApiResult<T> Ok(T value, string json) => new(value, json, null);
 
     public static ApiResult<T> Failed(Problem problem) => new(default, "", problem);
-
-    public ApiResult<TOther> As<TOther>() => new(default, Json, Problem);
 }

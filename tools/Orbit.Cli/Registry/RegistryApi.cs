@@ -16,7 +16,7 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
-    public Uri Url => connection.Url;
+    public RegistryConnection Connection => connection;
 
     public Task<ApiResult<CallerIdentity>> WhoAmIAsync(CancellationToken ct) => SendAsync<CallerIdentity>(HttpMethod.Get, "v1/auth/whoami", null, ct);
 

@@ -14,7 +14,8 @@ internal static class WhoAmICommand
                 grid.AddRow("[bold]key[/]", Markup.Escape(identity.KeyId));
                 grid.AddRow("[bold]tenant[/]", Markup.Escape(identity.TenantId));
                 grid.AddRow("[bold]role[/]", Markup.Escape(identity.Role));
-                grid.AddRow("[bold]registry[/]", Markup.Escape(call.Api.Url.ToString()));
+                grid.AddRow("[bold]registry[/]", $"{Markup.Escape(call.Api.Connection.Url.ToString())} (from {Markup.Escape(call.Api.Connection.UrlSource)})");
+                grid.AddRow("[bold]key from[/]", Markup.Escape(call.Api.Connection.KeySource));
                 AnsiConsole.Write(grid);
             }));
 }
