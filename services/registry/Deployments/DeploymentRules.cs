@@ -33,7 +33,8 @@ internal static class DeploymentRules
         }
 
         var previous = current?.StableVersion is { } old && old != stable ? old : current?.PreviousStableVersion;
-        return new DeploymentState(NextRevision(current), stable, candidate, weight, strategy, previous);
+        // Rolling back to the version that is already stable would change nothing.
+        return new DeploymentState(NextRevision(current), stable, candidate, weight, strategy, previous == stable ? null : previous);
     }
 
     public static Outcome<DeploymentState> Promote(DeploymentState? current)

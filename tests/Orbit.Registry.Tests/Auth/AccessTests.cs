@@ -19,6 +19,7 @@ public abstract class AccessTests(RegistryFixture registry)
 
         Assert.Equal(HttpStatusCode.Unauthorized, models.StatusCode);
         Assert.Equal("application/problem+json", models.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("An API key is required", await models.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, openApi.StatusCode);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
@@ -58,6 +59,12 @@ public abstract class AccessTests(RegistryFixture registry)
         Assert.Equal(push ? HttpStatusCode.Created : HttpStatusCode.Forbidden, pushStatus);
         Assert.Equal(deploy ? HttpStatusCode.OK : HttpStatusCode.Forbidden, deployStatus);
         Assert.Equal(manageKeys ? HttpStatusCode.Created : HttpStatusCode.Forbidden, keyStatus);
+        if (!push)
+        {
+            var refusal = await (await client.UploadAsync(model, TestModels.Relu)).Content.ReadAsStringAsync();
+            Assert.Contains($"has role '{role}'; this call needs 'deployer'", refusal);
+        }
+
         // One audit row per mutation that was allowed, none for a refused one.
         var allowed = new[] { push, deploy, manageKeys }.Count(x => x);
         Assert.Equal(auditBefore + allowed, (await tenantAdmin.AuditAsync()).Count);

@@ -26,6 +26,17 @@ public sealed class DeploymentRulesTests
     }
 
     [Fact]
+    public void Redeploying_the_previous_stable_after_removal_leaves_nothing_to_roll_back_to()
+    {
+        var removed = DeploymentRules.Remove(Canary with { CandidateVersion = null, CandidateWeight = 0 }).Value!;
+
+        var redeployed = DeploymentRules.Set(removed, stable: 1, candidate: null, weight: 0, "manual").Value!;
+
+        Assert.Null(redeployed.PreviousStableVersion);
+        Assert.Equal(OutcomeKind.Conflict, DeploymentRules.Rollback(redeployed).Kind);
+    }
+
+    [Fact]
     public void The_candidate_gets_its_weight_and_stable_the_rest() =>
         Assert.Equal([(1, 80), (2, 20)], DeploymentRules.Routes(Canary));
 
