@@ -14,7 +14,7 @@ public sealed class OrbitUpTests(ITestOutputHelper output)
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(8);
 
     [Fact]
-    public async Task Orbit_up_starts_five_ready_services_once_that_Prometheus_scrapes_and_down_stops_them()
+    public async Task Orbit_up_starts_five_ready_services_once_serves_the_registry_quick_start_and_down_stops_them()
     {
         var runDir = Directory.CreateTempSubdirectory("orbit-e2e-").FullName;
         var basePort = FreeBasePort();
@@ -48,6 +48,9 @@ public sealed class OrbitUpTests(ITestOutputHelper output)
             var health = await Orbit("health", environment);
             Assert.True(health.ExitCode == 0, $"./orbit health reported a service not ready:\n{health.Output}");
 
+            await PushDeployShowAndAuditThroughTheCliAsync(environment);
+            await RestartingTheRegistryLosesNothingAsync(runDir, environment);
+
             await using var prometheus = PrometheusScraper.Start(ports);
             var upByInstance = await Eventually.GetAsync(async () =>
             {
@@ -56,9 +59,10 @@ public sealed class OrbitUpTests(ITestOutputHelper output)
             }, TimeSpan.FromSeconds(60), "Prometheus to scrape all five services successfully");
             Assert.Equal(ports.Length, upByInstance.Count);
 
+            var running = ReadPids(runDir);
             var down = await Orbit("down", environment);
             Assert.True(down.ExitCode == 0, $"./orbit down failed:\n{down.Output}");
-            foreach (var (name, pid) in pids)
+            foreach (var (name, pid) in running)
             {
                 Assert.False(IsAlive(pid), $"{name} (pid {pid}) still runs after ./orbit down");
             }
@@ -68,6 +72,44 @@ public sealed class OrbitUpTests(ITestOutputHelper output)
             await Orbit("down", environment);
             Directory.Delete(runDir, recursive: true);
         }
+    }
+
+    /// <summary>The registry's quick start: a real ONNX file pushed, deployed, shown and audited with the admin key <c>up</c> made.</summary>
+    private async Task PushDeployShowAndAuditThroughTheCliAsync(Dictionary<string, string> environment)
+    {
+        const string testData = "/usr/share/libonnx-testdata/data/node";
+        await OrbitOk($"models push churn {testData}/test_add/model.onnx", environment);
+        await OrbitOk($"models push churn {testData}/test_sub/model.onnx --tag nightly", environment);
+        await OrbitOk("deploy churn --stable 1 --candidate 2 --weight 10", environment);
+
+        var shown = System.Text.Json.JsonDocument.Parse(await OrbitOk("models show churn --json", environment)).RootElement;
+        Assert.Equal(10, shown.GetProperty("model").GetProperty("deployment").GetProperty("candidateWeight").GetInt32());
+        Assert.Equal(2, shown.GetProperty("versions").GetArrayLength());
+        var audit = await OrbitOk("audit --model churn", environment);
+        Assert.Contains("deployment.set", audit);
+        Assert.Equal(2, audit.Split('\n').Count(l => l.Contains("version.registered", StringComparison.Ordinal)));
+    }
+
+    private async Task RestartingTheRegistryLosesNothingAsync(string runDir, Dictionary<string, string> environment)
+    {
+        var registry = ReadPids(runDir)["registry"];
+        System.Diagnostics.Process.GetProcessById(registry).Kill();
+        await Eventually.GetAsync(() => Task.FromResult(IsAlive(registry) ? null : "gone"), TimeSpan.FromSeconds(30), "the registry to exit");
+
+        var up = await Orbit("up", environment);
+        Assert.True(up.ExitCode == 0, $"./orbit up after the registry died failed:\n{up.Output}");
+        Assert.Equal(4, up.Output.Split('\n').Count(l => l.Contains("already running", StringComparison.Ordinal)));
+
+        var shown = System.Text.Json.JsonDocument.Parse(await OrbitOk("models show churn --json", environment)).RootElement;
+        Assert.Equal(1, shown.GetProperty("model").GetProperty("deployment").GetProperty("stableVersion").GetInt32());
+        Assert.Equal("nightly", shown.GetProperty("versions")[1].GetProperty("tags")[0].GetString());
+    }
+
+    private async Task<string> OrbitOk(string arguments, Dictionary<string, string> environment)
+    {
+        var result = await Orbit(arguments, environment);
+        Assert.True(result.ExitCode == 0, $"./orbit {arguments} failed ({result.ExitCode}):\n{result.Output}");
+        return result.Output;
     }
 
     private async Task<ShellResult> Orbit(string arguments, Dictionary<string, string> environment)
