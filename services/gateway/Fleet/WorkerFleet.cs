@@ -1,0 +1,57 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Orbit.Contracts.Workers;
+using StackExchange.Redis;
+
+namespace Orbit.Gateway.Fleet;
+
+/// <summary>
+/// The live inference workers, as their heartbeats in Redis (<c>orbit:workers:{id}</c>, expiring
+/// unless renewed) say, refreshed every second: which model versions have a worker right now.
+/// </summary>
+internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProvider time, ILogger<WorkerFleet> logger) : BackgroundService
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private volatile Snapshot _snapshot = new([], FrozenSet<(string, string, int)>.Empty);
+
+    public IReadOnlyList<WorkerHeartbeat> Workers => _snapshot.Workers;
+
+    public bool Serves(string tenant, string model, int version) => _snapshot.Serving.Contains((tenant, model, version));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
+            {
+                LogRefreshFailed(logger, ex);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+        }
+    }
+
+    public async Task RefreshAsync()
+    {
+        var keys = redis.GetEndPoints()
+            .SelectMany(e => redis.GetServer(e).Keys(pattern: "orbit:workers:*", pageSize: 500))
+            .ToArray();
+        var values = keys.Length == 0 ? [] : await redis.GetDatabase().StringGetAsync(keys);
+        var workers = values.Where(v => !v.IsNullOrEmpty)
+            .Select(v => JsonSerializer.Deserialize<WorkerHeartbeat>(v.ToString(), Json)!)
+            .OrderBy(w => w.WorkerId, StringComparer.Ordinal)
+            .ToList();
+        var serving = workers.SelectMany(w => w.LoadedModels).Select(m => (m.TenantId, m.ModelName, m.Version)).ToFrozenSet();
+        _snapshot = new Snapshot(workers, serving);
+    }
+
+    private sealed record Snapshot(IReadOnlyList<WorkerHeartbeat> Workers, FrozenSet<(string, string, int)> Serving);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Worker heartbeats could not be read from Redis")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+}

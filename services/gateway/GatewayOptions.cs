@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbit.Gateway;
+
+public sealed class GatewayOptions
+{
+    public const string Section = "Orbit:Gateway";
+
+    /// <summary>The registry the gateway checks keys with and forwards the model-management API to.</summary>
+    [Required]
+    [Url]
+    public string RegistryUrl { get; set; } = "http://127.0.0.1:8081";
+
+    /// <summary>How long a validated key is trusted before the registry is asked again (revocation takes effect within this).</summary>
+    [Range(0, 300)]
+    public int KeyCacheSeconds { get; set; } = 5;
+
+    /// <summary>Inference requests per second each tenant may make (token bucket refill rate).</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitPerSecond { get; set; } = 2_000;
+
+    /// <summary>How many requests a tenant may make at once above the steady rate.</summary>
+    [Range(1, 10_000_000)]
+    public int RateLimitBurst { get; set; } = 4_000;
+
+    /// <summary>The largest inference request body accepted (bytes).</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long an inference may take, end to end, unless the request asks for less (parameter <c>timeout</c>, ms).</summary>
+    [Range(10, 600_000)]
+    public int InferenceTimeoutMilliseconds { get; set; } = 10_000;
+}

@@ -1,0 +1,310 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Orbit.Contracts.Inference;
+
+namespace Orbit.Gateway.Inference;
+
+/// <summary>
+/// Reads an OIP v2 infer request body into bus tensors: each input's <c>data</c> (flat or nested,
+/// row-major) becomes little-endian bytes of its datatype, checked against its shape.
+/// </summary>
+internal static class OipRequestReader
+{
+    internal sealed record Request(string? Id, IReadOnlyList<InferenceTensor> Inputs, IReadOnlyList<string>? Outputs, string? RoutingKey, int? TimeoutMilliseconds);
+
+    public static (Request? Request, string? Error) Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, "the body must be a JSON object with 'inputs'");
+        }
+
+        string? id = null;
+        if (root.TryGetProperty("id", out var idElement))
+        {
+            if (idElement.ValueKind != JsonValueKind.String)
+            {
+                return (null, "'id' must be a string");
+            }
+
+            id = idElement.GetString();
+        }
+
+        string? routingKey = null;
+        int? timeout = null;
+        if (root.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+        {
+            if (parameters.TryGetProperty("routing_key", out var key))
+            {
+                routingKey = key.ValueKind == JsonValueKind.String ? key.GetString() : key.GetRawText();
+            }
+
+            if (parameters.TryGetProperty("timeout", out var t))
+            {
+                if (!t.TryGetInt32(out var ms) || ms <= 0)
+                {
+                    return (null, "parameters.timeout must be a positive number of milliseconds");
+                }
+
+                timeout = ms;
+            }
+        }
+
+        if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
+        {
+            return (null, "'inputs' must be a non-empty array");
+        }
+
+        var tensors = new List<InferenceTensor>(inputs.GetArrayLength());
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var input in inputs.EnumerateArray())
+        {
+            var (tensor, error) = ReadInput(input, index);
+            if (error is not null)
+            {
+                return (null, error);
+            }
+
+            if (!names.Add(tensor!.Name))
+            {
+                return (null, $"input '{tensor.Name}' is given twice");
+            }
+
+            tensors.Add(tensor);
+            index++;
+        }
+
+        List<string>? outputs = null;
+        if (root.TryGetProperty("outputs", out var requested) && requested.ValueKind != JsonValueKind.Null)
+        {
+            if (requested.ValueKind != JsonValueKind.Array)
+            {
+                return (null, "'outputs' must be an array of {\"name\": …}");
+            }
+
+            outputs = [];
+            foreach (var output in requested.EnumerateArray())
+            {
+                if (output.ValueKind != JsonValueKind.Object || !output.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+                {
+                    return (null, "each entry of 'outputs' needs a string 'name'");
+                }
+
+                outputs.Add(name.GetString()!);
+            }
+        }
+
+        return (new Request(id, tensors, outputs, routingKey, timeout), null);
+    }
+
+    private static (InferenceTensor? Tensor, string? Error) ReadInput(JsonElement input, int index)
+    {
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            return (null, $"inputs[{index}] must be an object");
+        }
+
+        if (!input.TryGetProperty("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String || nameElement.GetString() is not { Length: > 0 } name)
+        {
+            return (null, $"inputs[{index}] needs a 'name'");
+        }
+
+        if (!input.TryGetProperty("datatype", out var datatypeElement) || datatypeElement.ValueKind != JsonValueKind.String
+            || datatypeElement.GetString() is not { } datatype || OipDatatypes.SizeOf(datatype) == 0)
+        {
+            return (null, $"input '{name}' needs a 'datatype', one of {OipDatatypes.Known}");
+        }
+
+        if (!input.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
+        {
+            return (null, $"input '{name}' needs a 'shape' (an array of sizes)");
+        }
+
+        var shape = new long[shapeElement.GetArrayLength()];
+        long count = 1;
+        var d = 0;
+        foreach (var dim in shapeElement.EnumerateArray())
+        {
+            if (!dim.TryGetInt64(out var size) || size < 0)
+            {
+                return (null, $"input '{name}' has shape dimension {d} that is not a size (0 or more)");
+            }
+
+            shape[d++] = size;
+            count = checked(count * size);
+        }
+
+        if (!input.TryGetProperty("data", out var data))
+        {
+            return (null, $"input '{name}' needs 'data'");
+        }
+
+        var size1 = OipDatatypes.SizeOf(datatype);
+        var bytes = size1 > 0 ? new byte[count * size1] : null;
+        var strings = size1 < 0 ? new List<byte[]>() : null;
+        long written = 0;
+        var error = Flatten(data, datatype, bytes, strings, ref written, count, name);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        if (written != count)
+        {
+            return (null, $"input '{name}' has {written} elements in 'data' but its shape [{string.Join(",", shape)}] needs {count}");
+        }
+
+        return (new InferenceTensor(name, datatype, shape, RawData: bytes ?? Concatenate(strings!)), null);
+    }
+
+    private static string? Flatten(JsonElement element, string datatype, byte[]? bytes, List<byte[]>? strings, ref long written, long count, string name)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                if (Flatten(item, datatype, bytes, strings, ref written, count, name) is { } error)
+                {
+                    return error;
+                }
+            }
+
+            return null;
+        }
+
+        if (written >= count)
+        {
+            written++;
+            return null;
+        }
+
+        var ok = datatype switch
+        {
+            "BYTES" => AddString(element, strings!),
+            "BOOL" => WriteBool(element, bytes!, written),
+            _ => WriteNumber(element, datatype, bytes!.AsSpan((int)(written * OipDatatypes.SizeOf(datatype)))),
+        };
+        if (!ok)
+        {
+            return $"input '{name}' element {written} ({Describe(element)}) is not a valid {datatype}";
+        }
+
+        written++;
+        return null;
+    }
+
+    private static bool AddString(JsonElement element, List<byte[]> strings)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        strings.Add(Encoding.UTF8.GetBytes(element.GetString()!));
+        return true;
+    }
+
+    private static bool WriteBool(JsonElement element, byte[] bytes, long at)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.True:
+                bytes[at] = 1;
+                return true;
+            case JsonValueKind.False:
+                bytes[at] = 0;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool WriteNumber(JsonElement element, string datatype, Span<byte> target)
+    {
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            return false;
+        }
+
+        switch (datatype)
+        {
+            case "FP32":
+                BinaryPrimitives.WriteSingleLittleEndian(target, (float)element.GetDouble());
+                return true;
+            case "FP64":
+                BinaryPrimitives.WriteDoubleLittleEndian(target, element.GetDouble());
+                return true;
+            case "FP16":
+                BinaryPrimitives.WriteHalfLittleEndian(target, (Half)element.GetDouble());
+                return true;
+            case "INT64":
+                if (!element.TryGetInt64(out var i64))
+                {
+                    return false;
+                }
+
+                BinaryPrimitives.WriteInt64LittleEndian(target, i64);
+                return true;
+            case "UINT64":
+                if (!element.TryGetUInt64(out var u64))
+                {
+                    return false;
+                }
+
+                BinaryPrimitives.WriteUInt64LittleEndian(target, u64);
+                return true;
+        }
+
+        if (!element.TryGetInt64(out var value))
+        {
+            return false;
+        }
+
+        switch (datatype)
+        {
+            case "INT32" when value is >= int.MinValue and <= int.MaxValue:
+                BinaryPrimitives.WriteInt32LittleEndian(target, (int)value);
+                return true;
+            case "UINT32" when value is >= 0 and <= uint.MaxValue:
+                BinaryPrimitives.WriteUInt32LittleEndian(target, (uint)value);
+                return true;
+            case "INT16" when value is >= short.MinValue and <= short.MaxValue:
+                BinaryPrimitives.WriteInt16LittleEndian(target, (short)value);
+                return true;
+            case "UINT16" when value is >= 0 and <= ushort.MaxValue:
+                BinaryPrimitives.WriteUInt16LittleEndian(target, (ushort)value);
+                return true;
+            case "INT8" when value is >= sbyte.MinValue and <= sbyte.MaxValue:
+                target[0] = (byte)(sbyte)value;
+                return true;
+            case "UINT8" when value is >= 0 and <= byte.MaxValue:
+                target[0] = (byte)value;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static string Describe(JsonElement element)
+    {
+        var text = element.GetRawText();
+        return text.Length > 40 ? text[..40] + "…" : text;
+    }
+
+    /// <summary>BYTES travel as OIP's binary form: each element a 4-byte little-endian length and its bytes.</summary>
+    private static byte[] Concatenate(List<byte[]> strings)
+    {
+        var result = new byte[strings.Sum(s => 4 + s.Length)];
+        var at = 0;
+        foreach (var s in strings)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(at), s.Length);
+            s.CopyTo(result, at + 4);
+            at += 4 + s.Length;
+        }
+
+        return result;
+    }
+}
