@@ -58,29 +58,17 @@ orbit_up() {
   chmod 700 "$ORBIT_RUN_DIR"
   ensure_admin_key
 
-  local started=() line name folder assembly port pid
+  local started=() name folder assembly port pid
+  # The registry first: the others need it ready (keys, artifacts), and workers need a key it issues.
   while IFS='|' read -r name folder assembly port; do
+    if [ "$name" = gateway ]; then
+      ready_or_started registry && ensure_worker_key || return 1
+    fi
     if pid=$(running_pid "$name" "$assembly"); then
       echo "orbit: $name already running (pid $pid)"
       continue
     fi
-    local bin="$ORBIT_ROOT/$folder/bin/Release/net10.0"
-    [ -f "$bin/$assembly.dll" ] || { echo "orbit: $bin/$assembly.dll is missing: run without ORBIT_SKIP_BUILD" >&2; return 1; }
-    mkdir -p "$ORBIT_RUN_DIR/data/$name"
-    (
-      cd "$bin" || exit 1
-      # Only the registry needs the admin key (for its first start); exported, never on a command line.
-      if [ "$name" = registry ]; then
-        Orbit__Registry__AdminKey=$(cat "$ORBIT_RUN_DIR/admin.key")
-        export Orbit__Registry__AdminKey
-      fi
-      ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
-      Orbit__InstanceId="$name" \
-      Orbit__DataDirectory="$ORBIT_RUN_DIR/data/$name" \
-        setsid nohup dotnet "$assembly.dll" --urls "http://127.0.0.1:$port" \
-        >>"$ORBIT_RUN_DIR/logs/$name.log" 2>&1 </dev/null &
-      echo $! >"$ORBIT_RUN_DIR/pids/$name.pid"
-    )
+    start_service "$name" "$folder" "$assembly" "$port" || return 1
     started+=("$name|$port")
   done < <(service_table "$workers")
 
@@ -106,6 +94,52 @@ ensure_admin_key() {
   elif [ ! -s "$file" ]; then
     (umask 077 && printf 'orb_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$file")
   fi
+}
+
+start_service() {
+  local name=$1 folder=$2 assembly=$3 port=$4
+  local bin="$ORBIT_ROOT/$folder/bin/Release/net10.0"
+  [ -f "$bin/$assembly.dll" ] || { echo "orbit: $bin/$assembly.dll is missing: run without ORBIT_SKIP_BUILD" >&2; return 1; }
+  mkdir -p "$ORBIT_RUN_DIR/data/$name"
+  (
+    cd "$bin" || exit 1
+    # Secrets are exported to the one service that needs each, never put on a command line.
+    case "$name" in
+      registry) export Orbit__Registry__AdminKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
+      inference-worker-*) export Orbit__Worker__RegistryKey="$(cat "$ORBIT_RUN_DIR/worker.key")" ;;
+    esac
+    ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    Orbit__InstanceId="$name" \
+    Orbit__DataDirectory="$ORBIT_RUN_DIR/data/$name" \
+    Orbit__Gateway__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
+    Orbit__Worker__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
+      setsid nohup dotnet "$assembly.dll" --urls "http://127.0.0.1:$port" \
+      >>"$ORBIT_RUN_DIR/logs/$name.log" 2>&1 </dev/null &
+    echo $! >"$ORBIT_RUN_DIR/pids/$name.pid"
+  )
+}
+
+# Waits for NAME's /health/ready if it is running (just started or already up).
+ready_or_started() {
+  local port
+  port=$(service_port "$1")
+  wait_for "$1" "$ORBIT_RUN_DIR/logs/$1.log" "${ORBIT_READY_TIMEOUT:-90}" ready "$port"
+}
+
+# Inference workers download models with a platform viewer key of their own (not the admin key).
+ensure_worker_key() {
+  local file="$ORBIT_RUN_DIR/worker.key" url="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))"
+  if [ -s "$file" ] && curl -fsS -m 5 -o /dev/null -H "Authorization: Bearer $(cat "$file")" "$url/v1/auth/whoami"; then
+    return 0
+  fi
+  local created
+  created=$(curl -fsS -m 10 -X POST "$url/v1/keys" -H "Authorization: Bearer $(cat "$ORBIT_RUN_DIR/admin.key")" \
+    -H 'content-type: application/json' -d '{"tenantId":"admin","role":"viewer","description":"inference workers (./orbit up)"}') || {
+    echo "orbit: could not create the inference workers' registry key (is .run/admin.key the registry's admin key?)" >&2
+    return 1
+  }
+  (umask 077 && printf '%s\n' "$(printf '%s' "$created" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p')" >"$file")
+  [ -s "$file" ] || { echo "orbit: the registry's answer had no key" >&2; return 1; }
 }
 
 orbit_status() {
@@ -164,4 +198,43 @@ orbit_down() {
     fi
     echo "orbit: stopped ${names[$i]} (pid ${pids[$i]})"
   done
+}
+
+# ./orbit scale workers N: starts the missing inference workers up to N and stops those above it.
+orbit_scale() {
+  if [ "${1:-}" != workers ] || ! [[ "${2:-}" =~ ^[0-9]+$ ]] || [ "$2" -gt 32 ]; then
+    echo "usage: ./orbit scale workers N   (0 to 32)" >&2
+    return 2
+  fi
+  local target=$2 name folder assembly port pid file index
+  running_pid registry Orbit.Registry >/dev/null || { echo "orbit: the platform is not up: ./orbit up" >&2; return 1; }
+  ensure_worker_key || return 1
+  local started=()
+  while IFS='|' read -r name folder assembly port; do
+    case "$name" in inference-worker-*) ;; *) continue ;; esac
+    running_pid "$name" "$assembly" >/dev/null && continue
+    start_service "$name" "$folder" "$assembly" "$port" || return 1
+    started+=("$name|$port")
+  done < <(service_table "$target")
+  for file in "$ORBIT_RUN_DIR"/pids/inference-worker-*.pid; do
+    [ -f "$file" ] || continue
+    name=$(basename "$file" .pid)
+    index=${name##*-}
+    [ "$index" -le "$target" ] && continue
+    if pid=$(running_pid "$name" "${WORKER##*|}"); then
+      kill -TERM "$pid"
+      local deadline=$((SECONDS + 35))
+      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+      echo "orbit: stopped $name (pid $pid)"
+    fi
+    rm -f "$file"
+  done
+  local entry failed=0
+  for entry in "${started[@]}"; do
+    name=${entry%%|*}; port=${entry##*|}
+    wait_for "$name" "$ORBIT_RUN_DIR/logs/$name.log" "${ORBIT_READY_TIMEOUT:-90}" ready "$port" || failed=1
+  done
+  orbit_status
+  return $failed
 }

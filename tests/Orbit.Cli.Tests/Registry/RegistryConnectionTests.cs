@@ -68,13 +68,13 @@ public sealed class RegistryConnectionTests : IDisposable
 
         var connection = Resolve();
 
-        Assert.Equal(("http://127.0.0.1:9001/", "run-dir-key"), (connection.Url.ToString(), connection.Key));
+        Assert.Equal(("http://127.0.0.1:9000/", "run-dir-key"), (connection.Url.ToString(), connection.Key));
     }
 
     [Fact]
-    public void The_default_url_is_port_8081_when_no_base_port_is_set()
+    public void The_default_url_is_the_gateway_on_port_8080_when_no_base_port_is_set()
     {
-        Assert.Equal("http://127.0.0.1:8081/", Resolve().Url.ToString());
+        Assert.Equal("http://127.0.0.1:8080/", Resolve().Url.ToString());
     }
 
     [Fact]

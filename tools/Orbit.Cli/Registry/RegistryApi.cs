@@ -76,6 +76,9 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
             ("limit", query.Limit?.ToString(CultureInfo.InvariantCulture)),
             ("cursor", cursor)), null, ct);
 
+    /// <summary>The live inference workers (<c>GET /v1/workers</c>, answered by the gateway).</summary>
+    public Task<ApiResult<WorkerList>> WorkersAsync(CancellationToken ct) => SendAsync<WorkerList>(HttpMethod.Get, "v1/workers", null, ct);
+
     /// <summary>
     /// Follows <c>nextCursor</c> until the end (or until <paramref name="max"/> items), answering with one
     /// page that holds every item and, for <c>--json</c>, that page serialized.
@@ -136,6 +139,8 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
         return present.Count == 0 ? "" : "?" + string.Join('&', present);
     }
 }
+
+internal sealed record WorkerList(IReadOnlyList<Orbit.Contracts.Workers.WorkerHeartbeat> Items);
 
 /// <summary>The filters of <c>GET /v1/audit</c> that the CLI offers.</summary>
 internal sealed record AuditQuery(string? Model, string? Actor, DateTimeOffset? From, int? Limit);

@@ -23,6 +23,7 @@ internal static class RegistryCommands
             KeysCommands.Create(runner),
             TenantsCommands.Create(runner),
             WhoAmICommand.Create(runner),
+            WorkersCommand.Create(runner),
         ];
     }
 

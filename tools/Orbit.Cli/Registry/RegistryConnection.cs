@@ -65,7 +65,8 @@ internal sealed record RegistryConnection(Uri Url, string? Key, string UrlSource
     private static string DefaultUrl(Func<string, string?> environment)
     {
         var basePort = int.TryParse(environment("ORBIT_BASE_PORT"), out var port) && port is > 0 and < 65535 ? port : 8080;
-        return $"http://127.0.0.1:{basePort + 1}/";
+        // The gateway: it answers the registry's API too, by forwarding it.
+        return $"http://127.0.0.1:{basePort}/";
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
     /// <param name="validate">Local checks before anything is sent: a message makes the command exit 2.</param>
     public Command Define(Command command, Func<RegistryCall, CancellationToken, Task<int>> body, Func<ParseResult, string?>? validate = null)
     {
-        var url = new Option<string?>("--url") { Description = "Registry URL [ORBIT_URL, config file, else http://127.0.0.1:<ORBIT_BASE_PORT+1>]" };
+        var url = new Option<string?>("--url") { Description = "Orbit URL (the gateway, or the registry itself) [ORBIT_URL, config file, else http://127.0.0.1:<ORBIT_BASE_PORT>]" };
         var key = new Option<string?>("--key") { Description = "API key [ORBIT_KEY, config file, else $ORBIT_RUN_DIR/admin.key]" };
         var json = new Option<bool>("--json") { Description = "Print the registry's JSON instead of a table" };
         command.Options.Add(url);

@@ -1,0 +1,73 @@
+extern alias registry;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Orbit.Contracts.Registry;
+using Orbit.Testing;
+
+namespace Orbit.Gateway.Tests.Support;
+
+/// <summary>
+/// A real registry (on a loopback port, as the gateway forwards over HTTP) and a real gateway in
+/// front of it, on the real RabbitMQ and Redis. No inference worker: tests that need one are end-to-end.
+/// </summary>
+public sealed class GatewayStack : IAsyncLifetime
+{
+    public const string AdminKey = "orbit-gateway-test-admin-key-0001";
+
+    private readonly string _data = Directory.CreateTempSubdirectory("orbit-gateway-").FullName;
+    private OrbitServiceFactory<registry::Program> _registry = null!;
+    private OrbitServiceFactory<Program> _gateway = null!;
+
+    public Uri RegistryUrl { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort.Next();
+        RegistryUrl = new Uri($"http://127.0.0.1:{port}/");
+        _registry = new OrbitServiceFactory<registry::Program>(new Dictionary<string, string?>
+        {
+            ["Orbit:DataDirectory"] = _data,
+            ["Orbit:Registry:AdminKey"] = AdminKey,
+        });
+        _registry.UseKestrel(port);
+        _registry.StartServer();
+        _gateway = new OrbitServiceFactory<Program>(new Dictionary<string, string?>
+        {
+            ["Orbit:Gateway:RegistryUrl"] = RegistryUrl.ToString(),
+            ["Orbit:Gateway:RateLimitPerSecond"] = "20",
+            ["Orbit:Gateway:RateLimitBurst"] = "20",
+            ["Orbit:Gateway:MaxRequestBytes"] = "65536",
+        });
+        using var gateway = Client(null);
+        await Eventually.HttpOkAsync(gateway, "/health/ready", TimeSpan.FromSeconds(30));
+    }
+
+    public HttpClient Client(string? key = AdminKey)
+    {
+        var client = _gateway.CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>A tenant of its own and a key of the given role in it, made through the gateway's forwarding.</summary>
+    public async Task<string> TenantKeyAsync(string role = "admin")
+    {
+        using var admin = Client();
+        var tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+        (await admin.PostAsJsonAsync("/v1/tenants", new CreateTenant(tenant))).EnsureSuccessStatusCode();
+        var created = await (await admin.PostAsJsonAsync("/v1/keys", new CreateApiKey(role, tenant))).Content.ReadFromJsonAsync<ApiKeyCreated>();
+        return created!.Key;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _registry.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+}
