@@ -1,0 +1,41 @@
+using Orbit.EndToEnd.Tests.Platform;
+using Orbit.Testing;
+
+namespace Orbit.EndToEnd.Tests.Inference;
+
+/// <summary><c>./orbit up --workers 2</c>, shared by a class's tests; each test pushes and deploys models of its own.</summary>
+public sealed class InferencePlatform : IAsyncLifetime
+{
+    public Platform.Platform Platform { get; } = Orbit.EndToEnd.Tests.Platform.Platform.Create();
+
+    public string Models { get; } = Directory.CreateTempSubdirectory("orbit-e2e-models-").FullName;
+
+    public async Task InitializeAsync() => await Platform.OrbitOkAsync("up --workers 2");
+
+    /// <summary>Pushes the given models as versions 1, 2, … of a new model, deploys it, and waits until a worker serves each version.</summary>
+    public async Task<string> DeployAsync(int[] seeds, string deploy)
+    {
+        var model = "mlp-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var seed in seeds)
+        {
+            await Platform.OrbitOkAsync($"models push {model} {Mlp.Write(Models, seed)}");
+        }
+
+        await Platform.OrbitOkAsync($"deploy {model} {deploy}");
+        using var client = new OipClient(Platform.Gateway, Platform.AdminKey);
+        for (var version = 1; version <= seeds.Length; version++)
+        {
+            var v = version;
+            await Eventually.GetAsync(async () => await client.ReadyAsync(model, v) ? "ready" : null,
+                TimeSpan.FromSeconds(60), $"a worker to serve {model} version {v}");
+        }
+
+        return model;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Platform.DisposeAsync();
+        Directory.Delete(Models, recursive: true);
+    }
+}
