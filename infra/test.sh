@@ -8,6 +8,10 @@ orbit_test() {
     echo "orbit: build failed; full log: $ORBIT_CACHE/test-build.log" >&2
     return 1
   }
+  # Tests keep their Redis keys in databases 9-15 (a developer's ./orbit up uses 0): start them empty.
+  if [ -z "${ORBIT_REDIS:-}" ]; then
+    for db in 9 10 11 12 13 14 15; do redis-cli -h 127.0.0.1 -p 6379 -n "$db" flushdb >/dev/null; done
+  fi
   local log="$ORBIT_CACHE/test.log" status
   # A hung test is stopped and named rather than holding CI for its whole budget.
   dotnet test "$ORBIT_ROOT/Microservices.sln" -c Release --no-build --nologo \

@@ -8,7 +8,11 @@ public static class TestInfrastructure
 {
     public static string RabbitMqUrl { get; } = Environment.GetEnvironmentVariable("ORBIT_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/";
 
-    public static string Redis { get; } = Environment.GetEnvironmentVariable("ORBIT_REDIS") ?? "127.0.0.1:6379";
+    /// <summary>
+    /// Tests keep their keys in Redis database 9, apart from a developer's <c>./orbit up</c> (database 0);
+    /// <c>./orbit test</c> empties databases 9 to 15 before it runs.
+    /// </summary>
+    public static string Redis { get; } = (Environment.GetEnvironmentVariable("ORBIT_REDIS") ?? "127.0.0.1:6379") + ",defaultDatabase=9";
 
     public static string Postgres { get; } = Environment.GetEnvironmentVariable("ORBIT_POSTGRES")
         ?? "Host=127.0.0.1;Port=5432;Username=orbit;Password=orbit;Database=orbit";

@@ -38,10 +38,11 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
 
     public async Task RefreshAsync()
     {
+        var database = redis.GetDatabase();
         var keys = redis.GetEndPoints()
-            .SelectMany(e => redis.GetServer(e).Keys(pattern: "orbit:workers:*", pageSize: 500))
+            .SelectMany(e => redis.GetServer(e).Keys(database.Database, "orbit:workers:*", pageSize: 500))
             .ToArray();
-        var values = keys.Length == 0 ? [] : await redis.GetDatabase().StringGetAsync(keys);
+        var values = keys.Length == 0 ? [] : await database.StringGetAsync(keys);
         var workers = values.Where(v => !v.IsNullOrEmpty)
             .Select(v => JsonSerializer.Deserialize<WorkerHeartbeat>(v.ToString(), Json)!)
             .OrderBy(w => w.WorkerId, StringComparer.Ordinal)

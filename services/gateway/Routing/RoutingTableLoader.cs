@@ -38,7 +38,7 @@ internal sealed partial class RoutingTableLoader(
         var database = redis.GetDatabase();
         foreach (var endpoint in redis.GetEndPoints())
         {
-            foreach (var key in redis.GetServer(endpoint).Keys(pattern: "orbit:routes:*", pageSize: 500))
+            foreach (var key in redis.GetServer(endpoint).Keys(database.Database, "orbit:routes:*", pageSize: 500))
             {
                 var json = await database.HashGetAsync(key, "table");
                 if (!json.IsNullOrEmpty && JsonSerializer.Deserialize<DeploymentChanged>(json.ToString(), Json) is { } table)

@@ -6,11 +6,15 @@ namespace Orbit.EndToEnd.Tests.Inference;
 /// <summary><c>./orbit up --workers 2</c>, shared by a class's tests; each test pushes and deploys models of its own.</summary>
 public sealed class InferencePlatform : IAsyncLifetime
 {
-    public Platform.Platform Platform { get; } = Orbit.EndToEnd.Tests.Platform.Platform.Create();
+    public Platform.Platform Platform { get; private set; } = null!;
 
     public string Models { get; } = Directory.CreateTempSubdirectory("orbit-e2e-models-").FullName;
 
-    public async Task InitializeAsync() => await Platform.OrbitOkAsync("up --workers 2");
+    public async Task InitializeAsync()
+    {
+        Platform = await Orbit.EndToEnd.Tests.Platform.Platform.CreateAsync();
+        await Platform.OrbitOkAsync("up --workers 2");
+    }
 
     /// <summary>Pushes the given models as versions 1, 2, … of a new model, deploys it, and waits until a worker serves each version.</summary>
     public async Task<string> DeployAsync(int[] seeds, string deploy)

@@ -14,7 +14,7 @@ public sealed class OrbitUpTests(ITestOutputHelper output)
     [Fact]
     public async Task Orbit_up_starts_five_ready_services_once_serves_the_registry_quick_start_and_down_stops_them()
     {
-        await using var platform = Platform.Create();
+        await using var platform = await Platform.CreateAsync();
         platform.Output = output;
         var ports = new[] { platform.BasePort, platform.BasePort + 1, platform.BasePort + 2, platform.BasePort + 3, platform.BasePort + 10 };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

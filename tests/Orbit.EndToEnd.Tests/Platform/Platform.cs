@@ -13,17 +13,29 @@ public sealed class Platform : IAsyncDisposable
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(8);
 
-    private Platform(string runDir, int basePort)
+    private Platform(string runDir, int basePort, string? virtualHost)
     {
         RunDir = runDir;
         BasePort = basePort;
+        VirtualHost = virtualHost;
         Environment = new Dictionary<string, string>
         {
             ["ORBIT_RUN_DIR"] = runDir,
             ["ORBIT_BASE_PORT"] = basePort.ToString(CultureInfo.InvariantCulture),
             ["ORBIT_READY_TIMEOUT"] = "120",
+            // Its own Redis database, apart from the in-process tests' (9) and a developer's (0).
+            ["Orbit__Redis__Configuration"] = $"{Redis},defaultDatabase={Random.Shared.Next(10, 16)}",
         };
+        if (virtualHost is not null)
+        {
+            // Its own RabbitMQ virtual host: no other test's events reach its services.
+            Environment["Orbit__RabbitMq__Url"] = $"amqp://guest:guest@127.0.0.1:5672/{virtualHost}";
+        }
     }
+
+    private static string Redis => System.Environment.GetEnvironmentVariable("ORBIT_REDIS") ?? "127.0.0.1:6379";
+
+    private string? VirtualHost { get; }
 
     public string RunDir { get; }
 
@@ -37,7 +49,26 @@ public sealed class Platform : IAsyncDisposable
 
     public ITestOutputHelper? Output { get; set; }
 
-    public static Platform Create() => new(Directory.CreateTempSubdirectory("orbit-e2e-").FullName, FreeBasePort());
+    public static async Task<Platform> CreateAsync()
+    {
+        var virtualHost = await CreateVirtualHostAsync("orbit-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        return new Platform(Directory.CreateTempSubdirectory("orbit-e2e-").FullName, FreeBasePort(), virtualHost);
+    }
+
+    /// <summary>A vhost of its own where this machine's broker can be managed (./orbit deps started it, as root); else the shared one.</summary>
+    private static async Task<string?> CreateVirtualHostAsync(string name)
+    {
+        if (System.Environment.GetEnvironmentVariable("ORBIT_RABBITMQ") is not null)
+        {
+            return null;
+        }
+
+        var add = await Shell.RunAsync("rabbitmqctl", $"add_vhost {name}", "/", null, TimeSpan.FromSeconds(60));
+        var grant = add.ExitCode == 0
+            ? await Shell.RunAsync("rabbitmqctl", $"set_permissions -p {name} guest \".*\" \".*\" \".*\"", "/", null, TimeSpan.FromSeconds(60))
+            : add;
+        return grant.ExitCode == 0 ? name : null;
+    }
 
     public async Task<ShellResult> OrbitAsync(string arguments)
     {
@@ -64,6 +95,10 @@ public sealed class Platform : IAsyncDisposable
     {
         await OrbitAsync("down");
         Directory.Delete(RunDir, recursive: true);
+        if (VirtualHost is not null)
+        {
+            await Shell.RunAsync("rabbitmqctl", $"delete_vhost {VirtualHost}", "/", null, TimeSpan.FromSeconds(60));
+        }
     }
 
     /// <summary>A base port whose service and first worker ports are all free.</summary>
