@@ -1,0 +1,78 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Orbit.Contracts.Workers;
+using Orbit.Hosting;
+using StackExchange.Redis;
+
+namespace Orbit.InferenceWorker.Heartbeats;
+
+/// <summary>
+/// Every <c>HeartbeatSeconds</c>: publishes <see cref="WorkerHeartbeat"/> and writes the same JSON to
+/// Redis <c>orbit:workers:{workerId}</c> with a TTL of three intervals, so a worker that dies
+/// drops out by itself. The key is deleted on a graceful stop.
+/// </summary>
+internal sealed partial class HeartbeatService(
+    HeartbeatBuilder builder,
+    IBus bus,
+    IConnectionMultiplexer redis,
+    OrbitServiceInfo service,
+    IOptions<WorkerOptions> options,
+    TimeProvider time,
+    ILogger<HeartbeatService> logger) : BackgroundService
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string Key(string workerId) => $"orbit:workers:{workerId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await BeatAsync(interval, stoppingToken);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or MassTransitException or InvalidOperationException)
+            {
+                LogBeatFailed(logger, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task BeatAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var heartbeat = builder.Build();
+        var json = JsonSerializer.Serialize(heartbeat, Json);
+        await redis.GetDatabase().StringSetAsync(Key(service.InstanceId), json, interval * 3);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(interval);
+        await bus.Publish(heartbeat, timeout.Token);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(Key(service.InstanceId));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogBeatFailed(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Warning, Message = "Heartbeat not sent: {Reason}")]
+    private static partial void LogBeatFailed(ILogger logger, string reason);
+}

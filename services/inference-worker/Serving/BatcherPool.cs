@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Orbit.InferenceWorker.Batching;
+using Orbit.InferenceWorker.Metrics;
+
+namespace Orbit.InferenceWorker.Serving;
+
+/// <summary>One dynamic batcher per model version, created on its first request.</summary>
+internal sealed class BatcherPool(
+    IOptions<WorkerOptions> options, InferenceMetrics metrics, WorkerStatistics statistics, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly ConcurrentDictionary<(string Tenant, string Model, int Version), Lazy<DynamicBatcher>> _batchers = new();
+    private readonly BatchingOptions _batching = BatchingOptions.From(options.Value);
+
+    public int QueueDepth => _batchers.Values.Where(b => b.IsValueCreated).Sum(b => b.Value.QueueDepth);
+
+    public DynamicBatcher Get(string tenantId, string modelName, int version) =>
+        _batchers.GetOrAdd((tenantId, modelName, version), key => new Lazy<DynamicBatcher>(() =>
+        {
+            var logger = loggers.CreateLogger<DynamicBatcher>();
+            var executor = new BatchExecutor(new ModelTags(key.Tenant, key.Model, key.Version), metrics, statistics, time, logger);
+            return new DynamicBatcher(_batching, executor, time, logger).Start();
+        })).Value;
+
+    /// <summary>Stops and removes the batchers of <paramref name="modelName"/> whose version is not in <paramref name="keep"/>.</summary>
+    public Task RetireAsync(string tenantId, string modelName, IReadOnlySet<int> keep, CancellationToken cancellationToken)
+    {
+        var retired = new List<Task>();
+        foreach (var (key, batcher) in _batchers)
+        {
+            if (key.Tenant == tenantId && key.Model == modelName && !keep.Contains(key.Version)
+                && _batchers.TryRemove(new KeyValuePair<(string, string, int), Lazy<DynamicBatcher>>(key, batcher)) && batcher.IsValueCreated)
+            {
+                retired.Add(batcher.Value.DrainAsync(cancellationToken));
+            }
+        }
+
+        return Task.WhenAll(retired);
+    }
+
+    /// <summary>Runs what every batcher holds and stops them; past the token, what is left is answered ShuttingDown.</summary>
+    public Task DrainAllAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_batchers.Values.Where(b => b.IsValueCreated).Select(b => b.Value.DrainAsync(cancellationToken)));
+}

@@ -1,0 +1,68 @@
+using Orbit.Contracts.Inference;
+using Orbit.InferenceWorker.Batching;
+using Orbit.InferenceWorker.Models;
+
+namespace Orbit.InferenceWorker.Serving;
+
+/// <summary>
+/// One request from receipt to outcome: the routing table decides the version, the deadline is
+/// checked, the model is loaded if needed, inputs are checked, and the request joins its
+/// version's batcher.
+/// </summary>
+internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, BatcherPool batchers, TimeProvider time)
+{
+    public async Task<(InferenceOutcome Outcome, int Version)> HandleAsync(InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
+    {
+        var route = routes.Resolve(request.TenantId, request.ModelName, request.ModelVersion);
+        if (route is null)
+        {
+            var table = routes.Get(request.TenantId, request.ModelName);
+            var deployed = table is null || table.Routes.Count == 0
+                ? "it is not deployed on this worker"
+                : $"the routing table (revision {table.Revision}) has versions {string.Join(", ", table.Routes.Select(r => r.Version))}";
+            var what = request.ModelVersion is { } v ? $"version {v} of {request.TenantId}/{request.ModelName}" : $"{request.TenantId}/{request.ModelName}";
+            return (InferenceOutcome.Rejected(RejectionReason.ModelNotDeployed, $"{what} is not deployed: {deployed}", "modelVersion"), request.ModelVersion ?? 0);
+        }
+
+        // A publisher that sets no deadline (the default value) gets none.
+        if (request.Deadline != default && request.Deadline <= time.GetUtcNow())
+        {
+            return (InferenceOutcome.Rejected(RejectionReason.DeadlineExceeded,
+                $"The deadline {request.Deadline:O} had passed when the worker received the request; it was not run.", "deadline"), route.Version);
+        }
+
+        ModelLease lease;
+        try
+        {
+            lease = await models.AcquireAsync(route.Digest, cancellationToken);
+        }
+        catch (ModelUnavailableException ex)
+        {
+            return (InferenceOutcome.Rejected(RejectionReason.ModelError, ex.Message), route.Version);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker stopped while loading the model."), route.Version);
+        }
+
+        using (lease)
+        {
+            var inputs = RequestValidator.Validate(request, lease.Model.Session, out var error);
+            if (inputs is null)
+            {
+                return (InferenceOutcome.Rejected(RejectionReason.InvalidInput, error!.Detail, error.Field), route.Version);
+            }
+
+            var pending = new PendingRequest(
+                request.RequestId, lease.Model, inputs, request.RequestedOutputs,
+                request.Deadline == default ? DateTimeOffset.MaxValue : request.Deadline, receivedTimestamp);
+            if (!batchers.Get(request.TenantId, request.ModelName, route.Version).TryEnqueue(pending))
+            {
+                return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker is stopping and takes no new requests."), route.Version);
+            }
+
+            // Not the consume token: a queued request is always answered, by its batch or at shutdown.
+            return (await pending.Completion, route.Version);
+        }
+    }
+}
