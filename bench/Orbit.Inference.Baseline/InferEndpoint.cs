@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Orbit.Onnx.Sessions;
+using Orbit.Onnx.Tensors;
+
+namespace Orbit.Inference.Baseline;
+
+/// <summary>OIP v2 infer for FP32 tensors: parse the JSON body, run the session, write the outputs as flat JSON arrays.</summary>
+internal static class InferEndpoint
+{
+    public static async Task InferAsync(string model, HttpContext context, ServedModels models)
+    {
+        if (models.Find(model) is not { } session)
+        {
+            await ErrorAsync(context, StatusCodes.Status404NotFound, $"model '{model}' is not served");
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, "the body is not valid JSON: " + ex.Message);
+            return;
+        }
+
+        using var _ = document;
+        var (inputs, error) = ReadInputs(document.RootElement, session);
+        if (error is not null)
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, error);
+            return;
+        }
+
+        try
+        {
+            using var result = session.Run(inputs);
+            await WriteAsync(context.Response, model, session, result);
+        }
+        finally
+        {
+            foreach (var input in inputs)
+            {
+                input.Dispose();
+            }
+        }
+    }
+
+    private static (OnnxTensor[] Inputs, string? Error) ReadInputs(JsonElement root, OnnxSession session)
+    {
+        if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() != session.Inputs.Count)
+        {
+            return ([], $"'inputs' must be an array of {session.Inputs.Count} tensors");
+        }
+
+        // In the session's input order, so Run can take them positionally.
+        var tensors = new OnnxTensor[session.Inputs.Count];
+        foreach (var input in inputs.EnumerateArray())
+        {
+            var name = input.GetProperty("name").GetString();
+            var index = IndexOf(session, name);
+            if (index < 0 || input.GetProperty("datatype").GetString() != "FP32")
+            {
+                return ([], $"input '{name}' is not an FP32 input of the model");
+            }
+
+            var shape = input.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+            var data = input.GetProperty("data");
+            var values = new float[data.GetArrayLength()];
+            var i = 0;
+            foreach (var value in data.EnumerateArray())
+            {
+                values[i++] = value.GetSingle();
+            }
+
+            if (values.Length != shape.Aggregate(1L, (a, b) => a * b))
+            {
+                return ([], $"input '{name}' has {values.Length} values for shape [{string.Join(",", shape)}]");
+            }
+
+            tensors[index] = OnnxTensor.FromArray(values, shape);
+        }
+        return (tensors, null);
+    }
+
+    private static int IndexOf(OnnxSession session, string? name)
+    {
+        for (var i = 0; i < session.Inputs.Count; i++)
+        {
+            if (session.Inputs[i].Name == name)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static async Task WriteAsync(HttpResponse response, string model, OnnxSession session, RunResult result)
+    {
+        response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteString("model_name", model);
+        json.WriteString("model_version", "1");
+        json.WriteStartArray("outputs");
+        for (var o = 0; o < result.Count; o++)
+        {
+            var output = result[o];
+            json.WriteStartObject();
+            json.WriteString("name", session.Outputs[o].Name);
+            json.WriteString("datatype", "FP32");
+            json.WriteStartArray("shape");
+            foreach (var dim in output.Shape)
+            {
+                json.WriteNumberValue(dim);
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("data");
+            foreach (var value in output.AsSpan<float>())
+            {
+                json.WriteNumberValue(value);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync();
+    }
+
+    private static async Task ErrorAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteString("error", message);
+        json.WriteEndObject();
+        await json.FlushAsync();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace Orbit.Inference.Bench;
+
+/// <summary>
+/// Closed loop: N loops each send the same request back to back. Requests that finish during the warm-up are not
+/// counted; requests that finish in the measured window are, by latency and count.
+/// </summary>
+internal static class LoadGenerator
+{
+    public static async Task<LoadResult> RunAsync(Target target, string path, byte[] body, int concurrency, TimeSpan warmUp, TimeSpan duration)
+    {
+        using var client = target.CreateClient(concurrency);
+        var failures = new ConcurrentDictionary<string, long>();
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+
+        var loops = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>(capacity: 4096);
+            while (Stopwatch.GetTimestamp() < measureTo)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                var outcome = await SendAsync(client, path, body);
+                var done = Stopwatch.GetTimestamp();
+                if (done < measureFrom || done > measureTo)
+                {
+                    continue;
+                }
+                if (outcome is null)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds);
+                }
+                else
+                {
+                    failures.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                }
+            }
+            return latencies;
+        })).ToArray();
+
+        var all = new List<double>();
+        foreach (var loop in await Task.WhenAll(loops))
+        {
+            all.AddRange(loop);
+        }
+        return LoadResult.From(all, duration.TotalSeconds, failures);
+    }
+
+    /// <summary>Null on 200 (body read to the end); otherwise the status code or exception type.</summary>
+    private static async Task<string?> SendAsync(HttpClient client, string path, byte[] body)
+    {
+        try
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(path, content);
+            await response.Content.ReadAsByteArrayAsync();
+            return response.IsSuccessStatusCode ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return ex.GetType().Name;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Orbit.Inference.Bench;
+
+/// <summary>What one closed-loop run measured: successful requests per second and their latency percentiles.</summary>
+internal sealed record LoadResult(double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, long Completed, IReadOnlyDictionary<string, long> Failures)
+{
+    public static LoadResult From(List<double> latencies, double seconds, IReadOnlyDictionary<string, long> failures)
+    {
+        latencies.Sort();
+        return new LoadResult(latencies.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count, failures);
+    }
+
+    public string FailureSummary => Failures.Count == 0 ? "" : string.Join(", ", Failures.Select(f => $"{f.Key}×{f.Value}"));
+
+    // Nearest rank on the sorted latencies.
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

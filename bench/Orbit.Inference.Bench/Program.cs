@@ -1,0 +1,84 @@
+using System.Globalization;
+using Orbit.Inference.Bench;
+
+// Real-time inference: the platform's OIP v2 endpoint (gateway → RabbitMQ → worker) beside an in-process baseline,
+// driven by the same closed-loop generator. Run through bench/run-inference.sh, which starts both.
+//   models DIR                                      write the bench models into DIR
+//   run --baseline URL [--platform URL --key KEY]   measure; prints a markdown table per model
+//       [--models "mlp conv"] [--concurrency "1 8 64"] [--duration S] [--warmup S]
+if (args is ["models", var directory])
+{
+    Directory.CreateDirectory(directory);
+    foreach (var model in BenchModels.All)
+    {
+        File.WriteAllBytes(Path.Combine(directory, model.Name + ".onnx"), model.Write());
+    }
+    return 0;
+}
+
+if (args is not ["run", ..])
+{
+    Console.Error.WriteLine("usage: Orbit.Inference.Bench models DIR | run --baseline URL [--platform URL --key KEY] [--models ...] [--concurrency ...] [--duration S] [--warmup S]");
+    return 2;
+}
+
+var baseline = new Target("baseline", new Uri(Option("--baseline") ?? throw new ArgumentException("--baseline URL is required")), null);
+var platform = Option("--platform") is { } platformUrl ? new Target("platform", new Uri(platformUrl), Option("--key")) : null;
+var models = (Option("--models") ?? "mlp conv").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+    .Select(key => BenchModels.All.SingleOrDefault(m => m.Key == key) ?? throw new ArgumentException($"unknown model '{key}' (mlp, conv)"))
+    .ToList();
+var levels = (Option("--concurrency") ?? "1 8 64").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+var duration = TimeSpan.FromSeconds(double.Parse(Option("--duration") ?? "10", CultureInfo.InvariantCulture));
+var warmUp = TimeSpan.FromSeconds(double.Parse(Option("--warmup") ?? "3", CultureInfo.InvariantCulture));
+var targets = platform is null ? new[] { baseline } : [platform, baseline];
+
+foreach (var model in models)
+{
+    var path = $"/v2/models/{model.Name}/infer";
+    var body = InferRequest.Body(model);
+    await CheckAnswersAgreeAsync(model, path, body);
+    var rows = new List<(int Concurrency, LoadResult? Platform, LoadResult Baseline)>();
+    foreach (var concurrency in levels)
+    {
+        var results = new Dictionary<string, LoadResult>();
+        foreach (var target in targets)
+        {
+            var result = await LoadGenerator.RunAsync(target, path, body, concurrency, warmUp, duration);
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"{model.Key} c={concurrency} {target.Name}: {result.RequestsPerSecond:F0} req/s, p50 {result.P50Milliseconds:F2} ms, p99 {result.P99Milliseconds:F2} ms {result.FailureSummary}"));
+            results[target.Name] = result;
+        }
+        rows.Add((concurrency, results.GetValueOrDefault("platform"), results["baseline"]));
+    }
+    ResultTable.Write(Console.Out, model, rows);
+}
+return 0;
+
+// One request to each side before measuring: both must answer 200 with the same numbers.
+async Task CheckAnswersAgreeAsync(BenchModel model, string path, byte[] body)
+{
+    var answers = new List<float[]>();
+    foreach (var target in targets)
+    {
+        using var client = target.CreateClient(1);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        using var response = await client.PostAsync(path, content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{target.Name} answered {(int)response.StatusCode} for {model.Name}: {text}");
+        }
+        answers.Add(InferRequest.FirstOutput(text));
+    }
+    if (answers.Count == 2)
+    {
+        var difference = answers[0].Zip(answers[1], (a, b) => Math.Abs(a - b)).DefaultIfEmpty(float.PositiveInfinity).Max();
+        if (answers[0].Length != answers[1].Length || difference > 1e-4f)
+        {
+            throw new InvalidOperationException($"{model.Name}: the platform and the baseline disagree (max difference {difference})");
+        }
+    }
+}
+
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Real-time inference benchmark: the platform's OIP v2 endpoint (gateway → RabbitMQ → one inference worker with
+# dynamic batching) beside an in-process ASP.NET Core baseline serving the same models through Orbit.Onnx, driven by
+# the same closed-loop generator. Starts its own platform (temp run dir, free base port, its own RabbitMQ vhost and
+# Redis database, raised rate limits) and its own baseline, prints a markdown table per model, stops everything.
+# Usage: bench/run-inference.sh [--duration S] [--warmup S] [--concurrency "1 8 64"] [--models "mlp conv"] [--baseline-only]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+duration=10 warmup=3 concurrency="1 8 64" models="mlp conv" baseline_only=0
+while (( $# > 0 )); do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --models) models=$2; shift 2 ;;
+    --baseline-only) baseline_only=1; shift ;;
+    *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+missing=()
+listening 5672 || missing+=("RabbitMQ on 127.0.0.1:5672")
+listening 6379 || missing+=("Redis on 127.0.0.1:6379")
+[[ -f .cache/onnxruntime/libonnxruntime.so.1 || -n "${ORBIT_ONNXRUNTIME:-}" ]] || missing+=("ONNX Runtime (.cache/onnxruntime/libonnxruntime.so.1)")
+if (( ${#missing[@]} > 0 )); then
+  printf 'missing: %s\n' "${missing[@]}" >&2
+  echo "run ./orbit deps" >&2
+  exit 2
+fi
+
+echo "building the bench and the baseline (Release)" >&2
+dotnet build bench/Orbit.Inference.Bench -c Release --nologo -v q -clp:ErrorsOnly >&2
+dotnet build bench/Orbit.Inference.Baseline -c Release --nologo -v q -clp:ErrorsOnly >&2
+bench_dll="$root/bench/Orbit.Inference.Bench/bin/Release/net10.0/Orbit.Inference.Bench.dll"
+baseline_dir="$root/bench/Orbit.Inference.Baseline/bin/Release/net10.0"
+
+work=$(mktemp -d /tmp/orbit-inference-bench.XXXXXX)
+vhost="orbit-bench-$(basename "$work" | cut -d. -f2)"
+redis_db=7 # apart from a developer's (0), the in-process tests' (9) and the end-to-end tests' (10–15)
+baseline_pid="" platform_started=0 vhost_created=0
+
+# A base port whose gateway, registry, drift monitor, retrainer and first worker ports are all free.
+free_base_port() {
+  local base
+  for _ in $(seq 50); do
+    base=$((20000 + RANDOM % 20000))
+    if ! listening "$base" && ! listening $((base + 1)) && ! listening $((base + 2)) && ! listening $((base + 3)) && ! listening $((base + 10)); then
+      echo "$base"; return 0
+    fi
+  done
+  return 1
+}
+
+platform_env() {
+  env ORBIT_RUN_DIR="$work/run" ORBIT_BASE_PORT="$base_port" ASPNETCORE_ENVIRONMENT=Production \
+    Orbit__Logging__Level=Warning Orbit__Gateway__RateLimitPerSecond=1000000 Orbit__Gateway__RateLimitBurst=1000000 \
+    Orbit__Redis__Configuration="${ORBIT_REDIS:-127.0.0.1:6379},defaultDatabase=$redis_db" \
+    ${rabbit_url:+Orbit__RabbitMq__Url="$rabbit_url"} "$@"
+}
+
+cleanup() {
+  set +e
+  [[ -n "$baseline_pid" ]] && kill "$baseline_pid" 2>/dev/null && wait "$baseline_pid" 2>/dev/null
+  if (( platform_started )); then
+    platform_env ./orbit down >&2
+    redis-cli -n "$redis_db" flushdb >/dev/null 2>&1
+  fi
+  (( vhost_created )) && rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { # URL [CURL ARGS...]: until it answers {"ready":true}, for up to 90 s
+  local url=$1; shift
+  for _ in $(seq 180); do
+    curl -fsS -m 2 "$@" "$url" 2>/dev/null | grep -q '"ready":true' && return 0
+    sleep 0.5
+  done
+  echo "no ready answer from $url" >&2; return 1
+}
+
+dotnet "$bench_dll" models "$work/models"
+
+run_args=(run --duration "$duration" --warmup "$warmup" --concurrency "$concurrency" --models "$models")
+if (( ! baseline_only )); then
+  base_port=$(free_base_port) || { echo "no free base port found" >&2; exit 1; }
+  rabbit_url=""
+  if [[ -z "${ORBIT_RABBITMQ:-}" ]] && rabbitmqctl -q add_vhost "$vhost" >/dev/null 2>&1; then
+    vhost_created=1
+    rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
+    rabbit_url="amqp://guest:guest@127.0.0.1:5672/$vhost"
+  else
+    echo "warning: no vhost of its own; the platform shares the broker's default vhost" >&2
+  fi
+  echo "starting the platform on base port $base_port (run dir $work/run)" >&2
+  platform_started=1
+  platform_env ./orbit up --workers 1 >&2
+  gateway="http://127.0.0.1:$base_port"
+  key=$(cat "$work/run/admin.key")
+  for model in $models; do
+    platform_env ./orbit models push "bench-$model" "$work/models/bench-$model.onnx" >&2
+    platform_env ./orbit deploy "bench-$model" --stable 1 >&2
+    wait_for "$gateway/v2/models/bench-$model/versions/1/ready" -H "Authorization: Bearer $key"
+  done
+  run_args+=(--platform "$gateway" --key "$key")
+fi
+
+baseline_port=$(free_base_port) || { echo "no free port for the baseline" >&2; exit 1; }
+(cd "$baseline_dir" && exec env ASPNETCORE_ENVIRONMENT=Production dotnet Orbit.Inference.Baseline.dll --urls "http://127.0.0.1:$baseline_port" \
+  --model "bench-mlp=$work/models/bench-mlp.onnx" --model "bench-conv=$work/models/bench-conv.onnx" >"$work/baseline.log" 2>&1) &
+baseline_pid=$!
+wait_for "http://127.0.0.1:$baseline_port/v2/health/ready" || { cat "$work/baseline.log" >&2; exit 1; }
+run_args+=(--baseline "http://127.0.0.1:$baseline_port")
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
+dotnet "$bench_dll" "${run_args[@]}"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+if (( ! baseline_only )); then
+  echo "platform logs (level Warning and above) after the run:" >&2
+  for log in "$work"/run/logs/*.log; do
+    echo "  $(basename "$log"): $(wc -l <"$log") lines" >&2
+    tail -n 3 "$log" | cut -c1-400 | sed 's/^/    /' >&2
+  done
+fi
