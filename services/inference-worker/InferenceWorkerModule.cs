@@ -42,6 +42,7 @@ internal static class InferenceWorkerModule
         services.AddSingleton<InferenceHandler>();
         services.AddSingleton<ServingCoordinator>();
         services.AddSingleton<HeartbeatBuilder>();
+        services.AddSingleton<HeartbeatSignal>();
 
         // Started in this order, stopped in reverse: the heartbeat key goes first, then the queues stop and drain.
         services.AddHostedService<WorkerStartup>();

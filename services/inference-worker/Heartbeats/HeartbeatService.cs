@@ -14,6 +14,7 @@ namespace Orbit.InferenceWorker.Heartbeats;
 /// </summary>
 internal sealed partial class HeartbeatService(
     HeartbeatBuilder builder,
+    HeartbeatSignal signal,
     IBus bus,
     IConnectionMultiplexer redis,
     OrbitServiceInfo service,
@@ -41,7 +42,7 @@ internal sealed partial class HeartbeatService(
 
             try
             {
-                await Task.Delay(interval, time, stoppingToken);
+                await Task.WhenAny(Task.Delay(interval, time, stoppingToken), signal.WaitAsync().WaitAsync(stoppingToken));
             }
             catch (OperationCanceledException)
             {

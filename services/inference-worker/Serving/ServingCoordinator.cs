@@ -3,6 +3,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Models;
+using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Models;
 using StackExchange.Redis;
 
@@ -18,6 +19,7 @@ namespace Orbit.InferenceWorker.Serving;
 /// </summary>
 internal sealed partial class ServingCoordinator(
     RoutingTables routes,
+    HeartbeatSignal heartbeat,
     ModelStore models,
     BatcherPool batchers,
     IReceiveEndpointConnector connector,
@@ -143,6 +145,7 @@ internal sealed partial class ServingCoordinator(
         finally
         {
             gate.Release();
+            heartbeat.Raise();
         }
     }
 

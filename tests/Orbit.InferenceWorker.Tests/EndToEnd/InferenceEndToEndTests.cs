@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Orbit.Contracts.Inference;
+using Orbit.InferenceWorker.Tests.Support;
+using Orbit.Onnx.Sessions;
+using Orbit.Onnx.Tensors;
+
+namespace Orbit.InferenceWorker.Tests.EndToEnd;
+
+/// <summary>The real registry and worker in process: push, deploy, infer over RabbitMQ, compare with a direct run.</summary>
+public sealed class InferenceEndToEndTests
+{
+    private static string UniqueModel() => $"mlp-{Guid.NewGuid():N}"[..16];
+
+    private static InferenceRequested Request(string model, int? version, float[] x, long rows) => new(
+        Guid.NewGuid().ToString("N"), "admin", model, version,
+        [new InferenceTensor("x", "FP32", [rows, 8], RawData: MemoryMarshal.AsBytes(x.AsSpan()).ToArray())],
+        DateTimeOffset.UtcNow.AddSeconds(30));
+
+    private static byte[] RunDirect(byte[] model, float[] x, long rows)
+    {
+        using var session = OnnxSession.FromBytes(model);
+        using var input = OnnxTensor.FromArray(x, rows, 8);
+        using var result = session.Run(input);
+        return result[0].AsBytes().ToArray();
+    }
+
+    private static float[] Rows(int seed, long rows) =>
+        Enumerable.Range(0, (int)rows * 8).Select(i => (float)Math.Sin(seed * 31 + i)).ToArray();
+
+    [Fact]
+    public async Task A_model_deployed_before_the_worker_starts_is_found_in_Redis_and_served()
+    {
+        await using var platform = new WorkerWithRegistry();
+        var model = UniqueModel();
+        var onnx = TestModels.Mlp();
+        var version = await platform.PushAsync(model, onnx);
+        await platform.DeployAsync(model, version);
+
+        platform.StartWorker(model);
+        var heartbeat = await platform.WaitForServingAsync(model, version);
+
+        var x = Rows(1, 2);
+        var (completed, rejected) = await platform.InferAsync(Request(model, version, x, 2));
+
+        Assert.Null(rejected);
+        Assert.NotNull(completed);
+        Assert.Equal(version, completed.ModelVersion);
+        Assert.Equal(platform.WorkerId, completed.WorkerId);
+        var y = Assert.Single(completed.Outputs);
+        Assert.Equal("FP32", y.Datatype);
+        Assert.Equal(new long[] { 2, 3 }, y.Shape);
+        Assert.Equal(RunDirect(onnx, x, 2), y.RawData);
+
+        Assert.Equal("cpu", heartbeat.Device);
+        var loaded = Assert.Single(heartbeat.LoadedModels);
+        Assert.Equal(onnx, platform.ArtifactOnDisk(loaded.Digest));
+    }
+
+    [Fact]
+    public async Task A_deployment_made_while_the_worker_runs_is_served_and_an_undeployment_stops_it()
+    {
+        await using var platform = new WorkerWithRegistry();
+        var model = UniqueModel();
+        var onnx = TestModels.Mlp();
+        platform.StartWorker(model);
+        await platform.HeartbeatAsync();
+        var version = await platform.PushAsync(model, onnx);
+        await platform.DeployAsync(model, version);
+        await platform.WaitForServingAsync(model, version);
+
+        // Concurrent requests: the batcher may merge them; each answer must equal its own direct run.
+        var inputs = Enumerable.Range(0, 12).Select(i => Rows(i, 1 + (i % 3))).ToList();
+        var answers = await Task.WhenAll(inputs.Select(x => platform.InferAsync(Request(model, version, x, x.Length / 8))));
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            Assert.Null(answers[i].Rejected);
+            Assert.Equal(RunDirect(onnx, inputs[i], inputs[i].Length / 8), answers[i].Completed!.Outputs[0].RawData);
+        }
+
+        var (_, notDeployed) = await platform.InferAsync(Request(model, version + 1, Rows(0, 1), 1));
+        Assert.Equal(RejectionReason.ModelNotDeployed, notDeployed!.Reason);
+
+        await platform.UndeployAsync(model);
+        await platform.WaitForServingAsync(model, version, serving: false);
+    }
+
+    [Fact]
+    public async Task Bad_input_and_expired_deadlines_are_answered_with_the_reason_and_field()
+    {
+        await using var platform = new WorkerWithRegistry();
+        var model = UniqueModel();
+        var version = await platform.PushAsync(model, TestModels.Mlp());
+        await platform.DeployAsync(model, version);
+        platform.StartWorker(model);
+        await platform.WaitForServingAsync(model, version);
+
+        var wrongShape = Request(model, version, new float[3], 1) with
+        {
+            Inputs = [new InferenceTensor("x", "FP32", [1, 3], RawData: new byte[12])],
+        };
+        var (_, invalid) = await platform.InferAsync(wrongShape);
+        Assert.Equal(RejectionReason.InvalidInput, invalid!.Reason);
+        Assert.Equal("inputs[0].shape", invalid.Field);
+        Assert.Contains("'x'", invalid.Detail);
+
+        var expired = Request(model, version, Rows(0, 1), 1) with { Deadline = DateTimeOffset.UtcNow.AddSeconds(-1) };
+        var (_, late) = await platform.InferAsync(expired);
+        Assert.Equal(RejectionReason.DeadlineExceeded, late!.Reason);
+
+        // A plain-JSON publisher's data array instead of rawData.
+        var json = Request(model, version, Rows(0, 1), 1) with
+        {
+            Inputs = [new InferenceTensor("x", "FP32", [1, 8], Data: JsonDocument.Parse("[[0,1,2,3,4,5,6,7]]").RootElement)],
+        };
+        var (completed, rejected) = await platform.InferAsync(json);
+        Assert.Null(rejected);
+        Assert.Equal(RunDirect(TestModels.Mlp(), [0, 1, 2, 3, 4, 5, 6, 7], 1), completed!.Outputs[0].RawData);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using System.Text.Json;
+using Orbit.Contracts.Inference;
+using Orbit.Testing;
+using RabbitMQ.Client;
+
+namespace Orbit.InferenceWorker.Tests.Support;
+
+/// <summary>
+/// Sends <see cref="InferenceRequested"/> as plain JSON over AMQP to the exchange
+/// <c>infer.{tenant}.{model}</c>, as the gateway (or any language) does, with a reply address in
+/// <c>MT-Response-Address</c>, and reads the answer's type from its <c>MT-MessageType</c> header.
+/// </summary>
+internal static class RawInferenceClient
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> InferAsync(InferenceRequested request)
+    {
+        var broker = new Uri(TestInfrastructure.RabbitMqUrl);
+        await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+
+        // The worker's bus declares the reply exchange as the address says; declared here first, the same way.
+        var replyExchange = $"orbit-test-reply-{Guid.NewGuid():N}";
+        await channel.ExchangeDeclareAsync(replyExchange, ExchangeType.Fanout, durable: false, autoDelete: true);
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(queue, replyExchange, "");
+
+        var virtualHost = broker.AbsolutePath.Trim('/');
+        var port = broker.IsDefaultPort ? 5672 : broker.Port;
+        var replyAddress = $"rabbitmq://{broker.Host}:{port}/{(virtualHost.Length == 0 ? "" : virtualHost + "/")}{replyExchange}?durable=false&autodelete=true";
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            MessageId = Guid.NewGuid().ToString(),
+            Headers = new Dictionary<string, object?> { ["MT-Response-Address"] = replyAddress },
+        };
+        await channel.BasicPublishAsync($"infer.{request.TenantId}.{request.ModelName}", "", mandatory: false, properties,
+            JsonSerializer.SerializeToUtf8Bytes(request, Json));
+
+        var reply = await Eventually.GetAsync(() => channel.BasicGetAsync(queue, autoAck: true), TimeSpan.FromSeconds(60),
+            $"an answer to request {request.RequestId}");
+        var type = reply.BasicProperties.Headers?.TryGetValue("MT-MessageType", out var value) == true && value is byte[] bytes
+            ? Encoding.UTF8.GetString(bytes)
+            : "";
+        if (type.Contains(":InferenceCompleted", StringComparison.Ordinal))
+        {
+            return (JsonSerializer.Deserialize<InferenceCompleted>(reply.Body.Span, Json), null);
+        }
+
+        if (type.Contains(":InferenceRejected", StringComparison.Ordinal))
+        {
+            return (null, JsonSerializer.Deserialize<InferenceRejected>(reply.Body.Span, Json));
+        }
+
+        throw new Xunit.Sdk.XunitException($"Unexpected answer of type '{type}': {Encoding.UTF8.GetString(reply.Body.Span)}");
+    }
+}

@@ -1,0 +1,154 @@
+extern alias registry;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Orbit.Contracts.Inference;
+using Orbit.Contracts.Workers;
+using Orbit.InferenceWorker.Heartbeats;
+using Orbit.InferenceWorker.Models;
+using Orbit.Testing;
+using StackExchange.Redis;
+
+namespace Orbit.InferenceWorker.Tests.Support;
+
+/// <summary>
+/// The real registry and a real worker, both in process, on the real RabbitMQ and Redis. The
+/// worker downloads from the registry through the registry's in-memory handler and serves only
+/// the models a test names.
+/// </summary>
+internal sealed class WorkerWithRegistry : IAsyncDisposable
+{
+    public const string AdminKey = "orbit-worker-test-admin-key-0001";
+
+    private readonly string _data = Directory.CreateTempSubdirectory("orbit-worker-e2e-").FullName;
+    private readonly OrbitServiceFactory<registry::Program> _registry;
+    private readonly HttpClient _registryClient;
+    private WorkerFactory? _worker;
+
+    public WorkerWithRegistry()
+    {
+        _registry = new OrbitServiceFactory<registry::Program>(new Dictionary<string, string?>
+        {
+            ["Orbit:DataDirectory"] = Path.Combine(_data, "registry"),
+            ["Orbit:Registry:Postgres"] = "",
+            ["Orbit:Registry:AdminKey"] = AdminKey,
+        });
+        _registryClient = _registry.CreateClient();
+        _registryClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+    }
+
+    public string WorkerId { get; } = $"worker-test-{Guid.NewGuid():N}"[..24];
+
+    public IServiceProvider Worker => _worker?.Services ?? throw new InvalidOperationException("The worker has not started.");
+
+    /// <summary>Starts the worker serving only <paramref name="models"/> (names in tenant <c>admin</c>).</summary>
+    public void StartWorker(params string[] models)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Orbit:DataDirectory"] = Path.Combine(_data, "worker"),
+            ["Orbit:InstanceId"] = WorkerId,
+            ["Orbit:Worker:RegistryUrl"] = _registry.Server.BaseAddress.ToString(),
+            ["Orbit:Worker:RegistryKey"] = AdminKey,
+            ["Orbit:Worker:HeartbeatSeconds"] = "1",
+            ["Orbit:Worker:MaxQueueDelayMicroseconds"] = "2000",
+        };
+        for (var i = 0; i < models.Length; i++)
+        {
+            settings[$"Orbit:Worker:Models:{i}"] = $"admin/{models[i]}";
+        }
+
+        _worker = new WorkerFactory(settings, () => _registry.Server.CreateHandler());
+        _ = _worker.Server;
+    }
+
+    public async Task<int> PushAsync(string model, byte[] onnx)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(onnx);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", "model.onnx");
+        using var response = await _registryClient.PostAsync($"/v1/models/{model}/versions", form);
+        await ExpectAsync(response, HttpStatusCode.Created);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetInt32();
+    }
+
+    public async Task DeployAsync(string model, int stable, int? candidate = null, int weight = 0)
+    {
+        using var response = await _registryClient.PutAsJsonAsync($"/v1/models/{model}/deployment",
+            new { stableVersion = stable, candidateVersion = candidate, candidateWeight = weight });
+        await ExpectAsync(response, HttpStatusCode.OK);
+    }
+
+    public async Task UndeployAsync(string model)
+    {
+        using var response = await _registryClient.DeleteAsync($"/v1/models/{model}/deployment");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>This worker's heartbeat as stored in Redis, or null while there is none.</summary>
+    public async Task<WorkerHeartbeat?> HeartbeatAsync()
+    {
+        var json = await Worker.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringGetAsync(HeartbeatService.Key(WorkerId));
+        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<WorkerHeartbeat>(json.ToString(), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    }
+
+    /// <summary>Waits until the heartbeat lists (or no longer lists) <paramref name="model"/> at <paramref name="version"/>.</summary>
+    public Task<WorkerHeartbeat> WaitForServingAsync(string model, int version, bool serving = true) =>
+        Eventually.GetAsync(async () =>
+        {
+            var heartbeat = await HeartbeatAsync();
+            var listed = heartbeat?.LoadedModels.Any(m => m.TenantId == "admin" && m.ModelName == model && m.Version == version) ?? false;
+            return listed == serving && heartbeat is not null ? heartbeat : null;
+        }, TimeSpan.FromSeconds(60), $"the worker's heartbeat to {(serving ? "list" : "drop")} {model} v{version}");
+
+    /// <summary>Sends a request the way the gateway does: request/response to the exchange <c>infer.admin.{model}</c>.</summary>
+    public Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> InferAsync(InferenceRequested request) =>
+        RawInferenceClient.InferAsync(request);
+
+    public byte[] ArtifactOnDisk(string digest) =>
+        File.ReadAllBytes(Path.Combine(_data, "worker", "models", "sha256", digest[7..9], digest[9..]));
+
+    private static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        if (response.StatusCode != status)
+        {
+            throw new Xunit.Sdk.XunitException($"expected {(int)status}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync();
+        }
+
+        _registryClient.Dispose();
+        await _registry.DisposeAsync();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; the temp folder is cleaned by the OS.
+        }
+    }
+
+    private sealed class WorkerFactory(IDictionary<string, string?> settings, Func<HttpMessageHandler> registryHandler)
+        : OrbitServiceFactory<Program>(settings)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+                services.AddHttpClient(ArtifactClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(registryHandler));
+        }
+    }
+}
