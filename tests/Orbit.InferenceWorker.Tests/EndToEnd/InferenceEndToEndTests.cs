@@ -53,8 +53,22 @@ public sealed class InferenceEndToEndTests
         Assert.Equal(RunDirect(onnx, x, 2), y.RawData);
 
         Assert.Equal("cpu", heartbeat.Device);
+        Assert.Equal("cpu", heartbeat.Provider);
         var loaded = Assert.Single(heartbeat.LoadedModels);
         Assert.Equal(onnx, platform.ArtifactOnDisk(loaded.Digest));
+
+        using var worker = platform.WorkerClient();
+        var metrics = await worker.GetStringAsync("/metrics");
+        Assert.Contains("orbit_inference_request_duration_seconds_bucket{", metrics);
+        Assert.Contains("orbit_inference_compute_duration_seconds_count{", metrics);
+        Assert.Contains("orbit_inference_queue_duration_seconds_count{", metrics);
+        Assert.Contains("orbit_inference_batch_size_bucket{", metrics);
+        Assert.Contains($"model=\"{model}\"", metrics);
+
+        // A graceful stop removes the heartbeat at once, so the gateway stops routing here.
+        Assert.True(await platform.HeartbeatKeyExistsAsync());
+        await platform.StopWorkerAsync();
+        Assert.False(await platform.HeartbeatKeyExistsAsync());
     }
 
     [Fact]
@@ -107,6 +121,9 @@ public sealed class InferenceEndToEndTests
         var expired = Request(model, version, Rows(0, 1), 1) with { Deadline = DateTimeOffset.UtcNow.AddSeconds(-1) };
         var (_, late) = await platform.InferAsync(expired);
         Assert.Equal(RejectionReason.DeadlineExceeded, late!.Reason);
+
+        using var worker = platform.WorkerClient();
+        Assert.Contains("orbit_inference_errors_total{", await worker.GetStringAsync("/metrics"));
 
         // A plain-JSON publisher's data array instead of rawData.
         var json = Request(model, version, Rows(0, 1), 1) with

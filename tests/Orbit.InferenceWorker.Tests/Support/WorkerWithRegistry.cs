@@ -67,6 +67,23 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
         _ = _worker.Server;
     }
 
+    /// <summary>An HTTP client for the worker's own endpoints (health, metrics).</summary>
+    public HttpClient WorkerClient() => _worker?.CreateClient() ?? throw new InvalidOperationException("The worker has not started.");
+
+    /// <summary>Stops the worker as SIGTERM does (the host's graceful stop).</summary>
+    public async Task StopWorkerAsync()
+    {
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync();
+            _worker = null;
+        }
+    }
+
+    /// <summary>Whether Redis holds this worker's heartbeat key (read through the registry's connection, which outlives the worker).</summary>
+    public Task<bool> HeartbeatKeyExistsAsync() =>
+        _registry.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyExistsAsync(HeartbeatService.Key(WorkerId));
+
     public async Task<int> PushAsync(string model, byte[] onnx)
     {
         using var form = new MultipartFormDataContent();
