@@ -62,7 +62,13 @@ platform_env() {
 }
 
 cleanup() {
+  local status=$?
   set +e
+  if (( status != 0 && platform_started )); then
+    for log in "$work"/run/logs/{gateway,inference-worker-1}.log; do
+      echo "--- last lines of $(basename "$log")" >&2; tail -n 20 "$log" | cut -c1-600 >&2
+    done
+  fi
   [[ -n "$baseline_pid" ]] && kill "$baseline_pid" 2>/dev/null && wait "$baseline_pid" 2>/dev/null
   if (( platform_started )); then
     platform_env ./orbit down >&2
