@@ -53,10 +53,4 @@ internal static class InferenceWorkerModule
         services.AddHealthChecks().AddCheck<ServingReadinessCheck>("serving", tags: [HealthTags.Ready]);
         return builder;
     }
-
-    public static WebApplication MapInferenceWorker(this WebApplication app)
-    {
-        // The worker has no API of its own: health and metrics come from UseOrbitDefaults, work from the bus.
-        return app;
-    }
 }

@@ -6,8 +6,8 @@ builder.AddOrbitDefaults("inference-worker", bus => bus.AddInferenceWorkerConsum
 builder.AddInferenceWorker();
 
 var app = builder.Build();
+// The worker has no API of its own: health and metrics come from the defaults, its work from the bus.
 app.UseOrbitDefaults();
-app.MapInferenceWorker();
 app.Run();
 
 public partial class Program;

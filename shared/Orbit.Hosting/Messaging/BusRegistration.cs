@@ -47,7 +47,9 @@ internal static class BusRegistration
                         }
                     });
 
-                cfg.UseRawJsonSerializer(RawSerializerOptions.All, isDefault: true);
+                // No AnyMessageType: a typed reply (InferenceCompleted or InferenceRejected) must match only its own handler;
+                // a message with no type header at all, as from a non-.NET publisher, is still accepted.
+                cfg.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders, isDefault: true);
                 cfg.ConfigureJsonSerializerOptions(json =>
                 {
                     json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
