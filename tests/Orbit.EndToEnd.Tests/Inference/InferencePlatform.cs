@@ -39,6 +39,8 @@ public sealed class InferencePlatform : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The last test's output helper is gone by now: writing to it would throw.
+        Platform.Output = null;
         await Platform.DisposeAsync();
         Directory.Delete(Models, recursive: true);
     }
