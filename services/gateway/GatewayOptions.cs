@@ -27,6 +27,14 @@ public sealed class GatewayOptions
     [Range(1024, 1L << 31)]
     public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>How many messages per model may be in flight to the workers before further requests are coalesced into one.</summary>
+    [Range(1, 1024)]
+    public int CoalesceMaxInFlight { get; set; } = 8;
+
+    /// <summary>The most requests one coalesced message carries.</summary>
+    [Range(1, 4096)]
+    public int CoalesceMaxRequests { get; set; } = 64;
+
     /// <summary>How long an inference may take, end to end, unless the request asks for less (parameter <c>timeout</c>, ms).</summary>
     [Range(10, 600_000)]
     public int InferenceTimeoutMilliseconds { get; set; } = 10_000;

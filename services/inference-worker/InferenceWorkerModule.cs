@@ -19,6 +19,7 @@ internal static class InferenceWorkerModule
     {
         var instance = Guid.NewGuid().ToString("N")[..12];
         bus.AddConsumer<InferenceConsumer>();
+        bus.AddConsumer<InferenceBatchConsumer>();
         bus.AddConsumer<DeploymentChangedConsumer>().Endpoint(e =>
         {
             e.InstanceId = instance;
@@ -40,6 +41,7 @@ internal static class InferenceWorkerModule
         services.AddSingleton<RoutingTables>();
         services.AddSingleton<BatcherPool>();
         services.AddSingleton<InferenceHandler>();
+        services.AddSingleton<InferenceReplies>();
         services.AddSingleton<ServingCoordinator>();
         services.AddSingleton<HeartbeatBuilder>();
         services.AddSingleton<HeartbeatSignal>();

@@ -32,7 +32,7 @@ internal sealed class WorkerOptions : IValidatableObject
     public int MaxBatchSize { get; set; } = 32;
 
     [Range(0, 10_000_000)]
-    public int MaxQueueDelayMicroseconds { get; set; } = 500;
+    public int MaxQueueDelayMicroseconds { get; set; } = 100;
 
     public List<int> PreferredBatchSizes { get; set; } = [];
 

@@ -114,8 +114,9 @@ internal static class InferenceEndpoints
 
             var timeout = TimeSpan.FromMilliseconds(Math.Min(request!.TimeoutMilliseconds ?? options.InferenceTimeoutMilliseconds, options.InferenceTimeoutMilliseconds));
             var time = services.GetRequiredService<TimeProvider>();
+            // The bus id is the gateway's own: clients' ids need not be unique, and coalesced requests are matched by it.
             var message = new InferenceRequested(
-                request.Id ?? context.TraceIdentifier,
+                context.TraceIdentifier,
                 caller.TenantId,
                 model,
                 chosen,
@@ -126,14 +127,16 @@ internal static class InferenceEndpoints
                 request.RoutingKey);
             try
             {
-                var (completed, rejected) = await services.GetRequiredService<InferenceForwarder>().SendAsync(message, timeout, context.RequestAborted);
+                var (completed, rejected) = await services.GetRequiredService<InferenceForwarder>().SendAsync(message, timeout);
                 if (completed is not null)
                 {
                     await OipResponseWriter.WriteAsync(context.Response, model, completed, request.Id);
                     return Results.Empty;
                 }
 
-                return Rejection(rejected!);
+                return rejected is null
+                    ? OipError.Result(StatusCodes.Status502BadGateway, "the worker's answer could not be read")
+                    : Rejection(rejected);
             }
             catch (RequestTimeoutException)
             {

@@ -1,30 +1,132 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Orbit.Contracts.Inference;
 
 namespace Orbit.Gateway.Inference;
 
 /// <summary>
-/// Sends an inference to the workers of its model over the bus and awaits the answer. Requests go to
-/// the exchange <c>infer.{tenant}.{model}</c>, which every worker serving the model binds its queue to.
+/// Sends inferences to the workers of their model over the bus and awaits the answers. Requests go
+/// to the exchange <c>infer.{tenant}.{model}</c>, which every worker serving the model binds its
+/// queue to. Per model, at most <c>CoalesceMaxInFlight</c> messages are in flight: a request that
+/// finds a free slot goes at once, alone; requests that arrive while every slot is taken wait for the
+/// next one and travel together as one <see cref="InferenceBatchRequested"/> (to <c>infer.{tenant}.{model}.batch</c>). So a lone request pays
+/// no delay, and under load the bus costs per batch rather than per request.
 /// </summary>
-internal sealed class InferenceForwarder(IClientFactory clients)
+internal sealed class InferenceForwarder(IClientFactory clients, IOptions<GatewayOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, IRequestClient<InferenceRequested>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
     public static string Destination(string tenant, string model) => $"infer.{tenant}.{model}";
 
-    public async Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> SendAsync(
-        InferenceRequested request, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The worker's answer, or <see cref="RequestTimeoutException"/> when none came in time.</summary>
+    public Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> SendAsync(InferenceRequested request, TimeSpan timeout)
     {
-        var client = _clients.GetOrAdd(Destination(request.TenantId, request.ModelName),
-            static (name, factory) => factory.CreateRequestClient<InferenceRequested>(new Uri($"exchange:{name}")), clients);
-        var response = await client.GetResponse<InferenceCompleted, InferenceRejected>(request, cancellationToken, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds));
-        if (response.Is(out Response<InferenceCompleted>? completed))
+        var lane = _lanes.GetOrAdd(Destination(request.TenantId, request.ModelName), name => new Lane(name, clients, options.Value, time));
+        return lane.SendAsync(request, timeout);
+    }
+
+    private sealed class Lane
+    {
+        private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly SemaphoreSlim _slots;
+        private readonly IRequestClient<InferenceRequested> _single;
+        private readonly IRequestClient<InferenceBatchRequested> _batch;
+        private readonly int _maxBatch;
+        private readonly TimeProvider _time;
+
+        public Lane(string destination, IClientFactory clients, GatewayOptions options, TimeProvider time)
         {
-            return (completed!.Message, null);
+            _single = clients.CreateRequestClient<InferenceRequested>(new Uri($"exchange:{destination}"));
+            _batch = clients.CreateRequestClient<InferenceBatchRequested>(new Uri($"exchange:{destination}.batch"));
+            _slots = new SemaphoreSlim(options.CoalesceMaxInFlight);
+            _maxBatch = options.CoalesceMaxRequests;
+            _time = time;
+            _ = Task.Run(PumpAsync);
         }
 
-        return response.Is(out Response<InferenceRejected>? rejected) ? (null, rejected!.Message) : (null, null);
+        public async Task<(InferenceCompleted?, InferenceRejected?)> SendAsync(InferenceRequested request, TimeSpan timeout)
+        {
+            var pending = new Pending(request, timeout, new TaskCompletionSource<(InferenceCompleted?, InferenceRejected?)>(TaskCreationOptions.RunContinuationsAsynchronously));
+            _waiting.Writer.TryWrite(pending);
+            try
+            {
+                return await pending.Answer.Task.WaitAsync(timeout, _time);
+            }
+            catch (TimeoutException)
+            {
+                throw new RequestTimeoutException(request.RequestId);
+            }
+        }
+
+        private async Task PumpAsync()
+        {
+            var reader = _waiting.Reader;
+            while (await reader.WaitToReadAsync())
+            {
+                await _slots.WaitAsync();
+                var group = new List<Pending>();
+                while (group.Count < _maxBatch && reader.TryRead(out var pending))
+                {
+                    group.Add(pending);
+                }
+
+                if (group.Count == 0)
+                {
+                    _slots.Release();
+                    continue;
+                }
+
+                _ = SendGroupAsync(group);
+            }
+        }
+
+        private async Task SendGroupAsync(List<Pending> group)
+        {
+            try
+            {
+                if (group.Count == 1)
+                {
+                    var one = group[0];
+                    var response = await _single.GetResponse<InferenceCompleted, InferenceRejected>(one.Request, default, RequestTimeout.After(ms: Milliseconds(one.Timeout)));
+                    one.Answer.TrySetResult(response.Is(out Response<InferenceCompleted>? completed)
+                        ? (completed!.Message, null)
+                        : (null, response.Is(out Response<InferenceRejected>? rejected) ? rejected!.Message : null));
+                    return;
+                }
+
+                var first = group[0].Request;
+                var batch = new InferenceBatchRequested(first.TenantId, first.ModelName, group.Select(p => p.Request).ToList());
+                var answer = await _batch.GetResponse<InferenceBatchCompleted>(batch, default, RequestTimeout.After(ms: Milliseconds(group.Max(p => p.Timeout))));
+                var results = answer.Message.Results.ToDictionary(r => r.RequestId, StringComparer.Ordinal);
+                foreach (var pending in group)
+                {
+                    if (results.TryGetValue(pending.Request.RequestId, out var result))
+                    {
+                        pending.Answer.TrySetResult((result.Completed, result.Rejected));
+                    }
+                    else
+                    {
+                        pending.Answer.TrySetException(new InvalidOperationException($"The worker's batch answer had no result for request {pending.Request.RequestId}."));
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in group)
+                {
+                    pending.Answer.TrySetException(ex);
+                }
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+
+        private static int Milliseconds(TimeSpan timeout) => Math.Max(1, (int)timeout.TotalMilliseconds);
     }
+
+    private sealed record Pending(InferenceRequested Request, TimeSpan Timeout, TaskCompletionSource<(InferenceCompleted?, InferenceRejected?)> Answer);
 }

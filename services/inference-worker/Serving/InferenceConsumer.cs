@@ -1,7 +1,5 @@
 using MassTransit;
 using Orbit.Contracts.Inference;
-using Orbit.Hosting;
-using Orbit.InferenceWorker.Metrics;
 
 namespace Orbit.InferenceWorker.Serving;
 
@@ -12,25 +10,18 @@ namespace Orbit.InferenceWorker.Serving;
 /// If the answer cannot be sent the exception propagates, so the message is not acknowledged.
 /// </summary>
 [ExcludeFromConfigureEndpoints]
-internal sealed class InferenceConsumer(InferenceHandler handler, InferenceMetrics metrics, OrbitServiceInfo service, TimeProvider time)
-    : IConsumer<InferenceRequested>
+internal sealed class InferenceConsumer(InferenceReplies replies, TimeProvider time) : IConsumer<InferenceRequested>
 {
     public async Task Consume(ConsumeContext<InferenceRequested> context)
     {
-        var received = time.GetTimestamp();
-        var request = context.Message;
-        var (outcome, version) = await handler.HandleAsync(request, received, context.CancellationToken);
-        if (outcome.Outputs is { } outputs)
+        var (completed, rejected) = await replies.AnswerAsync(context.Message, time.GetTimestamp(), context.CancellationToken);
+        if (completed is not null)
         {
-            await context.RespondAsync(new InferenceCompleted(
-                request.RequestId, request.ModelName, version, outputs, service.InstanceId,
-                Math.Round(outcome.QueueMilliseconds, 3), Math.Round(outcome.ComputeMilliseconds, 3), outcome.BatchSize));
-            metrics.RequestCompleted(new ModelTags(request.TenantId, request.ModelName, version), time.GetElapsedTime(received));
-            return;
+            await context.RespondAsync(completed);
         }
-
-        var reason = outcome.Reason!.Value;
-        await context.RespondAsync(new InferenceRejected(request.RequestId, request.ModelName, reason, outcome.Detail ?? reason.ToString(), outcome.Field, service.InstanceId));
-        metrics.Rejected(reason, request.TenantId, request.ModelName);
+        else
+        {
+            await context.RespondAsync(rejected!);
+        }
     }
 }

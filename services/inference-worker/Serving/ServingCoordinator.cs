@@ -33,7 +33,7 @@ internal sealed partial class ServingCoordinator(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly ConcurrentDictionary<(string Tenant, string Model), HostReceiveEndpointHandle> _endpoints = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Model), HostReceiveEndpointHandle[]> _endpoints = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model), SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<string, string> _warm = new(StringComparer.Ordinal);
     private volatile bool _stopping;
@@ -50,6 +50,12 @@ internal sealed partial class ServingCoordinator(
     public IReadOnlyDictionary<string, string> Warm => _warm;
 
     public static string QueueName(string tenantId, string modelName) => $"infer.{tenantId}.{modelName}";
+
+    /// <summary>
+    /// Gateways' coalesced batches have a queue of their own: a message with no type header (any
+    /// language may publish one) on the main queue must reach exactly one consumer.
+    /// </summary>
+    public static string BatchQueueName(string tenantId, string modelName) => QueueName(tenantId, modelName) + ".batch";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -168,24 +174,31 @@ internal sealed partial class ServingCoordinator(
         var settings = options.Value;
         var prefetch = Math.Max(16, settings.MaxBatchSize * settings.Concurrency * 2);
         var queue = QueueName(key.Tenant, key.Model);
-        var handle = connector.ConnectReceiveEndpoint(queue, (context, endpoint) =>
+        var single = connector.ConnectReceiveEndpoint(queue, (context, endpoint) =>
         {
-            // Bound to no exchange: requests are sent to this queue by name.
+            // Bound to no type exchange: requests are sent to this queue's own exchange by name.
             endpoint.ConfigureConsumeTopology = false;
             endpoint.PrefetchCount = prefetch;
             endpoint.ConcurrentMessageLimit = prefetch;
             endpoint.ConfigureConsumer<InferenceConsumer>(context);
         });
-        _endpoints[key] = handle;
-        await handle.Ready.WaitAsync(cancellationToken);
+        var batches = connector.ConnectReceiveEndpoint(BatchQueueName(key.Tenant, key.Model), (context, endpoint) =>
+        {
+            endpoint.ConfigureConsumeTopology = false;
+            endpoint.PrefetchCount = Math.Max(4, settings.Concurrency * 4);
+            endpoint.ConcurrentMessageLimit = Math.Max(4, settings.Concurrency * 4);
+            endpoint.ConfigureConsumer<InferenceBatchConsumer>(context);
+        });
+        _endpoints[key] = [single, batches];
+        await Task.WhenAll(single.Ready, batches.Ready).WaitAsync(cancellationToken);
         LogConnected(logger, queue);
     }
 
     private async Task DisconnectAsync((string Tenant, string Model) key, CancellationToken cancellationToken)
     {
-        if (_endpoints.TryRemove(key, out var handle))
+        if (_endpoints.TryRemove(key, out var handles))
         {
-            await handle.StopAsync(cancellationToken);
+            await Task.WhenAll(handles.Select(h => h.StopAsync(cancellationToken)));
             LogDisconnected(logger, QueueName(key.Tenant, key.Model));
         }
     }

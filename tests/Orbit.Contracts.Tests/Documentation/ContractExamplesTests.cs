@@ -25,7 +25,7 @@ public sealed partial class ContractExamplesTests
     [
         "InferenceRequested", "InferenceCompleted", "InferenceRejected", "ModelVersionRegistered",
         "DeploymentChanged", "WorkerHeartbeat", "FeatureStatsObserved", "DriftDetected",
-        "OutcomeObserved", "RetrainRequested", "ModelVersionProposed",
+        "OutcomeObserved", "RetrainRequested", "ModelVersionProposed", "InferenceBatchRequested", "InferenceBatchCompleted",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);

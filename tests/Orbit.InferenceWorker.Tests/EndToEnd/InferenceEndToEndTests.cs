@@ -134,4 +134,27 @@ public sealed class InferenceEndToEndTests
         Assert.Null(rejected);
         Assert.Equal(RunDirect(TestModels.Mlp(), [0, 1, 2, 3, 4, 5, 6, 7], 1), completed!.Outputs[0].RawData);
     }
+
+    [Fact]
+    public async Task A_coalesced_batch_answers_each_request_on_its_own_and_a_bad_one_fails_alone()
+    {
+        await using var platform = new WorkerWithRegistry();
+        var model = UniqueModel();
+        var onnx = TestModels.Mlp();
+        var version = await platform.PushAsync(model, onnx);
+        await platform.DeployAsync(model, version);
+        platform.StartWorker(model);
+        await platform.WaitForServingAsync(model, version);
+        var (one, two) = (Rows(5, 1), Rows(6, 3));
+        var bad = Request(model, version, new float[3], 1) with { Inputs = [new InferenceTensor("x", "FP32", [1, 3], RawData: new byte[12])] };
+        var requests = new[] { Request(model, version, one, 1), bad, Request(model, version, two, 3) };
+
+        var answer = await RawInferenceClient.InferBatchAsync(new InferenceBatchRequested("admin", model, requests));
+
+        Assert.Equal(requests.Select(r => r.RequestId), answer.Results.Select(r => r.RequestId));
+        Assert.Equal(RunDirect(onnx, one, 1), answer.Results[0].Completed!.Outputs[0].RawData);
+        Assert.Equal((RejectionReason.InvalidInput, "inputs[0].shape"), (answer.Results[1].Rejected!.Reason, answer.Results[1].Rejected!.Field));
+        Assert.Null(answer.Results[1].Completed);
+        Assert.Equal(RunDirect(onnx, two, 3), answer.Results[2].Completed!.Outputs[0].RawData);
+    }
 }

@@ -17,6 +17,30 @@ internal static class RawInferenceClient
 
     public static async Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> InferAsync(InferenceRequested request)
     {
+        var (type, body) = await RequestAsync(request, request.TenantId, request.ModelName, request.RequestId);
+        if (type.Contains(":InferenceCompleted", StringComparison.Ordinal))
+        {
+            return (JsonSerializer.Deserialize<InferenceCompleted>(body, Json), null);
+        }
+
+        if (type.Contains(":InferenceRejected", StringComparison.Ordinal))
+        {
+            return (null, JsonSerializer.Deserialize<InferenceRejected>(body, Json));
+        }
+
+        throw new Xunit.Sdk.XunitException($"Unexpected answer of type '{type}': {Encoding.UTF8.GetString(body)}");
+    }
+
+    /// <summary>A gateway's coalesced message, answered with one result per request.</summary>
+    public static async Task<InferenceBatchCompleted> InferBatchAsync(InferenceBatchRequested batch)
+    {
+        var (type, body) = await RequestAsync(batch, batch.TenantId, batch.ModelName + ".batch", "batch");
+        Assert.Contains(":InferenceBatchCompleted", type);
+        return JsonSerializer.Deserialize<InferenceBatchCompleted>(body, Json)!;
+    }
+
+    private static async Task<(string Type, byte[] Body)> RequestAsync(object message, string tenant, string model, string what)
+    {
         var broker = new Uri(TestInfrastructure.RabbitMqUrl);
         await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
@@ -36,24 +60,14 @@ internal static class RawInferenceClient
             MessageId = Guid.NewGuid().ToString(),
             Headers = new Dictionary<string, object?> { ["MT-Response-Address"] = replyAddress },
         };
-        await channel.BasicPublishAsync($"infer.{request.TenantId}.{request.ModelName}", "", mandatory: false, properties,
-            JsonSerializer.SerializeToUtf8Bytes(request, Json));
+        await channel.BasicPublishAsync($"infer.{tenant}.{model}", "", mandatory: false, properties,
+            JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), Json));
 
         var reply = await Eventually.GetAsync(() => channel.BasicGetAsync(queue, autoAck: true), TimeSpan.FromSeconds(60),
-            $"an answer to request {request.RequestId}");
+            $"an answer to {what}");
         var type = reply.BasicProperties.Headers?.TryGetValue("MT-MessageType", out var value) == true && value is byte[] bytes
             ? Encoding.UTF8.GetString(bytes)
             : "";
-        if (type.Contains(":InferenceCompleted", StringComparison.Ordinal))
-        {
-            return (JsonSerializer.Deserialize<InferenceCompleted>(reply.Body.Span, Json), null);
-        }
-
-        if (type.Contains(":InferenceRejected", StringComparison.Ordinal))
-        {
-            return (null, JsonSerializer.Deserialize<InferenceRejected>(reply.Body.Span, Json));
-        }
-
-        throw new Xunit.Sdk.XunitException($"Unexpected answer of type '{type}': {Encoding.UTF8.GetString(reply.Body.Span)}");
+        return (type, reply.Body.ToArray());
     }
 }

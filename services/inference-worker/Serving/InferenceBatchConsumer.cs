@@ -1,0 +1,22 @@
+using MassTransit;
+using Orbit.Contracts.Inference;
+
+namespace Orbit.InferenceWorker.Serving;
+
+/// <summary>
+/// Answers a gateway's coalesced <see cref="InferenceBatchRequested"/>: each request joins the
+/// dynamic batcher on its own (so one bad request fails alone), and all answers travel back together.
+/// </summary>
+[ExcludeFromConfigureEndpoints]
+internal sealed class InferenceBatchConsumer(InferenceReplies replies, TimeProvider time) : IConsumer<InferenceBatchRequested>
+{
+    public async Task Consume(ConsumeContext<InferenceBatchRequested> context)
+    {
+        var received = time.GetTimestamp();
+        var answers = await Task.WhenAll(context.Message.Requests.Select(r => replies.AnswerAsync(r, received, context.CancellationToken)));
+        var results = context.Message.Requests
+            .Select((request, i) => new InferenceBatchResult(request.RequestId, answers[i].Completed, answers[i].Rejected))
+            .ToList();
+        await context.RespondAsync(new InferenceBatchCompleted(results));
+    }
+}
