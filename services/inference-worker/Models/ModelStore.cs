@@ -60,14 +60,14 @@ internal sealed partial class ModelStore : IDisposable
     public Task<LoadedModel> LoadAsync(string digest, CancellationToken cancellationToken)
     {
         var entry = _models.GetOrAdd(digest, d => new Lazy<Task<LoadedModel>>(() => LoadCoreAsync(d)));
-        var task = entry.Value;
-        if (task.IsFaulted)
+        if (entry.Value.IsFaulted)
         {
-            // A failed load is not remembered: the next caller tries again.
+            // A failed load is not remembered: this caller starts a fresh attempt.
             _models.TryRemove(new KeyValuePair<string, Lazy<Task<LoadedModel>>>(digest, entry));
+            entry = _models.GetOrAdd(digest, d => new Lazy<Task<LoadedModel>>(() => LoadCoreAsync(d)));
         }
 
-        return task.WaitAsync(cancellationToken);
+        return entry.Value.WaitAsync(cancellationToken);
     }
 
     private async Task<LoadedModel> LoadCoreAsync(string digest)

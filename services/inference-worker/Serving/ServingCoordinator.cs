@@ -36,6 +36,7 @@ internal sealed partial class ServingCoordinator(
     private readonly ConcurrentDictionary<(string Tenant, string Model), HostReceiveEndpointHandle[]> _endpoints = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model), SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<string, string> _warm = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset Next)> _rewarm = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
     /// <summary>True once the routing tables in Redis were read and applied.</summary>
@@ -68,6 +69,7 @@ internal sealed partial class ServingCoordinator(
                 InitialScanCompleted = true;
                 LastScanError = null;
                 LogScanned(logger, applied, _endpoints.Count);
+                await RewarmAsync(stoppingToken);
                 return;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
@@ -76,6 +78,43 @@ internal sealed partial class ServingCoordinator(
                 LogScanFailed(logger, ex.Message);
                 await Task.Delay(delay, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 15));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Retries, every few seconds, the versions whose warm-up failed (the registry was down, say):
+    /// the gateway sends a version no traffic until a worker reports it loaded, so waiting for a
+    /// request to retry the load would wait forever.
+    /// </summary>
+    private async Task RewarmAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            foreach (var table in routes.All)
+            {
+                foreach (var route in table.Routes.Where(r => !_warm.ContainsKey(r.Digest)))
+                {
+                    // Backs off per artifact (10 s, 20 s, … 5 min), so one that stays missing does not flood the log.
+                    var (attempts, next) = _rewarm.GetValueOrDefault(route.Digest, (0, now));
+                    if (next > now)
+                    {
+                        continue;
+                    }
+
+                    await WarmAsync(table, route, stoppingToken);
+                    _rewarm[route.Digest] = (attempts + 1, now + TimeSpan.FromSeconds(Math.Min(300, 10 * Math.Pow(2, attempts))));
+                }
             }
         }
     }

@@ -41,7 +41,9 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             return new Outcome<DeploymentView>(next.Kind, null, next.Field, next.Detail);
         }
 
-        var state = next.Value!;
+        // A revision is at least the change's time in Unix milliseconds: a registry started on an empty store
+        // still outranks the routing tables an earlier one left in Redis and in gateways' and workers' memory.
+        var state = next.Value! with { Revision = Math.Max(next.Value!.Revision, now.ToUnixTimeMilliseconds()) };
         var routes = new List<DeploymentRoute>();
         foreach (var (version, weight, field) in RoutesWithFields(state))
         {

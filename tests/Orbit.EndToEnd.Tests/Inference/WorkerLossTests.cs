@@ -54,5 +54,15 @@ public sealed class WorkerLossTests : IClassFixture<InferencePlatform>
         var after = await client.InferAsync(model, rows[0]);
         Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.Equal("inference-worker-2", after.Worker);
+
+        // The operator replaces it while the platform runs; the new worker warms the model and takes requests.
+        await _platform.Platform.OrbitOkAsync("scale workers 2");
+        var fleet = await Orbit.Testing.Eventually.GetAsync(async () =>
+        {
+            var listed = await _platform.Platform.OrbitOkAsync("workers --json");
+            return listed.Contains("inference-worker-1", StringComparison.Ordinal) && listed.Split(model).Length - 1 >= 2
+                && listed.Split("\"loadedModels\"").Length == 3 ? listed : null;
+        }, TimeSpan.FromSeconds(60), "both workers in ./orbit workers with the model loaded");
+        Assert.Contains("inference-worker-2", fleet);
     }
 }
