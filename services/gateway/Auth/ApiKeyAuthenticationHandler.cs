@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Orbit.Hosting.Security;
 
 namespace Orbit.Gateway.Auth;
 
@@ -16,7 +17,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var key = Presented(Request.Headers);
+        var key = ApiKeyHeader.Read(Request.Headers);
         if (key is null)
         {
             return AuthenticateResult.NoResult();
@@ -33,18 +34,5 @@ internal sealed class ApiKeyAuthenticationHandler(
             default:
                 return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
         }
-    }
-
-    public static string? Presented(IHeaderDictionary headers)
-    {
-        var authorization = headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            var token = authorization[7..].Trim();
-            return token.Length > 0 ? token : null;
-        }
-
-        var apiKey = headers["X-Api-Key"].ToString().Trim();
-        return apiKey.Length > 0 ? apiKey : null;
     }
 }

@@ -19,7 +19,7 @@ internal sealed class OipAuthorizationResultHandler : IAuthorizationMiddlewareRe
             }
 
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            var presented = ApiKeyAuthenticationHandler.Presented(context.Request.Headers) is not null;
+            var presented = Orbit.Hosting.Security.ApiKeyHeader.Read(context.Request.Headers) is not null;
             return OipError.Write(context, StatusCodes.Status401Unauthorized, presented
                 ? "the API key is not valid or has been revoked"
                 : "an API key is required: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'");

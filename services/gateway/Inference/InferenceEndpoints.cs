@@ -187,7 +187,7 @@ internal static class InferenceEndpoints
             return error;
         }
 
-        var key = ApiKeyAuthenticationHandler.Presented(context.Request.Headers)!;
+        var key = Orbit.Hosting.Security.ApiKeyHeader.Read(context.Request.Headers)!;
         var signature = await signatures.GetAsync(caller.TenantId, model, chosen, key, context.RequestAborted);
         if (signature is null)
         {

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Orbit.Hosting.Security;
 
 namespace Orbit.Registry.Auth;
 
@@ -18,7 +19,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var key = Presented(Request.Headers);
+        var key = ApiKeyHeader.Read(Request.Headers);
         if (key is null)
         {
             return AuthenticateResult.NoResult();
@@ -35,18 +36,5 @@ internal sealed class ApiKeyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         return Task.CompletedTask;
-    }
-
-    public static string? Presented(IHeaderDictionary headers)
-    {
-        var authorization = headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            var token = authorization[7..].Trim();
-            return token.Length > 0 ? token : null;
-        }
-
-        var apiKey = headers["X-Api-Key"].ToString().Trim();
-        return apiKey.Length > 0 ? apiKey : null;
     }
 }

@@ -14,7 +14,7 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
         if (result.Challenged)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            var presented = ApiKeyAuthenticationHandler.Presented(context.Request.Headers) is not null;
+            var presented = Orbit.Hosting.Security.ApiKeyHeader.Read(context.Request.Headers) is not null;
             return Results.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 type: ProblemTypes.Unauthorized,
