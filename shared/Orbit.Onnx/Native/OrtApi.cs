@@ -90,4 +90,9 @@ internal static unsafe class OrtApi
     public static readonly delegate* unmanaged<nint, byte**, byte**, nuint, nint> UpdateCUDAProviderOptions =
         (delegate* unmanaged<nint, byte**, byte**, nuint, nint>)T[206];
     public static readonly delegate* unmanaged<nint, void> ReleaseCUDAProviderOptions = (delegate* unmanaged<nint, void>)T[208];
+
+    // (value, element type, shape borrowed from the value, rank): API 24+, no allocation. Slot checked against
+    // GetTensorTypeAndShape on float, int64 and scalar tensors of ORT 1.30.
+    public static readonly delegate* unmanaged<nint, int*, long**, nuint*, nint> GetTensorElementTypeAndShapeDataReference =
+        (delegate* unmanaged<nint, int*, long**, nuint*, nint>)T[414];
 }

@@ -155,23 +155,12 @@ public sealed unsafe class OnnxTensor : IDisposable
         handle.Adopt(value);
         try
         {
-            nint info;
-            OrtStatus.Check(OrtApi.GetTensorTypeAndShape(value, &info));
-            long[] shape;
-            try
-            {
-                nuint rank;
-                OrtStatus.Check(OrtApi.GetDimensionsCount(info, &rank));
-                shape = rank == 0 ? [] : new long[rank];
-                fixed (long* dims = shape)
-                {
-                    OrtStatus.Check(OrtApi.GetDimensions(info, dims, rank));
-                }
-            }
-            finally
-            {
-                OrtApi.ReleaseTensorTypeAndShapeInfo(info);
-            }
+            // The shape is read in place, without the info object GetTensorTypeAndShape would allocate per output.
+            int elementType;
+            long* dims;
+            nuint rank;
+            OrtStatus.Check(OrtApi.GetTensorElementTypeAndShapeDataReference(value, &elementType, &dims, &rank));
+            long[] shape = rank == 0 ? [] : new ReadOnlySpan<long>(dims, (int)rank).ToArray();
             void* data = null;
             if (type != TensorElementType.String)
             {
