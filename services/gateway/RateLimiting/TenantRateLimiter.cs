@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -5,39 +6,90 @@ namespace Orbit.Gateway.RateLimiting;
 
 /// <summary>
 /// A token bucket per tenant, in Redis so every gateway shares it: it refills at the configured
-/// rate up to the burst size, and a request takes one token or waits the time one takes to refill.
+/// rate up to the burst size, and a request takes one token or is told how long until one refills.
+/// A gateway takes tokens in small blocks (a twentieth of a second's worth) and spends them
+/// locally for up to a second, so a busy tenant costs one Redis call per block, not per request.
 /// </summary>
-internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<GatewayOptions> options)
+internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<GatewayOptions> options, TimeProvider time)
 {
-    // KEYS[1] bucket; ARGV rate (tokens/s), burst. Uses the server's clock so every gateway agrees.
-    private const string TakeToken = """
+    // KEYS[1] bucket; ARGV rate (tokens/s), burst, wanted. Takes up to `wanted` tokens (at least one, or none and the wait).
+    // Uses the server's clock so every gateway agrees.
+    private const string TakeTokens = """
         local rate = tonumber(ARGV[1])
         local burst = tonumber(ARGV[2])
+        local wanted = tonumber(ARGV[3])
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
         local tokens = tonumber(state[1]) or burst
         local at = tonumber(state[2]) or now
         tokens = math.min(burst, tokens + (now - at) * rate / 1000)
-        local allowed = 0
+        local granted = math.min(wanted, math.floor(tokens))
         local wait = 0
-        if tokens >= 1 then
-          tokens = tokens - 1
-          allowed = 1
-        else
+        if granted < 1 then
+          granted = 0
           wait = math.ceil((1 - tokens) * 1000 / rate)
         end
+        tokens = tokens - granted
         redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
         redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
-        return {allowed, wait}
+        return {granted, wait}
         """;
+
+    private static readonly TimeSpan LeaseLife = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
 
     /// <summary>Whether the tenant may make one more request now; if not, how long until it may.</summary>
     public async Task<(bool Allowed, TimeSpan RetryAfter)> TryTakeAsync(string tenantId)
     {
+        var lease = _leases.GetOrAdd(tenantId, static _ => new Lease());
+        if (lease.TryTake(time.GetUtcNow()))
+        {
+            return (true, TimeSpan.Zero);
+        }
+
         var limits = options.Value;
+        var block = Math.Clamp(limits.RateLimitPerSecond / 20, 1, limits.RateLimitBurst);
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            TakeToken, [$"orbit:ratelimit:{tenantId}"], [limits.RateLimitPerSecond, limits.RateLimitBurst]))!;
-        return ((int)result[0] == 1, TimeSpan.FromMilliseconds((long)result[1]));
+            TakeTokens, [$"orbit:ratelimit:{tenantId}"], [limits.RateLimitPerSecond, limits.RateLimitBurst, block]))!;
+        var granted = (int)result[0];
+        if (granted == 0)
+        {
+            return (false, TimeSpan.FromMilliseconds((long)result[1]));
+        }
+
+        // One token is this request's; the rest wait in the lease for the tenant's next requests.
+        lease.Refill(granted - 1, time.GetUtcNow() + LeaseLife);
+        return (true, TimeSpan.Zero);
+    }
+
+    private sealed class Lease
+    {
+        private int _tokens;
+        private DateTimeOffset _until;
+
+        public bool TryTake(DateTimeOffset now)
+        {
+            lock (this)
+            {
+                if (_tokens <= 0 || now >= _until)
+                {
+                    return false;
+                }
+
+                _tokens--;
+                return true;
+            }
+        }
+
+        public void Refill(int tokens, DateTimeOffset until)
+        {
+            lock (this)
+            {
+                _tokens = tokens;
+                _until = until;
+            }
+        }
     }
 }
