@@ -33,6 +33,7 @@ internal static class GatewayModule
         services.AddHostedService(sp => sp.GetRequiredService<WorkerFleet>());
         services.AddSingleton<ModelSignatures>();
         services.AddSingleton<InferenceForwarder>();
+        services.AddSingleton<GatewayMetrics>();
         services.AddHttpForwarder();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;

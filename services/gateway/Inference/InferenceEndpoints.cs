@@ -39,9 +39,20 @@ internal static class InferenceEndpoints
             Ready(model, null, user, routing, fleet)).RequireAuthorization(AuthRegistration.Viewer);
         model.MapGet("/versions/{version}/ready", (string model, string version, ClaimsPrincipal user, RoutingTable routing, WorkerFleet fleet) =>
             Ready(model, version, user, routing, fleet)).RequireAuthorization(AuthRegistration.Viewer);
-        model.MapPost("/infer", (string model, HttpContext context) => InferAsync(model, null, context)).RequireAuthorization(AuthRegistration.Predictor);
-        model.MapPost("/versions/{version}/infer", (string model, string version, HttpContext context) => InferAsync(model, version, context))
+        model.MapPost("/infer", (string model, HttpContext context) => MeasuredInferAsync(model, null, context)).RequireAuthorization(AuthRegistration.Predictor);
+        model.MapPost("/versions/{version}/infer", (string model, string version, HttpContext context) => MeasuredInferAsync(model, version, context))
             .RequireAuthorization(AuthRegistration.Predictor);
+    }
+
+    private static async Task<IResult> MeasuredInferAsync(string model, string? version, HttpContext context)
+    {
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        var started = time.GetTimestamp();
+        var result = await InferAsync(model, version, context);
+        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? context.Response.StatusCode;
+        context.RequestServices.GetRequiredService<GatewayMetrics>().Answered(
+            Caller.From(context.User).TenantId, model, context.Items[GatewayMetrics.VersionItem] as int?, status, time.GetElapsedTime(started));
+        return result;
     }
 
     private static async Task<IResult> InferAsync(string model, string? version, HttpContext context)
@@ -107,6 +118,7 @@ internal static class InferenceEndpoints
                 chosen = RoutePicker.Pick(table.Routes, key) ?? chosen;
             }
 
+            context.Items[GatewayMetrics.VersionItem] = chosen;
             if (!services.GetRequiredService<WorkerFleet>().Serves(caller.TenantId, model, chosen))
             {
                 return OipError.Result(StatusCodes.Status503ServiceUnavailable, $"no worker is serving version {chosen} of model '{model}' right now");

@@ -14,7 +14,7 @@ namespace Orbit.Gateway.Inference;
 /// next one and travel together as one <see cref="InferenceBatchRequested"/> (to <c>infer.{tenant}.{model}.batch</c>). So a lone request pays
 /// no delay, and under load the bus costs per batch rather than per request.
 /// </summary>
-internal sealed class InferenceForwarder(IClientFactory clients, IOptions<GatewayOptions> options, TimeProvider time)
+internal sealed class InferenceForwarder(IClientFactory clients, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
@@ -23,7 +23,7 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
     /// <summary>The worker's answer, or <see cref="RequestTimeoutException"/> when none came in time.</summary>
     public Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> SendAsync(InferenceRequested request, TimeSpan timeout)
     {
-        var lane = _lanes.GetOrAdd(Destination(request.TenantId, request.ModelName), name => new Lane(name, clients, options.Value, time));
+        var lane = _lanes.GetOrAdd(Destination(request.TenantId, request.ModelName), name => new Lane(name, clients, options.Value, metrics, time));
         return lane.SendAsync(request, timeout);
     }
 
@@ -35,9 +35,11 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
         private readonly IRequestClient<InferenceBatchRequested> _batch;
         private readonly int _maxBatch;
         private readonly TimeProvider _time;
+        private readonly GatewayMetrics _metrics;
 
-        public Lane(string destination, IClientFactory clients, GatewayOptions options, TimeProvider time)
+        public Lane(string destination, IClientFactory clients, GatewayOptions options, GatewayMetrics metrics, TimeProvider time)
         {
+            _metrics = metrics;
             _single = clients.CreateRequestClient<InferenceRequested>(new Uri($"exchange:{destination}"));
             _batch = clients.CreateRequestClient<InferenceBatchRequested>(new Uri($"exchange:{destination}.batch"));
             _slots = new SemaphoreSlim(options.CoalesceMaxInFlight);
@@ -78,6 +80,7 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                     continue;
                 }
 
+                _metrics.Sent(group.Count);
                 _ = SendGroupAsync(group);
             }
         }

@@ -103,6 +103,8 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("no worker", await response.Content.ReadAsStringAsync());
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Matches($"orbit_gateway_inference_duration_seconds_count\\{{code=\"503\",model=\"{model}\",tenant=\"[^\"]+\",version=\"1\"\\}} 1", metrics);
     }
 
     [Fact]
