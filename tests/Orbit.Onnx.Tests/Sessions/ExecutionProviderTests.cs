@@ -14,27 +14,17 @@ public sealed class ExecutionProviderTests
         Assert.Equal(cudaStarts ? "cuda:0" : "cpu", session.ExecutionProvider);
     }
 
-    [Fact]
+    [CpuOnlyFact]
     public void On_a_machine_without_a_GPU_cuda_is_unavailable_and_cpu_is_chosen()
     {
-        if (File.Exists("/dev/nvidia0"))
-        {
-            return;
-        }
-
         Assert.False(OnnxSession.IsProviderAvailable("cuda:0"));
         using var session = TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = ["cuda:0", "cpu"] });
         Assert.Equal("cpu", session.ExecutionProvider);
     }
 
-    [Fact]
+    [CpuOnlyFact]
     public void A_provider_that_does_not_start_is_logged_once_per_process()
     {
-        if (OnnxSession.IsProviderAvailable("cuda:0"))
-        {
-            return;
-        }
-
         for (var i = 0; i < 3; i++)
         {
             using var session = TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = ["cuda:0", "cpu"] });
@@ -45,14 +35,9 @@ public sealed class ExecutionProviderTests
         Assert.Contains("running on cpu", only.Message);
     }
 
-    [Fact]
+    [CpuOnlyFact]
     public void Cuda_alone_without_a_GPU_fails_naming_the_provider_and_ORTs_reason()
     {
-        if (OnnxSession.IsProviderAvailable("cuda:0"))
-        {
-            return;
-        }
-
         var error = Assert.Throws<OnnxRuntimeException>(() =>
             TestModels.Open(TestModels.Add(), TestModels.SingleThread with { ExecutionProviders = ["cuda:0"] }));
 
