@@ -44,30 +44,36 @@ internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<G
     public async Task<(bool Allowed, TimeSpan RetryAfter)> TryTakeAsync(string tenantId)
     {
         var lease = _leases.GetOrAdd(tenantId, static _ => new Lease());
-        if (lease.TryTake(time.GetUtcNow()))
+        while (true)
         {
-            return (true, TimeSpan.Zero);
-        }
+            if (lease.TryTake(time.GetUtcNow()))
+            {
+                return (true, TimeSpan.Zero);
+            }
 
+            // One caller per tenant fetches the next block; the others wait for it rather than each taking a block.
+            var (granted, wait) = await lease.RefillOnceAsync(() => TakeBlockAsync(tenantId), time, LeaseLife);
+            if (granted == 0)
+            {
+                return (false, wait);
+            }
+        }
+    }
+
+    private async Task<(int Granted, TimeSpan Wait)> TakeBlockAsync(string tenantId)
+    {
         var limits = options.Value;
         var block = Math.Clamp(limits.RateLimitPerSecond / 20, 1, limits.RateLimitBurst);
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             TakeTokens, [$"orbit:ratelimit:{tenantId}"], [limits.RateLimitPerSecond, limits.RateLimitBurst, block]))!;
-        var granted = (int)result[0];
-        if (granted == 0)
-        {
-            return (false, TimeSpan.FromMilliseconds((long)result[1]));
-        }
-
-        // One token is this request's; the rest wait in the lease for the tenant's next requests.
-        lease.Refill(granted - 1, time.GetUtcNow() + LeaseLife);
-        return (true, TimeSpan.Zero);
+        return ((int)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 
     private sealed class Lease
     {
         private int _tokens;
         private DateTimeOffset _until;
+        private Task<(int Granted, TimeSpan Wait)>? _refill;
 
         public bool TryTake(DateTimeOffset now)
         {
@@ -83,13 +89,35 @@ internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<G
             }
         }
 
-        public void Refill(int tokens, DateTimeOffset until)
+        public Task<(int Granted, TimeSpan Wait)> RefillOnceAsync(Func<Task<(int Granted, TimeSpan Wait)>> take, TimeProvider time, TimeSpan life)
         {
             lock (this)
             {
-                _tokens = tokens;
-                _until = until;
+                // A finished fetch is never reused: its tokens are in the lease, or already spent.
+                if (_refill is null || _refill.IsCompleted)
+                {
+                    _refill = RefillAsync(take, time, life);
+                }
+
+                return _refill;
             }
+        }
+
+        private async Task<(int Granted, TimeSpan Wait)> RefillAsync(Func<Task<(int Granted, TimeSpan Wait)>> take, TimeProvider time, TimeSpan life)
+        {
+            var answer = await take();
+            lock (this)
+            {
+                if (time.GetUtcNow() >= _until)
+                {
+                    _tokens = 0;
+                }
+
+                _tokens += answer.Granted;
+                _until = time.GetUtcNow() + life;
+            }
+
+            return answer;
         }
     }
 }
