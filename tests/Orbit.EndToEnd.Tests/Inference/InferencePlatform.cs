@@ -16,7 +16,7 @@ public sealed class InferencePlatform : IAsyncLifetime
         await Platform.OrbitOkAsync("up --workers 2");
     }
 
-    /// <summary>Pushes the given models as versions 1, 2, … of a new model, deploys it, and waits until a worker serves each version.</summary>
+    /// <summary>Pushes the given models as versions 1, 2, … of a new model, deploys it, and waits until every worker has each version loaded.</summary>
     public async Task<string> DeployAsync(int[] seeds, string deploy)
     {
         var model = "mlp-" + Guid.NewGuid().ToString("N")[..8];
@@ -27,11 +27,22 @@ public sealed class InferencePlatform : IAsyncLifetime
 
         await Platform.OrbitOkAsync($"deploy {model} {deploy}");
         using var client = new OipClient(Platform.Gateway, Platform.AdminKey);
+        await Eventually.GetAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/workers");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Platform.AdminKey);
+            using var response = await client.Http.SendAsync(request);
+            var workers = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("items");
+            var loaded = workers.EnumerateArray().Select(w => w.GetProperty("loadedModels").EnumerateArray()
+                .Where(m => m.GetProperty("modelName").GetString() == model)
+                .Select(m => m.GetProperty("version").GetInt32()).ToHashSet()).ToList();
+            return loaded.Count > 0 && loaded.All(versions => versions.SetEquals(Enumerable.Range(1, seeds.Length))) ? "warm" : null;
+        }, TimeSpan.FromSeconds(60), $"every worker to load every version of {model}");
         for (var version = 1; version <= seeds.Length; version++)
         {
             var v = version;
             await Eventually.GetAsync(async () => await client.ReadyAsync(model, v) ? "ready" : null,
-                TimeSpan.FromSeconds(60), $"a worker to serve {model} version {v}");
+                TimeSpan.FromSeconds(30), $"the gateway to see {model} version {v} served");
         }
 
         return model;
