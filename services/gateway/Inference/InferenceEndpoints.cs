@@ -112,7 +112,7 @@ internal static class InferenceEndpoints
                 return OipError.Result(StatusCodes.Status400BadRequest, parseError);
             }
 
-            // The routing key may also come in the request's parameters; re-pick only when it changes the answer.
+            // A routing key in the request's parameters counts when the header gave none.
             if (version is null && request!.RoutingKey is { } key && context.Request.Headers["X-Orbit-Routing-Key"].Count == 0)
             {
                 chosen = RoutePicker.Pick(table.Routes, key) ?? chosen;
@@ -153,6 +153,11 @@ internal static class InferenceEndpoints
             catch (RequestTimeoutException)
             {
                 return OipError.Result(StatusCodes.Status504GatewayTimeout, $"no answer from a worker within {timeout.TotalMilliseconds:0} ms");
+            }
+            catch (Exception ex) when (ex is RequestFaultException or InvalidOperationException)
+            {
+                // The worker faulted instead of answering, or its batch answer lacked this request: not the client's doing.
+                return OipError.Result(StatusCodes.Status502BadGateway, "the worker failed to answer: " + ex.Message);
             }
         }
     }
