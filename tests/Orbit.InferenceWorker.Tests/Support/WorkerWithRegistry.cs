@@ -28,6 +28,7 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
     private readonly string _data = Directory.CreateTempSubdirectory("orbit-worker-e2e-").FullName;
     private readonly OrbitServiceFactory<registry::Program> _registry;
     private readonly HttpClient _registryClient;
+    private readonly HashSet<string> _models = [];
     private WorkerFactory? _worker;
 
     public WorkerWithRegistry()
@@ -86,6 +87,7 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
 
     public async Task<int> PushAsync(string model, byte[] onnx)
     {
+        _models.Add(model);
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(onnx);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
@@ -139,6 +141,18 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
         }
     }
 
+    /// <summary>The models' queues are durable, as in production; a test's own would otherwise outlive it on the shared broker.</summary>
+    private async Task DeleteQueuesAsync()
+    {
+        await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(TestInfrastructure.RabbitMqUrl) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var name in _models.SelectMany(m => new[] { $"infer.admin.{m}", $"infer.admin.{m}.batch" }))
+        {
+            await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false);
+            await channel.ExchangeDeleteAsync(name);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_worker is not null)
@@ -148,6 +162,7 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
 
         _registryClient.Dispose();
         await _registry.DisposeAsync();
+        await DeleteQueuesAsync();
         try
         {
             Directory.Delete(_data, recursive: true);
