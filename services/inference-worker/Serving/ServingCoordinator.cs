@@ -228,8 +228,9 @@ internal sealed partial class ServingCoordinator(
             endpoint.ConcurrentMessageLimit = Math.Max(4, settings.Concurrency * 4);
             endpoint.ConfigureConsumer<InferenceBatchConsumer>(context);
         });
-        _endpoints[key] = [single, batches];
         await Task.WhenAll(single.Ready, batches.Ready).WaitAsync(cancellationToken);
+        // Recorded once consuming: heartbeats report a model as served from this moment, not before.
+        _endpoints[key] = [single, batches];
         LogConnected(logger, queue);
     }
 
