@@ -5,35 +5,37 @@ using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
 using Orbit.Gateway.RateLimiting;
-using Orbit.Gateway.Routing;
+using Microsoft.Extensions.Options;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
+using Orbit.Hosting.Security;
+using Orbit.Routing;
 
 namespace Orbit.Gateway;
 
 internal static class GatewayModule
 {
-    /// <summary>Every gateway hears every deployment change: its consumer has a temporary queue of its own.</summary>
-    public static void AddGatewayConsumers(this IBusRegistrationConfigurator bus) =>
-        bus.AddConsumer<DeploymentChangedConsumer>().Endpoint(e =>
-        {
-            e.InstanceId = Guid.NewGuid().ToString("N")[..12];
-            e.Temporary = true;
-        });
+    /// <summary>Every gateway hears every deployment change (the routing module's consumer).</summary>
+    public static void AddGatewayConsumers(this IBusRegistrationConfigurator bus) => bus.AddRoutingConsumers();
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
-        services.AddGatewayAuth();
+        services.AddOrbitApiKeyAuth<KeyValidator>();
+        services.AddHttpClient(KeyValidator.HttpClientName, (sp, http) =>
+        {
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RegistryUrl);
+            http.Timeout = TimeSpan.FromSeconds(5);
+        });
         services.AddSingleton<TenantRateLimiter>();
-        services.AddSingleton<RoutingTable>();
-        services.AddHostedService<RoutingTableLoader>();
+        services.AddDeploymentRouting();
         services.AddSingleton<WorkerFleet>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerFleet>());
         services.AddSingleton<ModelSignatures>();
         services.AddSingleton<InferenceForwarder>();
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<InferenceMetricsFilter>();
         services.AddHttpForwarder();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;
@@ -47,7 +49,7 @@ internal static class GatewayModule
         return app;
     }
 
-    private sealed class RoutingLoadedCheck(RoutingTable routing) : IHealthCheck
+    private sealed class RoutingLoadedCheck(RoutingTables routing) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(routing.Loaded

@@ -6,25 +6,21 @@ using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Metrics;
 using Orbit.InferenceWorker.Models;
 using Orbit.InferenceWorker.Serving;
+using Orbit.Routing;
 
 namespace Orbit.InferenceWorker;
 
 internal static class InferenceWorkerModule
 {
     /// <summary>
-    /// The worker's consumers: inference requests (connected per model at run time) and
-    /// deployment changes on a temporary queue of this instance's own, so every worker hears every change.
+    /// The worker's consumers: inference requests (connected per model at run time) and the routing
+    /// module's deployment-change consumer, so every worker hears every change.
     /// </summary>
     public static void AddInferenceWorkerConsumers(this IBusRegistrationConfigurator bus)
     {
-        var instance = Guid.NewGuid().ToString("N")[..12];
-        bus.AddConsumer<InferenceConsumer>();
-        bus.AddConsumer<InferenceBatchConsumer>();
-        bus.AddConsumer<DeploymentChangedConsumer>().Endpoint(e =>
-        {
-            e.InstanceId = instance;
-            e.Temporary = true;
-        });
+        bus.AddConsumer<InferenceConsumer, InferenceConsumerDefinition>();
+        bus.AddConsumer<InferenceBatchConsumer, InferenceBatchConsumerDefinition>();
+        bus.AddRoutingConsumers();
     }
 
     public static WebApplicationBuilder AddInferenceWorker(this WebApplicationBuilder builder)
@@ -38,7 +34,6 @@ internal static class InferenceWorkerModule
         services.AddSingleton<ArtifactClient>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ModelStore>();
-        services.AddSingleton<RoutingTables>();
         services.AddSingleton<BatcherPool>();
         services.AddSingleton<InferenceHandler>();
         services.AddSingleton<InferenceReplies>();
@@ -49,6 +44,8 @@ internal static class InferenceWorkerModule
         // Started in this order, stopped in reverse: the heartbeat key goes first, then the queues stop and drain.
         services.AddHostedService<WorkerStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<ServingCoordinator>());
+        // After the coordinator, so it stops first: no table is applied while the queues drain.
+        services.AddDeploymentRouting<ServingCoordinator>();
         services.AddHostedService<IdleUnloader>();
         services.AddHostedService<HeartbeatService>();
 

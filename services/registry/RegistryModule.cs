@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
 using Orbit.Registry.Artifacts;
@@ -24,7 +25,7 @@ internal static class RegistryModule
         services.AddSingleton<DeploymentRepository>();
         services.AddSingleton<RoutingTable>();
         services.AddSingleton<OutboxDispatcher>();
-        services.AddRegistryAuth();
+        services.AddOrbitApiKeyAuth<KeyStore>();
 
         // Order matters: the store is migrated before anything reads it.
         services.AddHostedService<RegistryStartup>();
@@ -38,7 +39,7 @@ internal static class RegistryModule
 
     public static WebApplication MapRegistryApi(this WebApplication app)
     {
-        app.MapOpenApi().RequireAuthorization(nameof(Role.Viewer));
+        app.MapOpenApi().RequireAuthorization(Policies.Viewer);
         app.MapAuthEndpoints();
         app.MapModelEndpoints();
         app.MapArtifactEndpoints();

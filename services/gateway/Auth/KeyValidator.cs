@@ -6,33 +6,27 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Registry;
+using Orbit.Hosting.Security;
 
 namespace Orbit.Gateway.Auth;
-
-internal enum KeyCheck
-{
-    Valid,
-    Invalid,
-    RegistryUnavailable,
-}
 
 /// <summary>
 /// Asks the registry what a key is (<c>GET /v1/auth/whoami</c> with the key itself) and caches the
 /// answer briefly, by the key's hash, so a revoked key stops working within the cache time.
 /// </summary>
-internal sealed class KeyValidator(IHttpClientFactory http, IOptions<GatewayOptions> options, TimeProvider time)
+internal sealed class KeyValidator(IHttpClientFactory http, IOptions<GatewayOptions> options, TimeProvider time) : IApiKeyResolver
 {
     public const string HttpClientName = "registry";
 
     private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
-    public async Task<(KeyCheck Check, Caller? Caller)> ValidateAsync(string key, CancellationToken cancellationToken)
+    public async Task<KeyResolution> ResolveAsync(string key, CancellationToken cancellationToken)
     {
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
         {
-            return (cached.Caller is null ? KeyCheck.Invalid : KeyCheck.Valid, cached.Caller);
+            return cached.Caller is null ? KeyResolution.Invalid : KeyResolution.Valid(cached.Caller);
         }
 
         Caller? caller;
@@ -49,12 +43,12 @@ internal sealed class KeyValidator(IHttpClientFactory http, IOptions<GatewayOpti
             {
                 response.EnsureSuccessStatusCode();
                 var identity = (await response.Content.ReadFromJsonAsync<CallerIdentity>(cancellationToken))!;
-                caller = new Caller(identity.KeyId, identity.TenantId, identity.Role);
+                caller = Roles.TryParse(identity.Role, out var role) ? new Caller(identity.KeyId, identity.TenantId, role) : null;
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return (KeyCheck.RegistryUnavailable, null);
+            return KeyResolution.Unavailable;
         }
 
         if (_cache.Count > 10_000)
@@ -63,6 +57,6 @@ internal sealed class KeyValidator(IHttpClientFactory http, IOptions<GatewayOpti
         }
 
         _cache[hash] = (caller, now + TimeSpan.FromSeconds(options.Value.KeyCacheSeconds));
-        return (caller is null ? KeyCheck.Invalid : KeyCheck.Valid, caller);
+        return caller is null ? KeyResolution.Invalid : KeyResolution.Valid(caller);
     }
 }

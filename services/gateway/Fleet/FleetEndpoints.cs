@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using Orbit.Gateway.Auth;
-using Orbit.Gateway.Inference;
+using Orbit.Hosting.Security;
 
 namespace Orbit.Gateway.Fleet;
 
@@ -15,7 +14,7 @@ internal static class FleetEndpoints
             var workers = caller.IsPlatform
                 ? fleet.Workers
                 : fleet.Workers.Select(w => w with { LoadedModels = w.LoadedModels.Where(m => m.TenantId == caller.TenantId).ToList() }).ToList();
-            return Results.Ok(new { items = workers });
-        }).RequireAuthorization(AuthRegistration.Viewer);
+            return TypedResults.Ok(new { items = workers });
+        }).RequireAuthorization(Policies.Viewer);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using Orbit.Contracts.Wire;
 using Orbit.Contracts.Workers;
 using StackExchange.Redis;
 
@@ -40,7 +41,7 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
     {
         var database = redis.GetDatabase();
         var keys = redis.GetEndPoints()
-            .SelectMany(e => redis.GetServer(e).Keys(database.Database, "orbit:workers:*", pageSize: 500))
+            .SelectMany(e => redis.GetServer(e).Keys(database.Database, RedisKeys.WorkersPattern, pageSize: 500))
             .ToArray();
         var values = keys.Length == 0 ? [] : await database.StringGetAsync(keys);
         var workers = values.Where(v => !v.IsNullOrEmpty)

@@ -1,243 +1,129 @@
+using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json;
-using MassTransit;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-using Orbit.Contracts.Inference;
 using Orbit.Contracts.Models;
-using Orbit.Gateway.Auth;
-using Orbit.Gateway.Fleet;
-using Orbit.Gateway.RateLimiting;
-using Orbit.Gateway.Routing;
+using Orbit.Contracts.Registry;
+using Orbit.Contracts.Wire;
 using Orbit.Hosting;
 using Orbit.Hosting.Health;
+using Orbit.Hosting.Security;
+using Orbit.Routing;
 
 namespace Orbit.Gateway.Inference;
 
-/// <summary>The Open Inference Protocol v2 over REST, as KServe and Triton define it.</summary>
+/// <summary>The Open Inference Protocol v2 over REST, as KServe and Triton define it. Refusals answer in OIP's shape.</summary>
 internal static class InferenceEndpoints
 {
+    public const string RoutingKeyHeader = "X-Orbit-Routing-Key";
+
     public static void MapInferenceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v2/health/live", () => Results.Ok(new { live = true })).AllowAnonymous();
-        app.MapGet("/v2/health/ready", async (HealthCheckService health, CancellationToken ct) =>
+        var v2 = app.MapGroup("/v2").WithMetadata(OipErrorShape.Instance);
+        v2.MapGet("/health/live", () => TypedResults.Ok(new { live = true })).AllowAnonymous();
+        v2.MapGet("/health/ready", ServerReadyAsync).AllowAnonymous();
+        v2.MapGet("", () => TypedResults.Ok(new { name = "orbit", version = OrbitServiceInfo.Version, extensions = Array.Empty<string>() }))
+            .RequireAuthorization(Policies.Viewer);
+
+        var model = v2.MapGroup("/models/{model}");
+        model.MapGet("", (string model, HttpContext context, [AsParameters] InferenceServices services) =>
+            MetadataAsync(model, null, context, services)).RequireAuthorization(Policies.Viewer);
+        model.MapGet("/versions/{version}", (string model, string version, HttpContext context, [AsParameters] InferenceServices services) =>
+            MetadataAsync(model, version, context, services)).RequireAuthorization(Policies.Viewer);
+        model.MapGet("/ready", (string model, ClaimsPrincipal user, [AsParameters] InferenceServices services) =>
+            Ready(model, null, user, services)).RequireAuthorization(Policies.Viewer);
+        model.MapGet("/versions/{version}/ready", (string model, string version, ClaimsPrincipal user, [AsParameters] InferenceServices services) =>
+            Ready(model, version, user, services)).RequireAuthorization(Policies.Viewer);
+
+        var infer = model.MapGroup("").AddEndpointFilter<InferenceMetricsFilter>().RequireAuthorization(Policies.Predictor);
+        infer.MapPost("/infer", (string model, HttpContext context, [AsParameters] InferenceServices services) =>
+            InferRequest.HandleAsync(model, null, context, services));
+        infer.MapPost("/versions/{version}/infer", (string model, string version, HttpContext context, [AsParameters] InferenceServices services) =>
+            InferRequest.HandleAsync(model, version, context, services));
+    }
+
+    private static async Task<IResult> ServerReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(HealthTags.Ready), cancellationToken);
+        var ready = report.Status == HealthStatus.Healthy;
+        return TypedResults.Json(new { ready }, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>The deployed routing table of a model of the caller's tenant; another tenant's model is not found.</summary>
+    public static (DeploymentChanged? Table, OipError? Error) FindDeployment(RoutingTables routing, string tenantId, string model)
+    {
+        var table = routing.Get(tenantId, model);
+        return table is null || table.Routes.Count == 0
+            ? (null, OipError.NotFound($"model '{model}' not found or not deployed"))
+            : (table, null);
+    }
+
+    /// <summary>The version a request names, which must be one the table routes to.</summary>
+    public static (DeploymentRoute? Route, OipError? Error) FindVersion(DeploymentChanged table, string version) =>
+        int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && RoutePicker.Find(table.Routes, number) is { } route
+            ? (route, null)
+            : (null, OipError.NotFound($"version '{version}' of model '{table.ModelName}' is not deployed"));
+
+    /// <summary>The version metadata and readiness describe when none is named: the stable one.</summary>
+    private static (int Version, OipError? Error) DescribedVersion(DeploymentChanged table, string? version)
+    {
+        if (version is null)
         {
-            var report = await health.CheckHealthAsync(r => r.Tags.Contains(HealthTags.Ready), ct);
-            return Results.Json(new { ready = report.Status == HealthStatus.Healthy },
-                statusCode: report.Status == HealthStatus.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        }).AllowAnonymous();
-        app.MapGet("/v2", () => Results.Ok(new { name = "orbit", version = OrbitServiceInfo.Version, extensions = Array.Empty<string>() }))
-            .RequireAuthorization(AuthRegistration.Viewer);
+            return (table.StableVersion ?? table.Routes[0].Version, null);
+        }
 
-        var model = app.MapGroup("/v2/models/{model}");
-        model.MapGet("", (string model, HttpContext context, ClaimsPrincipal user, RoutingTable routing, ModelSignatures signatures) =>
-            MetadataAsync(model, null, context, user, routing, signatures)).RequireAuthorization(AuthRegistration.Viewer);
-        model.MapGet("/versions/{version}", (string model, string version, HttpContext context, ClaimsPrincipal user, RoutingTable routing, ModelSignatures signatures) =>
-            MetadataAsync(model, version, context, user, routing, signatures)).RequireAuthorization(AuthRegistration.Viewer);
-        model.MapGet("/ready", (string model, ClaimsPrincipal user, RoutingTable routing, WorkerFleet fleet) =>
-            Ready(model, null, user, routing, fleet)).RequireAuthorization(AuthRegistration.Viewer);
-        model.MapGet("/versions/{version}/ready", (string model, string version, ClaimsPrincipal user, RoutingTable routing, WorkerFleet fleet) =>
-            Ready(model, version, user, routing, fleet)).RequireAuthorization(AuthRegistration.Viewer);
-        model.MapPost("/infer", (string model, HttpContext context) => MeasuredInferAsync(model, null, context)).RequireAuthorization(AuthRegistration.Predictor);
-        model.MapPost("/versions/{version}/infer", (string model, string version, HttpContext context) => MeasuredInferAsync(model, version, context))
-            .RequireAuthorization(AuthRegistration.Predictor);
+        var (route, error) = FindVersion(table, version);
+        return (route?.Version ?? 0, error);
     }
 
-    private static async Task<IResult> MeasuredInferAsync(string model, string? version, HttpContext context)
+    private static async Task<IResult> MetadataAsync(string model, string? version, HttpContext context, InferenceServices services)
     {
-        var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        var started = time.GetTimestamp();
-        var result = await InferAsync(model, version, context);
-        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? context.Response.StatusCode;
-        context.RequestServices.GetRequiredService<GatewayMetrics>().Answered(
-            Caller.From(context.User).TenantId, model, context.Items[GatewayMetrics.VersionItem] as int?, status, time.GetElapsedTime(started));
-        return result;
-    }
-
-    private static async Task<IResult> InferAsync(string model, string? version, HttpContext context)
-    {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         var caller = Caller.From(context.User);
-
-        var (allowed, retryAfter) = await services.GetRequiredService<TenantRateLimiter>().TryTakeAsync(caller.TenantId);
-        if (!allowed)
+        var (table, error) = FindDeployment(services.Routing, caller.TenantId, model);
+        if (table is null)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return OipError.Result(StatusCodes.Status429TooManyRequests, $"tenant '{caller.TenantId}' is over its request rate; retry after {retryAfter.TotalMilliseconds:0} ms");
+            return error!;
         }
 
-        var table = services.GetRequiredService<RoutingTable>().Get(caller.TenantId, model);
-        if (table is null || table.Routes.Count == 0)
-        {
-            return OipError.Result(StatusCodes.Status404NotFound, $"model '{model}' not found or not deployed");
-        }
-
-        var (chosen, versionError) = ChooseVersion(table, version, context.Request.Headers["X-Orbit-Routing-Key"].ToString());
+        var (chosen, versionError) = DescribedVersion(table, version);
         if (versionError is not null)
         {
             return versionError;
         }
 
-        if (context.Request.ContentLength > options.MaxRequestBytes)
-        {
-            return OipError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {options.MaxRequestBytes} bytes");
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.MaxRequestBytes;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            return OipError.Result(StatusCodes.Status400BadRequest, "the body is not valid JSON: " + ex.Message);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return OipError.Result(StatusCodes.Status413PayloadTooLarge, $"the request body is over {options.MaxRequestBytes} bytes");
-        }
-
-        using (document)
-        {
-            var (request, parseError) = OipRequestReader.Read(document.RootElement);
-            if (parseError is not null)
-            {
-                return OipError.Result(StatusCodes.Status400BadRequest, parseError);
-            }
-
-            // A routing key in the request's parameters counts when the header gave none.
-            if (version is null && request!.RoutingKey is { } key && context.Request.Headers["X-Orbit-Routing-Key"].Count == 0)
-            {
-                chosen = RoutePicker.Pick(table.Routes, key) ?? chosen;
-            }
-
-            context.Items[GatewayMetrics.VersionItem] = chosen;
-            if (!services.GetRequiredService<WorkerFleet>().Serves(caller.TenantId, model, chosen))
-            {
-                return OipError.Result(StatusCodes.Status503ServiceUnavailable, $"no worker is serving version {chosen} of model '{model}' right now");
-            }
-
-            var timeout = TimeSpan.FromMilliseconds(Math.Min(request!.TimeoutMilliseconds ?? options.InferenceTimeoutMilliseconds, options.InferenceTimeoutMilliseconds));
-            var time = services.GetRequiredService<TimeProvider>();
-            // The bus id is the gateway's own: clients' ids need not be unique, and coalesced requests are matched by it.
-            var message = new InferenceRequested(
-                context.TraceIdentifier,
-                caller.TenantId,
-                model,
-                chosen,
-                request.Inputs,
-                time.GetUtcNow() + timeout,
-                request.Outputs,
-                InferencePriority.RealTime,
-                request.RoutingKey);
-            try
-            {
-                var (completed, rejected) = await services.GetRequiredService<InferenceForwarder>().SendAsync(message, timeout);
-                if (completed is not null)
-                {
-                    await OipResponseWriter.WriteAsync(context.Response, model, completed, request.Id);
-                    return Results.Empty;
-                }
-
-                return rejected is null
-                    ? OipError.Result(StatusCodes.Status502BadGateway, "the worker's answer could not be read")
-                    : Rejection(rejected);
-            }
-            catch (RequestTimeoutException)
-            {
-                return OipError.Result(StatusCodes.Status504GatewayTimeout, $"no answer from a worker within {timeout.TotalMilliseconds:0} ms");
-            }
-            catch (Exception ex) when (ex is RequestFaultException or InvalidOperationException)
-            {
-                // The worker faulted instead of answering, or its batch answer lacked this request: not the client's doing.
-                return OipError.Result(StatusCodes.Status502BadGateway, "the worker failed to answer: " + ex.Message);
-            }
-        }
-    }
-
-    private static (int Version, IResult? Error) ChooseVersion(DeploymentChanged table, string? version, string routingKey)
-    {
-        if (version is not null)
-        {
-            if (!int.TryParse(version, out var explicitVersion) || table.Routes.All(r => r.Version != explicitVersion))
-            {
-                return (0, OipError.Result(StatusCodes.Status404NotFound, $"version '{version}' of model '{table.ModelName}' is not deployed"));
-            }
-
-            return (explicitVersion, null);
-        }
-
-        var picked = RoutePicker.Pick(table.Routes, routingKey.Length > 0 ? routingKey : null);
-        return picked is { } v ? (v, null) : (0, OipError.Result(StatusCodes.Status404NotFound, $"model '{table.ModelName}' has no version taking traffic"));
-    }
-
-    private static IResult Rejection(InferenceRejected rejected) => rejected.Reason switch
-    {
-        RejectionReason.InvalidInput => OipError.Result(StatusCodes.Status400BadRequest, rejected.Detail),
-        RejectionReason.ModelNotFound or RejectionReason.ModelNotDeployed => OipError.Result(StatusCodes.Status404NotFound, rejected.Detail),
-        RejectionReason.DeadlineExceeded => OipError.Result(StatusCodes.Status504GatewayTimeout, rejected.Detail),
-        RejectionReason.Overloaded or RejectionReason.ShuttingDown => OipError.Result(StatusCodes.Status503ServiceUnavailable, rejected.Detail),
-        _ => OipError.Result(StatusCodes.Status500InternalServerError, rejected.Detail),
-    };
-
-    private static async Task<IResult> MetadataAsync(string model, string? version, HttpContext context, ClaimsPrincipal user, RoutingTable routing, ModelSignatures signatures)
-    {
-        var caller = Caller.From(user);
-        var table = routing.Get(caller.TenantId, model);
-        if (table is null || table.Routes.Count == 0)
-        {
-            return OipError.Result(StatusCodes.Status404NotFound, $"model '{model}' not found or not deployed");
-        }
-
-        var (chosen, error) = version is null
-            ? (table.StableVersion ?? table.Routes[0].Version, null)
-            : ChooseVersion(table, version, "");
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var key = Orbit.Hosting.Security.ApiKeyHeader.Read(context.Request.Headers)!;
-        var signature = await signatures.GetAsync(caller.TenantId, model, chosen, key, context.RequestAborted);
+        var key = ApiKeyHeader.Read(context.Request.Headers)!;
+        var signature = await services.Signatures.GetAsync(caller.TenantId, model, chosen, key, context.RequestAborted);
         if (signature is null)
         {
-            return OipError.Result(StatusCodes.Status404NotFound, $"version {chosen} of model '{model}' not found");
+            return OipError.NotFound($"version {chosen} of model '{model}' not found");
         }
 
-        return Results.Ok(new
+        return TypedResults.Ok(new
         {
             name = model,
-            versions = table.Routes.Select(r => r.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            versions = table.Routes.Select(r => r.Version.ToString(CultureInfo.InvariantCulture)),
             platform = "onnxruntime_onnx",
             inputs = signature.Inputs.Select(Describe),
             outputs = signature.Outputs.Select(Describe),
         });
     }
 
-    private static object Describe(Orbit.Contracts.Registry.SignatureTensor tensor) => new
+    private static object Describe(SignatureTensor tensor) => new
     {
         name = tensor.Name,
-        datatype = OipDatatypes.FromOnnx(tensor.Datatype),
+        datatype = OipDatatypes.FromOnnxName(tensor.Datatype),
         shape = tensor.Shape.Select(d => long.TryParse(d, out var size) ? size : -1),
     };
 
-    private static IResult Ready(string model, string? version, ClaimsPrincipal user, RoutingTable routing, WorkerFleet fleet)
+    private static IResult Ready(string model, string? version, ClaimsPrincipal user, InferenceServices services)
     {
         var caller = Caller.From(user);
-        var table = routing.Get(caller.TenantId, model);
-        if (table is null || table.Routes.Count == 0)
+        var (table, error) = FindDeployment(services.Routing, caller.TenantId, model);
+        if (table is null)
         {
-            return OipError.Result(StatusCodes.Status404NotFound, $"model '{model}' not found or not deployed");
+            return error!;
         }
 
-        var (chosen, error) = version is null ? (table.StableVersion ?? table.Routes[0].Version, null) : ChooseVersion(table, version, "");
-        return error ?? Results.Ok(new { name = model, ready = fleet.Serves(caller.TenantId, model, chosen) });
+        var (chosen, versionError) = DescribedVersion(table, version);
+        return versionError ?? (IResult)TypedResults.Ok(new { name = model, ready = services.Fleet.Serves(caller.TenantId, model, chosen) });
     }
 }

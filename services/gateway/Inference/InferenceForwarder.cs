@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Inference;
+using Orbit.Contracts.Wire;
 
 namespace Orbit.Gateway.Inference;
 
@@ -18,12 +19,10 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    public static string Destination(string tenant, string model) => $"infer.{tenant}.{model}";
-
-    /// <summary>The worker's answer, or <see cref="RequestTimeoutException"/> when none came in time.</summary>
-    public Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> SendAsync(InferenceRequested request, TimeSpan timeout)
+    /// <summary>How the request ended: the worker's answer, or no answer in time, or a worker that failed.</summary>
+    public Task<ForwardOutcome> SendAsync(InferenceRequested request, TimeSpan timeout)
     {
-        var lane = _lanes.GetOrAdd(Destination(request.TenantId, request.ModelName), name => new Lane(name, clients, options.Value, metrics, time));
+        var lane = _lanes.GetOrAdd(InferenceAddresses.Queue(request.TenantId, request.ModelName), name => new Lane(name, clients, options.Value, metrics, time));
         return lane.SendAsync(request, timeout);
     }
 
@@ -41,16 +40,16 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
         {
             _metrics = metrics;
             _single = clients.CreateRequestClient<InferenceRequested>(new Uri($"exchange:{destination}"));
-            _batch = clients.CreateRequestClient<InferenceBatchRequested>(new Uri($"exchange:{destination}.batch"));
+            _batch = clients.CreateRequestClient<InferenceBatchRequested>(new Uri($"exchange:{destination}{InferenceAddresses.BatchSuffix}"));
             _slots = new SemaphoreSlim(options.CoalesceMaxInFlight);
             _maxBatch = options.CoalesceMaxRequests;
             _time = time;
             _ = Task.Run(PumpAsync);
         }
 
-        public async Task<(InferenceCompleted?, InferenceRejected?)> SendAsync(InferenceRequested request, TimeSpan timeout)
+        public async Task<ForwardOutcome> SendAsync(InferenceRequested request, TimeSpan timeout)
         {
-            var pending = new Pending(request, timeout, new TaskCompletionSource<(InferenceCompleted?, InferenceRejected?)>(TaskCreationOptions.RunContinuationsAsynchronously));
+            var pending = new Pending(request, timeout, new TaskCompletionSource<ForwardOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
             _waiting.Writer.TryWrite(pending);
             try
             {
@@ -58,7 +57,7 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
             }
             catch (TimeoutException)
             {
-                throw new RequestTimeoutException(request.RequestId);
+                return ForwardOutcome.TimedOut;
             }
         }
 
@@ -94,8 +93,8 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                     var one = group[0];
                     var response = await _single.GetResponse<InferenceCompleted, InferenceRejected>(one.Request, default, RequestTimeout.After(ms: Milliseconds(one.Timeout)));
                     one.Answer.TrySetResult(response.Is(out Response<InferenceCompleted>? completed)
-                        ? (completed!.Message, null)
-                        : (null, response.Is(out Response<InferenceRejected>? rejected) ? rejected!.Message : null));
+                        ? ForwardOutcome.Of(completed!.Message)
+                        : response.Is(out Response<InferenceRejected>? rejected) ? ForwardOutcome.Of(rejected!.Message) : ForwardOutcome.WorkerFailed("the worker's answer could not be read"));
                     return;
                 }
 
@@ -105,22 +104,22 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                 var results = answer.Message.Results.ToDictionary(r => r.RequestId, StringComparer.Ordinal);
                 foreach (var pending in group)
                 {
-                    if (results.TryGetValue(pending.Request.RequestId, out var result))
+                    pending.Answer.TrySetResult(results.TryGetValue(pending.Request.RequestId, out var result) switch
                     {
-                        pending.Answer.TrySetResult((result.Completed, result.Rejected));
-                    }
-                    else
-                    {
-                        pending.Answer.TrySetException(new InvalidOperationException($"The worker's batch answer had no result for request {pending.Request.RequestId}."));
-                    }
+                        true when result.Completed is { } completed => ForwardOutcome.Of(completed),
+                        true when result.Rejected is { } rejected => ForwardOutcome.Of(rejected),
+                        _ => ForwardOutcome.WorkerFailed("the worker's answer to a coalesced batch had no result for this request"),
+                    });
                 }
+            }
+            catch (RequestTimeoutException)
+            {
+                Answer(group, ForwardOutcome.TimedOut);
             }
             catch (Exception ex)
             {
-                foreach (var pending in group)
-                {
-                    pending.Answer.TrySetException(ex);
-                }
+                // A fault from the worker, or the bus failing to send: either way not the client's doing.
+                Answer(group, ForwardOutcome.WorkerFailed(ex.Message));
             }
             finally
             {
@@ -128,8 +127,16 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
             }
         }
 
+        private static void Answer(List<Pending> group, ForwardOutcome outcome)
+        {
+            foreach (var pending in group)
+            {
+                pending.Answer.TrySetResult(outcome);
+            }
+        }
+
         private static int Milliseconds(TimeSpan timeout) => Math.Max(1, (int)timeout.TotalMilliseconds);
     }
 
-    private sealed record Pending(InferenceRequested Request, TimeSpan Timeout, TaskCompletionSource<(InferenceCompleted?, InferenceRejected?)> Answer);
+    private sealed record Pending(InferenceRequested Request, TimeSpan Timeout, TaskCompletionSource<ForwardOutcome> Answer);
 }

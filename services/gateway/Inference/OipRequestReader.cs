@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Orbit.Contracts.Inference;
+using Orbit.Contracts.Wire;
 
 namespace Orbit.Gateway.Inference;
 

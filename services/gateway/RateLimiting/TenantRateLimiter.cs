@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Orbit.Contracts.Wire;
 using StackExchange.Redis;
 
 namespace Orbit.Gateway.RateLimiting;
@@ -65,7 +66,7 @@ internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<G
         var limits = options.Value;
         var block = Math.Clamp(limits.RateLimitPerSecond / 20, 1, limits.RateLimitBurst);
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            TakeTokens, [$"orbit:ratelimit:{tenantId}"], [limits.RateLimitPerSecond, limits.RateLimitBurst, block]))!;
+            TakeTokens, [RedisKeys.RateLimit(tenantId)], [limits.RateLimitPerSecond, limits.RateLimitBurst, block]))!;
         return ((int)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 

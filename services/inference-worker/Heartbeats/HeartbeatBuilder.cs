@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
+using Orbit.Contracts.Wire;
 using Orbit.Contracts.Workers;
 using Orbit.Hosting;
 using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Serving;
+using Orbit.Routing;
 
 namespace Orbit.InferenceWorker.Heartbeats;
 
@@ -29,7 +31,7 @@ internal sealed class HeartbeatBuilder(
         var warm = coordinator.Warm;
         var serving = coordinator.Queues.ToHashSet(StringComparer.Ordinal);
         var loaded = routes.All
-            .Where(t => serving.Contains(ServingCoordinator.QueueName(t.TenantId, t.ModelName)))
+            .Where(t => serving.Contains(InferenceAddresses.Queue(t.TenantId, t.ModelName)))
             .SelectMany(t => t.Routes
                 .Where(r => warm.ContainsKey(r.Digest))
                 .Select(r => new LoadedModel(t.TenantId, t.ModelName, r.Version, r.Digest, warm[r.Digest])))

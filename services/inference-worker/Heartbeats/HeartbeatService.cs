@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Workers;
 using Orbit.Hosting;
+using Orbit.Contracts.Wire;
 using StackExchange.Redis;
 
 namespace Orbit.InferenceWorker.Heartbeats;
@@ -23,8 +24,6 @@ internal sealed partial class HeartbeatService(
     ILogger<HeartbeatService> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public static string Key(string workerId) => $"orbit:workers:{workerId}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,7 +54,7 @@ internal sealed partial class HeartbeatService(
     {
         var heartbeat = builder.Build();
         var json = JsonSerializer.Serialize(heartbeat, Json);
-        await redis.GetDatabase().StringSetAsync(Key(service.InstanceId), json, interval * 3);
+        await redis.GetDatabase().StringSetAsync(RedisKeys.Worker(service.InstanceId), json, interval * 3);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(interval);
         await bus.Publish(heartbeat, timeout.Token);
@@ -66,7 +65,7 @@ internal sealed partial class HeartbeatService(
         await base.StopAsync(cancellationToken);
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(Key(service.InstanceId));
+            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.Worker(service.InstanceId));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Orbit.Contracts.Wire;
 
 namespace Orbit.InferenceWorker.Models;
 
@@ -58,7 +59,7 @@ internal sealed partial class ArtifactClient(IHttpClientFactory clients, IOption
                 }
             }
 
-            var actual = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+            var actual = Digest.Of(hash.GetHashAndReset());
             if (!string.Equals(actual, digest, StringComparison.Ordinal))
             {
                 File.Delete(destination);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Orbit.Contracts.Wire;
 using Orbit.Hosting;
 
 namespace Orbit.InferenceWorker.Models;
@@ -132,7 +133,7 @@ internal sealed partial class ModelCache
                     break;
                 }
 
-                var digest = $"sha256:{file.Directory!.Name}{file.Name}";
+                var digest = Digest.Format(file.Directory!.Name + file.Name);
                 if (keep.Contains(digest))
                 {
                     continue;

@@ -1,6 +1,7 @@
 using Orbit.Contracts.Inference;
 using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Models;
+using Orbit.Routing;
 
 namespace Orbit.InferenceWorker.Serving;
 
@@ -13,10 +14,10 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
 {
     public async Task<(InferenceOutcome Outcome, int Version)> HandleAsync(InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
     {
-        var route = routes.Resolve(request.TenantId, request.ModelName, request.ModelVersion);
+        var table = routes.Get(request.TenantId, request.ModelName);
+        var route = Resolve(table, request);
         if (route is null)
         {
-            var table = routes.Get(request.TenantId, request.ModelName);
             var deployed = table is null || table.Routes.Count == 0
                 ? "it is not deployed on this worker"
                 : $"the routing table (revision {table.Revision}) has versions {string.Join(", ", table.Routes.Select(r => r.Version))}";
@@ -65,4 +66,14 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
             return (await pending.Completion, route.Version);
         }
     }
+
+    /// <summary>
+    /// The version the request names (the gateway always names the one it picked; a worker never
+    /// picks again), or for a publisher that names none, one drawn by the table's weights, sticky by
+    /// the request's routing key.
+    /// </summary>
+    private static Orbit.Contracts.Models.DeploymentRoute? Resolve(Orbit.Contracts.Models.DeploymentChanged? table, InferenceRequested request) =>
+        table is null ? null
+        : request.ModelVersion is { } version ? RoutePicker.Find(table.Routes, version)
+        : RoutePicker.Pick(table.Routes, request.RoutingKey);
 }

@@ -1,21 +1,22 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Models;
+using Orbit.Contracts.Wire;
 using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Models;
-using StackExchange.Redis;
+using Orbit.Routing;
 
 namespace Orbit.InferenceWorker.Serving;
 
 /// <summary>
-/// Decides what this worker serves. At start it reads every routing table in Redis
-/// (<c>orbit:routes:*</c>); afterwards it applies each <see cref="DeploymentChanged"/>, ignoring
-/// revisions older than what it applied. For each deployed model it warms every version in the
-/// routes (download, verify, load), then consumes queue <c>infer.{tenant}.{model}</c>; when the
-/// routes become empty it stops consuming. On stop it stops every queue first (in-flight requests
-/// finish), then drains the batchers.
+/// Decides what this worker serves: it is the routing module's applier, so it receives every routing
+/// table newer than the one in effect (read from Redis at start, periodically and after a bus
+/// reconnect, or from a <see cref="DeploymentChanged"/>). For each deployed model it warms every
+/// version in the routes (download, verify, load), then consumes queue <c>infer.{tenant}.{model}</c>
+/// (and its <c>.batch</c> queue); when the routes become empty it stops consuming. A table is recorded
+/// as applied only once its queues are connected, so one that failed is applied again by the next
+/// read. On stop it stops every queue first (in-flight requests finish), then drains the batchers.
 /// </summary>
 internal sealed partial class ServingCoordinator(
     RoutingTables routes,
@@ -23,64 +24,24 @@ internal sealed partial class ServingCoordinator(
     ModelStore models,
     BatcherPool batchers,
     IReceiveEndpointConnector connector,
-    IConnectionMultiplexer redis,
     IOptions<WorkerOptions> options,
     IOptions<HostOptions> hostOptions,
     TimeProvider time,
-    ILogger<ServingCoordinator> logger) : BackgroundService
+    ILogger<ServingCoordinator> logger) : BackgroundService, IRoutingTableApplier
 {
-    public const string RoutesPattern = "orbit:routes:*";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly ConcurrentDictionary<(string Tenant, string Model), HostReceiveEndpointHandle[]> _endpoints = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model), SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<string, string> _warm = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset Next)> _rewarm = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
-    /// <summary>True once the routing tables in Redis were read and applied.</summary>
-    public bool InitialScanCompleted { get; private set; }
-
-    public string? LastScanError { get; private set; }
-
     /// <summary>Queue names this worker consumes now.</summary>
-    public IReadOnlyCollection<string> Queues => [.. _endpoints.Keys.Select(k => QueueName(k.Tenant, k.Model))];
+    public IReadOnlyCollection<string> Queues => [.. _endpoints.Keys.Select(k => InferenceAddresses.Queue(k.Tenant, k.Model))];
 
     /// <summary>Digests whose last load succeeded, with the provider they got.</summary>
     public IReadOnlyDictionary<string, string> Warm => _warm;
 
-    public static string QueueName(string tenantId, string modelName) => $"infer.{tenantId}.{modelName}";
-
-    /// <summary>
-    /// Gateways' coalesced batches have a queue of their own: a message with no type header (any
-    /// language may publish one) on the main queue must reach exactly one consumer.
-    /// </summary>
-    public static string BatchQueueName(string tenantId, string modelName) => QueueName(tenantId, modelName) + ".batch";
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var applied = await ScanAsync(stoppingToken);
-                InitialScanCompleted = true;
-                LastScanError = null;
-                LogScanned(logger, applied, _endpoints.Count);
-                await RewarmAsync(stoppingToken);
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
-            {
-                LastScanError = ex.Message;
-                LogScanFailed(logger, ex.Message);
-                await Task.Delay(delay, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 15));
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RewarmAsync(stoppingToken);
 
     /// <summary>
     /// Retries, every few seconds, the versions whose warm-up failed (the registry was down, say):
@@ -119,40 +80,6 @@ internal sealed partial class ServingCoordinator(
         }
     }
 
-    private async Task<int> ScanAsync(CancellationToken cancellationToken)
-    {
-        var tables = new List<DeploymentChanged>();
-        var database = redis.GetDatabase();
-        foreach (var endpoint in redis.GetEndPoints())
-        {
-            var server = redis.GetServer(endpoint);
-            if (server.IsSlave || !server.IsConnected)
-            {
-                continue;
-            }
-
-            // IServer.Keys pages with SCAN; it blocks, so it runs off the caller's thread.
-            var keys = await Task.Run(() => server.Keys(database.Database, RoutesPattern, pageSize: 500).ToList(), cancellationToken);
-            foreach (var key in keys)
-            {
-                var json = await database.HashGetAsync(key, "table");
-                if (json.IsNullOrEmpty)
-                {
-                    continue;
-                }
-
-                var table = JsonSerializer.Deserialize<DeploymentChanged>(json.ToString(), Json);
-                if (table is not null && options.Value.Serves(table.TenantId, table.ModelName))
-                {
-                    tables.Add(table);
-                }
-            }
-        }
-
-        await Task.WhenAll(tables.Select(t => ApplyAsync(t, cancellationToken)));
-        return tables.Count;
-    }
-
     /// <summary>Applies a routing table: warms its versions, then consumes or stops consuming its queue.</summary>
     public async Task ApplyAsync(DeploymentChanged change, CancellationToken cancellationToken)
     {
@@ -166,7 +93,7 @@ internal sealed partial class ServingCoordinator(
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (!routes.TryApply(change))
+            if (!routes.IsNewer(change))
             {
                 LogStale(logger, change.TenantId, change.ModelName, change.Revision);
                 return;
@@ -178,6 +105,7 @@ internal sealed partial class ServingCoordinator(
             if (change.Routes.Count == 0)
             {
                 await DisconnectAsync(key, cancellationToken);
+                routes.TryApply(change);
                 return;
             }
 
@@ -186,6 +114,9 @@ internal sealed partial class ServingCoordinator(
             {
                 await ConnectAsync(key, cancellationToken);
             }
+
+            // Only now in effect: a table whose queues failed to connect is applied again by the next read.
+            routes.TryApply(change);
         }
         finally
         {
@@ -210,24 +141,11 @@ internal sealed partial class ServingCoordinator(
 
     private async Task ConnectAsync((string Tenant, string Model) key, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var prefetch = Math.Max(16, settings.MaxBatchSize * settings.Concurrency * 2);
-        var queue = QueueName(key.Tenant, key.Model);
-        var single = connector.ConnectReceiveEndpoint(queue, (context, endpoint) =>
-        {
-            // Bound to no type exchange: requests are sent to this queue's own exchange by name.
-            endpoint.ConfigureConsumeTopology = false;
-            endpoint.PrefetchCount = prefetch;
-            endpoint.ConcurrentMessageLimit = prefetch;
-            endpoint.ConfigureConsumer<InferenceConsumer>(context);
-        });
-        var batches = connector.ConnectReceiveEndpoint(BatchQueueName(key.Tenant, key.Model), (context, endpoint) =>
-        {
-            endpoint.ConfigureConsumeTopology = false;
-            endpoint.PrefetchCount = Math.Max(4, settings.Concurrency * 4);
-            endpoint.ConcurrentMessageLimit = Math.Max(4, settings.Concurrency * 4);
-            endpoint.ConfigureConsumer<InferenceBatchConsumer>(context);
-        });
+        var queue = InferenceAddresses.Queue(key.Tenant, key.Model);
+        // Prefetch, concurrency and retry come from the consumers' definitions.
+        var single = connector.ConnectReceiveEndpoint(queue, (context, endpoint) => endpoint.ConfigureConsumer<InferenceConsumer>(context));
+        var batches = connector.ConnectReceiveEndpoint(InferenceAddresses.BatchQueue(key.Tenant, key.Model),
+            (context, endpoint) => endpoint.ConfigureConsumer<InferenceBatchConsumer>(context));
         await Task.WhenAll(single.Ready, batches.Ready).WaitAsync(cancellationToken);
         // Recorded once consuming: heartbeats report a model as served from this moment, not before.
         _endpoints[key] = [single, batches];
@@ -239,7 +157,7 @@ internal sealed partial class ServingCoordinator(
         if (_endpoints.TryRemove(key, out var handles))
         {
             await Task.WhenAll(handles.Select(h => h.StopAsync(cancellationToken)));
-            LogDisconnected(logger, QueueName(key.Tenant, key.Model));
+            LogDisconnected(logger, InferenceAddresses.Queue(key.Tenant, key.Model));
         }
     }
 
@@ -266,12 +184,6 @@ internal sealed partial class ServingCoordinator(
 
         await batchers.DrainAllAsync(finish.Token);
     }
-
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Read {Tables} routing tables from Redis; consuming {Queues} queues")]
-    private static partial void LogScanned(ILogger logger, int tables, int queues);
-
-    [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Could not read the routing tables from Redis ({Reason}); retrying")]
-    private static partial void LogScanFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 4303, Level = LogLevel.Debug, Message = "Ignored routing table {Tenant}/{Model} revision {Revision}: a newer one is applied")]
     private static partial void LogStale(ILogger logger, string tenant, string model, long revision);

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Orbit.Routing;
 
 namespace Orbit.InferenceWorker.Serving;
 
 /// <summary>Ready once the routing tables were read from Redis, and only with a registry key to download models.</summary>
-internal sealed class ServingReadinessCheck(ServingCoordinator coordinator, IOptions<WorkerOptions> options) : IHealthCheck
+internal sealed class ServingReadinessCheck(ServingCoordinator coordinator, RoutingTables routes, RoutingRefresher refresher, IOptions<WorkerOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -14,10 +15,10 @@ internal sealed class ServingReadinessCheck(ServingCoordinator coordinator, IOpt
                 "Orbit:Worker:RegistryKey (environment Orbit__Worker__RegistryKey) is not set: this worker cannot download models"));
         }
 
-        if (!coordinator.InitialScanCompleted)
+        if (!routes.Loaded)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy(
-                coordinator.LastScanError is { } error ? $"Routing tables not read from Redis yet: {error}" : "Routing tables not read from Redis yet"));
+                refresher.LastError is { } error ? $"Routing tables not read from Redis yet: {error}" : "Routing tables not read from Redis yet"));
         }
 
         return Task.FromResult(HealthCheckResult.Healthy($"serving {coordinator.Queues.Count} models"));

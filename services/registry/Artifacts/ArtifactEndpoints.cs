@@ -1,9 +1,12 @@
+using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Microsoft.Net.Http.Headers;
 using Orbit.Hosting.Errors;
 using Orbit.Registry.Api;
 using Orbit.Registry.Auth;
 using Orbit.Registry.Models;
+
+using Orbit.Contracts.Wire;
 
 namespace Orbit.Registry.Artifacts;
 
@@ -18,7 +21,7 @@ internal static class ArtifactEndpoints
     public static void MapArtifactEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/v1/artifacts/{digest}", [HttpMethods.Get, HttpMethods.Head], ServeAsync)
-            .RequireAuthorization(nameof(Role.Viewer))
+            .RequireAuthorization(Policies.Viewer)
             .WithTags("Artifacts");
     }
 

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Orbit.Hosting;
 
+using Orbit.Contracts.Wire;
+
 namespace Orbit.Registry.Artifacts;
 
 /// <summary>

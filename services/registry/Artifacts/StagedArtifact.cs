@@ -9,7 +9,7 @@ internal sealed class StagedArtifact(string tempPath, string hex, long size) : I
 
     public long Size { get; } = size;
 
-    public string Digest => Artifacts.Digest.Format(Hex);
+    public string Digest => Orbit.Contracts.Wire.Digest.Format(Hex);
 
     public void Dispose()
     {

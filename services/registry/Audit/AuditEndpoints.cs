@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Orbit.Contracts.Registry;
 using Orbit.Hosting.Errors;
@@ -15,7 +16,7 @@ internal static class AuditEndpoints
     /// </summary>
     public static void MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/audit", ReadAsync).RequireAuthorization(nameof(Role.Viewer)).WithTags("Audit");
+        app.MapGet("/v1/audit", ReadAsync).RequireAuthorization(Policies.Viewer).WithTags("Audit");
     }
 
     private static async Task<IResult> ReadAsync(

@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Orbit.Hosting;

@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Dapper;
@@ -17,13 +18,13 @@ internal static partial class AuthEndpoints
         {
             var caller = Caller.From(user);
             return Results.Ok(new CallerIdentity(caller.KeyId, caller.TenantId, Roles.Name(caller.Role)));
-        }).RequireAuthorization(nameof(Role.Viewer)).WithTags("Auth");
+        }).RequireAuthorization(Policies.Viewer).WithTags("Auth");
 
-        var tenants = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAuthorization(nameof(Role.Admin));
+        var tenants = app.MapGroup("/v1/tenants").WithTags("Tenants").RequireAuthorization(Policies.Admin);
         tenants.MapPost("", CreateTenantAsync);
         tenants.MapGet("", ListTenantsAsync);
 
-        var keys = app.MapGroup("/v1/keys").WithTags("Keys").RequireAuthorization(nameof(Role.Admin));
+        var keys = app.MapGroup("/v1/keys").WithTags("Keys").RequireAuthorization(Policies.Admin);
         keys.MapPost("", CreateKeyAsync);
         keys.MapGet("", ListKeysAsync);
         keys.MapDelete("/{id}", RevokeKeyAsync);

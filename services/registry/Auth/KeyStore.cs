@@ -2,17 +2,31 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using Orbit.Contracts.Registry;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Storage;
 
 namespace Orbit.Registry.Auth;
 
-internal sealed class KeyStore(RegistryDatabase database, TimeProvider time)
+internal sealed class KeyStore(RegistryDatabase database, TimeProvider time) : IApiKeyResolver
 {
     // Revocation must take effect within seconds, not at once: a short cache spares the store a query per request.
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
-    public async Task<Caller?> AuthenticateAsync(string key, CancellationToken cancellationToken)
+    public async Task<KeyResolution> ResolveAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var caller = await AuthenticateAsync(key, cancellationToken);
+            return caller is null ? KeyResolution.Invalid : KeyResolution.Valid(caller);
+        }
+        catch (DbException)
+        {
+            return KeyResolution.Unavailable;
+        }
+    }
+
+    private async Task<Caller?> AuthenticateAsync(string key, CancellationToken cancellationToken)
     {
         var hash = ApiKeys.Hash(key);
         var now = time.GetUtcNow();

@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Orbit.Contracts.Registry;
 using Orbit.Registry.Api;
@@ -10,15 +11,15 @@ internal static class DeploymentEndpoints
     public static void MapDeploymentEndpoints(this IEndpointRouteBuilder app)
     {
         var deployment = app.MapGroup("/v1/models/{name}/deployment").WithTags("Deployments");
-        deployment.MapGet("", GetAsync).RequireAuthorization(nameof(Role.Viewer));
-        deployment.MapPut("", SetAsync).RequireAuthorization(nameof(Role.Deployer));
+        deployment.MapGet("", GetAsync).RequireAuthorization(Policies.Viewer);
+        deployment.MapPut("", SetAsync).RequireAuthorization(Policies.Deployer);
         deployment.MapDelete("", (string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken ct) =>
-            ApplyAsync(name, user, deployments, "removed", DeploymentRules.Remove, ct)).RequireAuthorization(nameof(Role.Deployer));
+            ApplyAsync(name, user, deployments, "removed", DeploymentRules.Remove, ct)).RequireAuthorization(Policies.Deployer);
         deployment.MapPost("/promote", (string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken ct) =>
-            ApplyAsync(name, user, deployments, "promoted", DeploymentRules.Promote, ct)).RequireAuthorization(nameof(Role.Deployer));
+            ApplyAsync(name, user, deployments, "promoted", DeploymentRules.Promote, ct)).RequireAuthorization(Policies.Deployer);
         deployment.MapPost("/rollback", (string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken ct) =>
-            ApplyAsync(name, user, deployments, "rolled-back", DeploymentRules.Rollback, ct)).RequireAuthorization(nameof(Role.Deployer));
-        deployment.MapGet("/history", HistoryAsync).RequireAuthorization(nameof(Role.Viewer));
+            ApplyAsync(name, user, deployments, "rolled-back", DeploymentRules.Rollback, ct)).RequireAuthorization(Policies.Deployer);
+        deployment.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Viewer);
     }
 
     private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using System.Data.Common;
 using Dapper;
 using Orbit.Contracts.Models;

@@ -1,18 +1,17 @@
 using System.Text.Json;
 using Orbit.Contracts.Models;
+using Orbit.Contracts.Wire;
 using StackExchange.Redis;
 
 namespace Orbit.Registry.Deployments;
 
 /// <summary>
-/// The routing table in Redis, one key per model: <c>orbit:routes:{tenant}:{model}</c> holds the
+/// The routing table in Redis, one key per model: <see cref="RedisKeys.Routes"/> holds the
 /// latest <see cref="DeploymentChanged"/> as JSON. A write never replaces a newer revision, so
 /// late or repeated deliveries are harmless.
 /// </summary>
 internal sealed class RoutingTable(IConnectionMultiplexer redis)
 {
-    public static string Key(string tenantId, string model) => $"orbit:routes:{tenantId}:{model}";
-
     // KEYS[1] = routing key; ARGV[1] = revision; ARGV[2] = json. Compares with the stored revision field.
     private const string WriteIfNewer = """
         local current = redis.call('HGET', KEYS[1], 'revision')
@@ -26,14 +25,14 @@ internal sealed class RoutingTable(IConnectionMultiplexer redis)
         var json = JsonSerializer.Serialize(change, Outbox.Outbox.Json);
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
             WriteIfNewer,
-            [Key(change.TenantId, change.ModelName)],
+            [RedisKeys.Routes(change.TenantId, change.ModelName)],
             [change.Revision, json]);
         return (int)result == 1;
     }
 
     public async Task<DeploymentChanged?> ReadAsync(string tenantId, string model)
     {
-        var json = await redis.GetDatabase().HashGetAsync(Key(tenantId, model), "table");
+        var json = await redis.GetDatabase().HashGetAsync(RedisKeys.Routes(tenantId, model), RedisKeys.RoutesTableField);
         return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<DeploymentChanged>(json.ToString(), Outbox.Outbox.Json);
     }
 }

@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Registry;
@@ -16,15 +17,15 @@ internal static class ModelEndpoints
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/v1/models").WithTags("Models");
-        models.MapGet("", ListAsync).RequireAuthorization(nameof(Role.Viewer));
-        models.MapGet("/{name}", GetAsync).RequireAuthorization(nameof(Role.Viewer));
-        models.MapPost("/{name}/versions", UploadAsync).RequireAuthorization(nameof(Role.Deployer))
+        models.MapGet("", ListAsync).RequireAuthorization(Policies.Viewer);
+        models.MapGet("/{name}", GetAsync).RequireAuthorization(Policies.Viewer);
+        models.MapPost("/{name}/versions", UploadAsync).RequireAuthorization(Policies.Deployer)
             .Accepts<IFormFile>("multipart/form-data")
             .WithDescription("Upload a version: multipart/form-data with a 'file' part (.onnx) and an optional 'metadata' part (JSON).");
-        models.MapGet("/{name}/versions", ListVersionsAsync).RequireAuthorization(nameof(Role.Viewer));
-        models.MapGet("/{name}/versions/{version}", GetVersionAsync).RequireAuthorization(nameof(Role.Viewer));
-        models.MapPatch("/{name}/versions/{version}", UpdateVersionAsync).RequireAuthorization(nameof(Role.Deployer));
-        models.MapPost("/{name}/versions/{version}/retire", RetireVersionAsync).RequireAuthorization(nameof(Role.Deployer));
+        models.MapGet("/{name}/versions", ListVersionsAsync).RequireAuthorization(Policies.Viewer);
+        models.MapGet("/{name}/versions/{version}", GetVersionAsync).RequireAuthorization(Policies.Viewer);
+        models.MapPatch("/{name}/versions/{version}", UpdateVersionAsync).RequireAuthorization(Policies.Deployer);
+        models.MapPost("/{name}/versions/{version}/retire", RetireVersionAsync).RequireAuthorization(Policies.Deployer);
     }
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, ModelRepository models, int? limit, string? cursor, CancellationToken cancellationToken)

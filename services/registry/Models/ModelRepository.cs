@@ -1,3 +1,4 @@
+using Orbit.Hosting.Security;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;

@@ -1,4 +1,7 @@
+using Orbit.Hosting.Security;
 using System.Text.RegularExpressions;
+
+using Orbit.Contracts.Wire;
 
 namespace Orbit.Registry.Models;
 
@@ -87,9 +90,9 @@ internal static partial class VersionMetadataValidator
                 return ($"{root}.lineage.parentVersion", "must be a version number (1 or more)");
             }
 
-            if (lineage.DataSnapshotHash is { } hash && !SnapshotHash().IsMatch(hash))
+            if (lineage.DataSnapshotHash is { } hash && !Digest.IsValid(hash))
             {
-                return ($"{root}.lineage.dataSnapshotHash", "must be 'sha256:' and 64 lowercase hex digits");
+                return ($"{root}.lineage.dataSnapshotHash", "must be " + Digest.Description);
             }
 
             if (lineage.Trainer is { Length: > 200 })
@@ -196,7 +199,4 @@ internal static partial class VersionMetadataValidator
 
         return null;
     }
-
-    [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
-    private static partial Regex SnapshotHash();
 }

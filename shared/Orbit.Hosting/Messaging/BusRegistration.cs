@@ -12,8 +12,7 @@ internal static class BusRegistration
 {
     /// <summary>
     /// MassTransit on RabbitMQ with plain JSON bodies (<c>application/json</c>, no envelope), so
-    /// any language can publish and consume; kebab-case endpoint names; in-memory retry; and
-    /// MassTransit's <c>{queue}_error</c> queues for messages that still fail, with the exception
+    /// any language can publish and consume; kebab-case endpoint names; and MassTransit's <c>{queue}_error</c> queues for messages that still fail, with the exception
     /// in the message headers.
     /// </summary>
     public static void AddOrbitBus(this IServiceCollection services, Action<IBusRegistrationConfigurator>? configure)
@@ -55,16 +54,8 @@ internal static class BusRegistration
                     json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
                     return json;
                 });
+                // No bus-wide retry: retry belongs to the message, in each consumer's definition (MessageRetry).
                 cfg.PrefetchCount = options.PrefetchCount;
-                cfg.UseMessageRetry(r =>
-                {
-                    r.Ignore<MessageValidationException>();
-                    r.Ignore<JsonException>();
-                    r.Exponential(options.RetryLimit,
-                        TimeSpan.FromMilliseconds(options.RetryIntervalMilliseconds),
-                        TimeSpan.FromMilliseconds(options.RetryIntervalMilliseconds * 20),
-                        TimeSpan.FromMilliseconds(options.RetryIntervalMilliseconds));
-                });
                 cfg.UseSendFilter(typeof(CorrelationSendFilter<>), context);
                 cfg.UsePublishFilter(typeof(CorrelationSendFilter<>), context);
                 cfg.UseConsumeFilter(typeof(CorrelationConsumeFilter<>), context);

@@ -14,6 +14,8 @@ using Orbit.InferenceWorker.Models;
 using Orbit.Testing;
 using StackExchange.Redis;
 
+using Orbit.Contracts.Wire;
+
 namespace Orbit.InferenceWorker.Tests.Support;
 
 /// <summary>
@@ -83,7 +85,7 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
 
     /// <summary>Whether Redis holds this worker's heartbeat key (read through the registry's connection, which outlives the worker).</summary>
     public Task<bool> HeartbeatKeyExistsAsync() =>
-        _registry.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyExistsAsync(HeartbeatService.Key(WorkerId));
+        _registry.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyExistsAsync(RedisKeys.Worker(WorkerId));
 
     public async Task<int> PushAsync(string model, byte[] onnx)
     {
@@ -113,7 +115,7 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
     /// <summary>This worker's heartbeat as stored in Redis, or null while there is none.</summary>
     public async Task<WorkerHeartbeat?> HeartbeatAsync()
     {
-        var json = await Worker.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringGetAsync(HeartbeatService.Key(WorkerId));
+        var json = await Worker.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringGetAsync(RedisKeys.Worker(WorkerId));
         return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<WorkerHeartbeat>(json.ToString(), new JsonSerializerOptions(JsonSerializerDefaults.Web));
     }
 

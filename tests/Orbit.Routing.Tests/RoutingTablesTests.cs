@@ -1,7 +1,6 @@
 using Orbit.Contracts.Models;
-using Orbit.InferenceWorker.Serving;
 
-namespace Orbit.InferenceWorker.Tests.Serving;
+namespace Orbit.Routing.Tests;
 
 public sealed class RoutingTablesTests
 {
@@ -20,36 +19,30 @@ public sealed class RoutingTablesTests
         Assert.False(tables.TryApply(Table(4, Route(1, 100))));
         Assert.False(tables.TryApply(Table(5, Route(1, 100))));
 
-        Assert.Equal(2, tables.Resolve("acme", "churn", null)!.Version);
+        Assert.Equal(2, tables.Get("acme", "churn")!.StableVersion);
     }
 
     [Fact]
-    public void A_version_not_in_the_routes_resolves_to_nothing()
+    public void Only_a_newer_revision_is_newer()
     {
         var tables = new RoutingTables();
-        tables.TryApply(Table(1, Route(1, 90), Route(2, 10)));
+        Assert.True(tables.IsNewer(Table(1, Route(1, 100))));
 
-        Assert.Equal(2, tables.Resolve("acme", "churn", 2)!.Version);
-        Assert.Null(tables.Resolve("acme", "churn", 3));
-        Assert.Null(tables.Resolve("acme", "other", 1));
+        tables.TryApply(Table(3, Route(1, 100)));
+
+        Assert.False(tables.IsNewer(Table(2, Route(2, 100))));
+        Assert.False(tables.IsNewer(Table(3, Route(2, 100))));
+        Assert.True(tables.IsNewer(Table(4, Route(2, 100))));
     }
 
     [Fact]
-    public void Without_a_version_the_route_is_drawn_by_weight()
-    {
-        var tables = new RoutingTables();
-        tables.TryApply(Table(1, Route(1, 0), Route(2, 100)));
-
-        Assert.All(Enumerable.Range(0, 50), _ => Assert.Equal(2, tables.Resolve("acme", "churn", null)!.Version));
-    }
-
-    [Fact]
-    public void Empty_routes_mean_the_model_is_not_deployed()
+    public void Tables_are_kept_per_tenant_and_model()
     {
         var tables = new RoutingTables();
         tables.TryApply(Table(1, Route(1, 100)));
-        tables.TryApply(Table(2));
 
-        Assert.Null(tables.Resolve("acme", "churn", 1));
+        Assert.Null(tables.Get("acme", "other"));
+        Assert.Null(tables.Get("other", "churn"));
+        Assert.Single(tables.All);
     }
 }

@@ -1,7 +1,6 @@
 using Orbit.Contracts.Models;
-using Orbit.Gateway.Routing;
 
-namespace Orbit.Gateway.Tests.Routing;
+namespace Orbit.Routing.Tests;
 
 public sealed class RoutePickerTests
 {
@@ -10,7 +9,7 @@ public sealed class RoutePickerTests
     [Fact]
     public void Weights_split_traffic_in_proportion()
     {
-        var picks = Enumerable.Range(0, 20_000).Select(_ => RoutePicker.Pick(NinetyTen, null)).ToList();
+        var picks = Enumerable.Range(0, 20_000).Select(_ => RoutePicker.Pick(NinetyTen, null)!.Version).ToList();
 
         var share = picks.Count(v => v == 2) / (double)picks.Count;
         Assert.InRange(share, 0.08, 0.12);
@@ -20,7 +19,7 @@ public sealed class RoutePickerTests
     public void A_routing_key_always_lands_on_the_same_version()
     {
         var versions = Enumerable.Range(0, 200).Select(i => $"customer-{i}")
-            .Select(key => (First: RoutePicker.Pick(NinetyTen, key), Again: RoutePicker.Pick(NinetyTen, key)))
+            .Select(key => (First: RoutePicker.Pick(NinetyTen, key)!.Version, Again: RoutePicker.Pick(NinetyTen, key)!.Version))
             .ToList();
 
         Assert.All(versions, v => Assert.Equal(v.First, v.Again));
@@ -34,19 +33,20 @@ public sealed class RoutePickerTests
 
     [Fact]
     public void A_candidate_at_weight_0_gets_nothing() =>
-        Assert.All(Enumerable.Range(0, 1000), _ => Assert.Equal(1, RoutePicker.Pick([new(1, 100, "a"), new(2, 0, "b")], null)));
+        Assert.All(Enumerable.Range(0, 1000), _ => Assert.Equal(1, RoutePicker.Pick([new(1, 100, "a"), new(2, 0, "b")], null)!.Version));
 
     [Fact]
-    public void An_older_revision_never_replaces_a_newer_one()
+    public void Routes_that_all_weigh_0_take_no_traffic()
     {
-        var table = new RoutingTable();
-        var newer = Change(revision: 5, stable: 2);
-
-        Assert.True(table.Apply(newer));
-        Assert.False(table.Apply(Change(revision: 4, stable: 1)));
-        Assert.Equal(2, table.Get("acme", "churn")!.StableVersion);
+        Assert.Null(RoutePicker.Pick([new(1, 0, "a")], null));
+        Assert.Null(RoutePicker.Pick([new(1, 0, "a"), new(2, 0, "b")], "key"));
+        Assert.Null(RoutePicker.Pick([], null));
     }
 
-    private static DeploymentChanged Change(long revision, int stable) =>
-        new("acme", "churn", revision, stable, null, 0, DeploymentStrategy.Manual, [new(stable, 100, "sha256:x")], DateTimeOffset.UtcNow, "key:x", "set");
+    [Fact]
+    public void A_named_version_is_found_only_when_routed()
+    {
+        Assert.Equal("sha256:b", RoutePicker.Find(NinetyTen, 2)!.Digest);
+        Assert.Null(RoutePicker.Find(NinetyTen, 3));
+    }
 }

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orbit.Contracts.Inference;
+using Orbit.Contracts.Models;
+using Orbit.Hosting.Security;
+using Orbit.Routing;
+
+namespace Orbit.Gateway.Inference;
+
+/// <summary>
+/// <c>POST /v2/models/{model}[/versions/{version}]/infer</c>, in named steps: admit (rate limit),
+/// route (the deployment, then the version), parse (the body), forward (over the bus to a worker),
+/// write (the answer or the refusal).
+/// </summary>
+internal static class InferRequest
+{
+    public static async Task<Results<OipInferResponse, OipError>> HandleAsync(string model, string? version, HttpContext context, InferenceServices services)
+    {
+        var caller = Caller.From(context.User);
+        if (await AdmitAsync(caller, services) is { } refused)
+        {
+            return refused;
+        }
+
+        var (table, notDeployed) = InferenceEndpoints.FindDeployment(services.Routing, caller.TenantId, model);
+        if (table is null)
+        {
+            return notDeployed!;
+        }
+
+        DeploymentRoute? named = null;
+        if (version is not null)
+        {
+            (named, var versionError) = InferenceEndpoints.FindVersion(table, version);
+            if (versionError is not null)
+            {
+                return versionError;
+            }
+        }
+
+        var (request, parseError) = await ParseAsync(context, services.Options.Value);
+        if (request is null)
+        {
+            return parseError!;
+        }
+
+        var route = named ?? Route(table, context.Request.Headers[InferenceEndpoints.RoutingKeyHeader].ToString(), request.RoutingKey);
+        if (route is null)
+        {
+            return OipError.NotFound($"model '{model}' has no version taking traffic");
+        }
+
+        if (!services.Fleet.Serves(caller.TenantId, model, route.Version))
+        {
+            return new OipError(StatusCodes.Status503ServiceUnavailable, $"no worker is serving version {route.Version} of model '{model}' right now", route.Version);
+        }
+
+        var (outcome, timeout) = await ForwardAsync(caller, model, route, request, context, services);
+        return Write(model, route.Version, request.Id, outcome, timeout);
+    }
+
+    private static async Task<OipError?> AdmitAsync(Caller caller, InferenceServices services)
+    {
+        var (allowed, retryAfter) = await services.RateLimiter.TryTakeAsync(caller.TenantId);
+        return allowed
+            ? null
+            : new OipError(StatusCodes.Status429TooManyRequests,
+                $"tenant '{caller.TenantId}' is over its request rate; retry after {retryAfter.TotalMilliseconds:0} ms", retryAfter: retryAfter);
+    }
+
+    /// <summary>
+    /// Draws a version by the table's weights; a routing key (the header, else the request's
+    /// <c>routing_key</c> parameter) makes the draw sticky.
+    /// </summary>
+    private static DeploymentRoute? Route(DeploymentChanged table, string headerKey, string? parameterKey) =>
+        RoutePicker.Pick(table.Routes, headerKey.Length > 0 ? headerKey : parameterKey);
+
+    private static async Task<(OipRequestReader.Request? Request, OipError? Error)> ParseAsync(HttpContext context, GatewayOptions options)
+    {
+        var tooLarge = new OipError(StatusCodes.Status413PayloadTooLarge, $"the request body is over {options.MaxRequestBytes} bytes");
+        if (context.Request.ContentLength > options.MaxRequestBytes)
+        {
+            return (null, tooLarge);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxRequestBytes;
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            var (request, error) = OipRequestReader.Read(document.RootElement);
+            return (request, error is null ? null : OipError.BadRequest(error));
+        }
+        catch (JsonException ex)
+        {
+            return (null, OipError.BadRequest("the body is not valid JSON: " + ex.Message));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, tooLarge);
+        }
+    }
+
+    private static async Task<(ForwardOutcome Outcome, TimeSpan Timeout)> ForwardAsync(
+        Caller caller, string model, DeploymentRoute route, OipRequestReader.Request request, HttpContext context, InferenceServices services)
+    {
+        var limit = services.Options.Value.InferenceTimeoutMilliseconds;
+        var timeout = TimeSpan.FromMilliseconds(Math.Min(request.TimeoutMilliseconds ?? limit, limit));
+        // The bus id is the gateway's own: clients' ids need not be unique, and coalesced requests are matched by it.
+        var message = new InferenceRequested(
+            context.TraceIdentifier,
+            caller.TenantId,
+            model,
+            route.Version,
+            request.Inputs,
+            services.Time.GetUtcNow() + timeout,
+            request.Outputs,
+            InferencePriority.RealTime,
+            request.RoutingKey);
+        return (await services.Forwarder.SendAsync(message, timeout), timeout);
+    }
+
+    private static Results<OipInferResponse, OipError> Write(string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch
+    {
+        ForwardStatus.Completed => new OipInferResponse(model, outcome.Completed!, id),
+        ForwardStatus.Rejected => Rejection(outcome.Rejected!).WithVersion(version),
+        ForwardStatus.TimedOut => new OipError(StatusCodes.Status504GatewayTimeout, $"no answer from a worker within {timeout.TotalMilliseconds:0} ms", version),
+        _ => new OipError(StatusCodes.Status502BadGateway, "the worker failed to answer: " + outcome.Detail, version),
+    };
+
+    private static OipError Rejection(InferenceRejected rejected) => rejected.Reason switch
+    {
+        RejectionReason.InvalidInput => OipError.BadRequest(rejected.Detail),
+        RejectionReason.ModelNotFound or RejectionReason.ModelNotDeployed => OipError.NotFound(rejected.Detail),
+        RejectionReason.DeadlineExceeded => new OipError(StatusCodes.Status504GatewayTimeout, rejected.Detail),
+        RejectionReason.Overloaded or RejectionReason.ShuttingDown => new OipError(StatusCodes.Status503ServiceUnavailable, rejected.Detail),
+        _ => new OipError(StatusCodes.Status500InternalServerError, rejected.Detail),
+    };
+}

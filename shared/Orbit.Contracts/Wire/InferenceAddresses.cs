@@ -1,0 +1,20 @@
+namespace Orbit.Contracts.Wire;
+
+/// <summary>
+/// Where inference requests travel. Each deployed model has an exchange and a queue of the same
+/// name, <c>infer.{tenant}.{model}</c>, that every worker serving the model consumes (competing
+/// consumers). Model names are per tenant, so the tenant is part of the name. Gateways' coalesced
+/// groups (<see cref="Inference.InferenceBatchRequested"/>) have a queue of their own,
+/// <c>infer.{tenant}.{model}.batch</c>: a message with no type header on the main queue, which any
+/// language may publish, must reach exactly one consumer.
+/// </summary>
+public static class InferenceAddresses
+{
+    public const string Prefix = "infer.";
+
+    public const string BatchSuffix = ".batch";
+
+    public static string Queue(string tenantId, string modelName) => $"{Prefix}{tenantId}.{modelName}";
+
+    public static string BatchQueue(string tenantId, string modelName) => Queue(tenantId, modelName) + BatchSuffix;
+}
