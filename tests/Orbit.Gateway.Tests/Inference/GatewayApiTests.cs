@@ -65,6 +65,22 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
     }
 
     [Fact]
+    public async Task Refusals_are_OIP_errors_under_v2_and_problem_details_elsewhere()
+    {
+        using var anonymous = stack.Client(null);
+        using var viewer = stack.Client(await stack.TenantKeyAsync("viewer"));
+
+        using var workers = await anonymous.GetAsync("/v1/workers");
+        using var infer = await viewer.PostAsync("/v2/models/any/infer", Json(AddInputs));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, workers.StatusCode);
+        Assert.Equal("application/problem+json", workers.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("An API key is required", (await workers.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, infer.StatusCode);
+        Assert.Contains("needs 'predictor'", (await infer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_model_and_an_undeployed_version_are_404()
     {
         using var client = stack.Client(await stack.TenantKeyAsync());
