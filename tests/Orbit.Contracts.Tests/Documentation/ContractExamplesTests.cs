@@ -24,8 +24,7 @@ public sealed partial class ContractExamplesTests
     private static readonly string[] MessageTypeNames =
     [
         "InferenceRequested", "InferenceCompleted", "InferenceRejected", "ModelVersionRegistered",
-        "DeploymentChanged", "WorkerHeartbeat", "FeatureStatsObserved", "DriftDetected",
-        "OutcomeObserved", "RetrainRequested", "ModelVersionProposed", "InferenceBatchRequested", "InferenceBatchCompleted",
+        "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);
