@@ -117,7 +117,7 @@ public sealed class OnnxSession : IDisposable
     }
 
     private static bool IsProviderError(Ort.OnnxRuntimeException e) =>
-        e.Message.Contains("shared library", StringComparison.OrdinalIgnoreCase)
+        e.Message.Contains("Failed to load", StringComparison.OrdinalIgnoreCase)
         || e.Message.Contains("CUDA", StringComparison.Ordinal)
         || e.Message.Contains("[ErrorCode:EpFail]", StringComparison.Ordinal);
 
