@@ -24,7 +24,6 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 missing=()
 listening 5672 || missing+=("RabbitMQ on 127.0.0.1:5672")
 listening 6379 || missing+=("Redis on 127.0.0.1:6379")
-[[ -f .cache/onnxruntime/libonnxruntime.so.1 || -n "${ORBIT_ONNXRUNTIME:-}" ]] || missing+=("ONNX Runtime (.cache/onnxruntime/libonnxruntime.so.1)")
 if (( ${#missing[@]} > 0 )); then
   printf 'missing: %s\n' "${missing[@]}" >&2
   echo "run ./orbit deps" >&2

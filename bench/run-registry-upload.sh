@@ -8,9 +8,6 @@ cd "$(dirname "$0")/.."
 missing=()
 (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null || missing+=("RabbitMQ on 127.0.0.1:5672")
 (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null || missing+=("Redis on 127.0.0.1:6379")
-if [[ ! -f .cache/onnxruntime/libonnxruntime.so.1 && -z "${ORBIT_ONNXRUNTIME:-}" ]]; then
-  missing+=("ONNX Runtime (.cache/onnxruntime/libonnxruntime.so.1)")
-fi
 if (( ${#missing[@]} > 0 )); then
   printf 'missing: %s\n' "${missing[@]}" >&2
   echo "run ./orbit deps" >&2

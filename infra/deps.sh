@@ -1,7 +1,6 @@
 # Sourced by ./orbit. Installs what is missing and starts RabbitMQ, Redis and PostgreSQL on
 # loopback, idempotently. Every wait is bounded and a failure names the server and its log.
 
-ORT_VERSION=1.30.0
 DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus curl locales)
 
 deps_can_install() {
@@ -23,9 +22,8 @@ Provide them yourself and point Orbit at them with these environment variables:
   ORBIT_RABBITMQ     amqp://user:password@host:5672/   (RabbitMQ 3.10+, stream queues need no plugin)
   ORBIT_REDIS        host:6379                         (Redis 6+)
   ORBIT_POSTGRES     Host=…;Port=5432;Username=…;Password=…;Database=…   (PostgreSQL 13+)
-  ORBIT_ONNXRUNTIME  /path/to/libonnxruntime.so.1       (ONNX Runtime $ORT_VERSION; the CPU build ships in
-                     the npm package onnxruntime-node@$ORT_VERSION under bin/napi-v6/linux/x64/)
-The ONNX backend test data (Debian package libonnx-testdata) is needed for the conformance test.
+ONNX Runtime comes with the NuGet restore (Microsoft.ML.OnnxRuntime). The ONNX backend test data (Debian
+package libonnx-testdata) is needed for the conformance test.
 HELP
 }
 
@@ -47,27 +45,6 @@ deps_install_packages() {
     tail -n 20 "$ORBIT_CACHE/apt.log" >&2
     return 1
   }
-}
-
-deps_onnxruntime() {
-  if [ -n "${ORBIT_ONNXRUNTIME:-}" ]; then
-    [ -f "$ORBIT_ONNXRUNTIME" ] && return 0
-    echo "orbit: ORBIT_ONNXRUNTIME points at $ORBIT_ONNXRUNTIME, which does not exist" >&2
-    return 1
-  fi
-  local target="$ORBIT_CACHE/onnxruntime/libonnxruntime.so.1"
-  [ -f "$target" ] && return 0
-  command -v npm >/dev/null || { echo "orbit: npm is needed to fetch ONNX Runtime (apt-get install npm)" >&2; return 1; }
-  echo "orbit: fetching ONNX Runtime $ORT_VERSION (npm package onnxruntime-node, ~110 MB)"
-  local tmp
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null 2>"$tmp/npm.log") || {
-    echo "orbit: npm pack onnxruntime-node@$ORT_VERSION failed:" >&2; cat "$tmp/npm.log" >&2; rm -rf "$tmp"; return 1; }
-  tar -xzf "$tmp"/onnxruntime-node-*.tgz -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1 || {
-    echo "orbit: the onnxruntime-node package has no linux x64 libonnxruntime.so.1" >&2; rm -rf "$tmp"; return 1; }
-  mkdir -p "$(dirname "$target")"
-  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$target.tmp" && mv "$target.tmp" "$target"
-  rm -rf "$tmp"
 }
 
 # wait_for NAME LOG SECONDS COMMAND...: runs COMMAND until it succeeds or time runs out.
@@ -152,13 +129,12 @@ orbit_deps() {
   mkdir -p "$ORBIT_CACHE"
   deps_install_packages || return 1
   deps_locale || return 1
-  deps_onnxruntime || return 1
   deps_rabbitmq || return 1
   deps_redis || return 1
   deps_postgres || return 1
   # Connection strings may hold passwords: name where each server comes from, never the value.
   echo "orbit: dependencies ready (RabbitMQ $([ -n "${ORBIT_RABBITMQ:-}" ] && echo from ORBIT_RABBITMQ || echo 127.0.0.1:5672)," \
     "Redis $([ -n "${ORBIT_REDIS:-}" ] && echo from ORBIT_REDIS || echo 127.0.0.1:6379)," \
-    "PostgreSQL $([ -n "${ORBIT_POSTGRES:-}" ] && echo from ORBIT_POSTGRES || echo 127.0.0.1:5432)," \
-    "ONNX Runtime ${ORBIT_ONNXRUNTIME:-$ORBIT_CACHE/onnxruntime/libonnxruntime.so.1})"
+    "PostgreSQL $([ -n "${ORBIT_POSTGRES:-}" ] && echo from ORBIT_POSTGRES || echo 127.0.0.1:5432);" \
+    "ONNX Runtime comes with the NuGet restore)"
 }

@@ -31,9 +31,13 @@ running_pid() { # prints the pid recorded for NAME when that process is alive an
 
 ready() { curl -fsS -m 2 "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1; }
 
+# ORBIT_GPU=1 (./orbit up --gpu) builds with ONNX Runtime's CUDA package (Microsoft.ML.OnnxRuntime.Gpu.Linux, which
+# needs CUDA 13 on the host) instead of the CPU one; without CUDA the workers fall back to cpu and say why.
 orbit_build() {
-  echo "orbit: building (Release)"
-  dotnet build "$ORBIT_ROOT/platform.slnf" -c Release --nologo -v q -clp:ErrorsOnly >"$ORBIT_CACHE/build.log" 2>&1 || {
+  local gpu=()
+  [ "${ORBIT_GPU:-}" = 1 ] && gpu=(-p:OrbitGpu=true)
+  echo "orbit: building (Release${gpu[*]:+, GPU build of ONNX Runtime})"
+  dotnet build "$ORBIT_ROOT/platform.slnf" -c Release "${gpu[@]}" --nologo -v q -clp:ErrorsOnly >"$ORBIT_CACHE/build.log" 2>&1 || {
     grep -E 'error' "$ORBIT_CACHE/build.log" | sort -u | head -n 30 >&2
     echo "orbit: build failed; full log: $ORBIT_CACHE/build.log" >&2
     return 1
@@ -46,7 +50,8 @@ orbit_up() {
     case "$1" in
       --workers) workers=${2:-}; shift 2 ;;
       --workers=*) workers=${1#*=}; shift ;;
-      *) echo "orbit up: unknown option $1 (usage: ./orbit up [--workers N])" >&2; return 2 ;;
+      --gpu) export ORBIT_GPU=1; shift ;;
+      *) echo "orbit up: unknown option $1 (usage: ./orbit up [--workers N] [--gpu])" >&2; return 2 ;;
     esac
   done
   [[ "$workers" =~ ^[0-9]+$ ]] && [ "$workers" -ge 1 ] && [ "$workers" -le 32 ] || {
@@ -106,7 +111,10 @@ start_service() {
     # Secrets are exported to the one service that needs each, never put on a command line.
     case "$name" in
       registry) export Orbit__Registry__AdminKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
-      inference-worker-*) export Orbit__Worker__RegistryKey="$(cat "$ORBIT_RUN_DIR/worker.key")" ;;
+      inference-worker-*)
+        export Orbit__Worker__RegistryKey="$(cat "$ORBIT_RUN_DIR/worker.key")"
+        [ "${ORBIT_GPU:-}" = 1 ] && [ -z "${Orbit__Worker__Device:-}" ] && export Orbit__Worker__Device=cuda:0
+        ;;
     esac
     ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
     Orbit__InstanceId="$name" \

@@ -8,7 +8,8 @@ using Orbit.Onnx.Bench;
 using Orbit.Onnx.Sessions;
 using Orbit.Onnx.Tensors;
 
-// Per-Run cost of Orbit.Onnx against onnxruntime-node on the same ONNX Runtime build, same models, same settings.
+// Per-Run cost of Orbit.Onnx over the official binding (Microsoft.ML.OnnxRuntime) through its three OrtValue paths,
+// against onnxruntime-node on the same models and settings.
 var samples = IntOption("--samples", 15);
 var warmUp = TimeSpan.FromMilliseconds(IntOption("--warmup-ms", 700));
 var rounds = IntOption("--rounds", 3);
@@ -43,15 +44,15 @@ if (args.Contains("--case"))
 
 // Rounds alternate ours and the peer, so load from anything else on the machine hits both alike; the median round counts.
 OnnxRuntime.EnsureStarted();
-var ourRounds = new List<(double Allocated, double Preallocated)[]>();
+var ourRounds = new List<(double Allocated, double Preallocated, double Bound)[]>();
 var peerRounds = new List<(double[] Medians, string Version, string Node, string LibrarySha256)>();
 for (var round = 1; round <= rounds; round++)
 {
-    var measured = new (double Allocated, double Preallocated)[cases.Count];
+    var measured = new (double Allocated, double Preallocated, double Bound)[cases.Count];
     for (var i = 0; i < cases.Count; i++)
     {
         measured[i] = MeasureOurs(cases[i]);
-        Console.Error.WriteLine($"round {round} ours  {cases[i].Name}: {measured[i].Allocated:F2} µs (ORT allocates), {measured[i].Preallocated:F2} µs (preallocated)");
+        Console.Error.WriteLine($"round {round} ours  {cases[i].Name}: {measured[i].Allocated:F2} µs (ORT allocates), {measured[i].Preallocated:F2} µs (preallocated), {measured[i].Bound:F2} µs (IOBinding)");
     }
     ourRounds.Add(measured);
     if (!skipPeer && MeasurePeer(cases) is { } peerRound)
@@ -60,7 +61,8 @@ for (var round = 1; round <= rounds; round++)
     }
 }
 var ours = Enumerable.Range(0, cases.Count)
-    .Select(i => (Allocated: Median(ourRounds.Select(r => r[i].Allocated)), Preallocated: Median(ourRounds.Select(r => r[i].Preallocated))))
+    .Select(i => (Allocated: Median(ourRounds.Select(r => r[i].Allocated)), Preallocated: Median(ourRounds.Select(r => r[i].Preallocated)),
+        Bound: Median(ourRounds.Select(r => r[i].Bound))))
     .ToList();
 (double[] Medians, string Version, string Node, string LibrarySha256)? peer = peerRounds.Count == 0
     ? null
@@ -68,24 +70,25 @@ var ours = Enumerable.Range(0, cases.Count)
         peerRounds[0].Version, peerRounds[0].Node, peerRounds[0].LibrarySha256);
 
 Console.WriteLine($"machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}");
-Console.WriteLine($"runtime: ONNX Runtime {OnnxRuntime.Version} ({OnnxRuntime.LibraryPath}, sha256 {Sha256(OnnxRuntime.LibraryPath)}), .NET {Environment.Version}");
+var library = Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so");
+Console.WriteLine($"runtime: ONNX Runtime {OnnxRuntime.Version} (NuGet Microsoft.ML.OnnxRuntime, {library}, sha256 {Sha256(library)}), .NET {Environment.Version}");
 if (peer is not null)
 {
     Console.WriteLine($"peer:    onnxruntime-node {peer.Value.Version} on node {peer.Value.Node} (libonnxruntime sha256 {peer.Value.LibrarySha256})");
 }
 Console.WriteLine($"settings: intra-op 1, inter-op 1, sequential, optimization all; per round the median of {samples} samples (~50 ms each) after {warmUp.TotalMilliseconds} ms warm-up; median of {rounds} alternating rounds");
 Console.WriteLine();
-Console.WriteLine("| case | Orbit.Onnx µs/run | Orbit.Onnx, preallocated output µs/run | onnxruntime-node µs/run | ratio ours/peer |");
-Console.WriteLine("|---|---:|---:|---:|---:|");
+Console.WriteLine("| case | OrtValue Run µs | preallocated outputs µs | IOBinding µs | onnxruntime-node µs | ratio OrtValue Run/peer |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 for (var i = 0; i < cases.Count; i++)
 {
     var theirs = peer?.Medians[i];
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {cases[i].Name} | {ours[i].Allocated:F2} | {ours[i].Preallocated:F2} | {(theirs is null ? "-" : theirs.Value.ToString("F2", CultureInfo.InvariantCulture))} | {(theirs is null ? "-" : (ours[i].Allocated / theirs.Value).ToString("F3", CultureInfo.InvariantCulture))} |"));
+        $"| {cases[i].Name} | {ours[i].Allocated:F2} | {ours[i].Preallocated:F2} | {ours[i].Bound:F2} | {(theirs is null ? "-" : theirs.Value.ToString("F2", CultureInfo.InvariantCulture))} | {(theirs is null ? "-" : (ours[i].Allocated / theirs.Value).ToString("F3", CultureInfo.InvariantCulture))} |"));
 }
 return 0;
 
-(double Allocated, double Preallocated) MeasureOurs(BenchCase benchCase)
+(double Allocated, double Preallocated, double Bound) MeasureOurs(BenchCase benchCase)
 {
     using var session = OnnxSession.FromFile(benchCase.ModelPath, options);
     var inputs = benchCase.Inputs.Select(i => OnnxTensor.FromArray(i.Values(), i.Shape)).ToArray();
@@ -93,7 +96,7 @@ return 0;
     var outputs = first.Select(o => OnnxTensor.Allocate<float>(o.Shape)).ToArray();
     try
     {
-        // Both variants read one output element, as a caller would (and as the peer's materialized result allows).
+        // Every variant reads one output element, as a caller would (and as the peer's materialized result allows).
         var sink = 0f;
         var allocated = Measure.MedianMicroseconds(() =>
         {
@@ -105,8 +108,22 @@ return 0;
             session.Run(inputs, outputs);
             sink += outputs[0].AsSpan<float>()[0];
         }, samples, warmUp);
+        using var binding = session.Bind();
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            binding.BindInput(i, inputs[i]);
+        }
+        for (var o = 0; o < outputs.Length; o++)
+        {
+            binding.BindOutput(o, outputs[o]);
+        }
+        var bound = Measure.MedianMicroseconds(() =>
+        {
+            binding.Run();
+            sink += outputs[0].AsSpan<float>()[0];
+        }, samples, warmUp);
         GC.KeepAlive(sink);
-        return (allocated, preallocated);
+        return (allocated, preallocated, bound);
     }
     finally
     {

@@ -5,13 +5,12 @@ using Orbit.Onnx;
 namespace Orbit.InferenceWorker;
 
 /// <summary>
-/// Before the worker serves: point Orbit.Onnx at the runtime, drop downloads a crash left
+/// Before the worker serves: route ONNX Runtime's log to ours, drop downloads a crash left
 /// half-written, and say once if there is no registry key to download with.
 /// </summary>
 internal sealed partial class WorkerStartup(
     ModelCache cache,
     IOptions<WorkerOptions> options,
-    IConfiguration configuration,
     ILoggerFactory loggers,
     ILogger<WorkerStartup> logger) : IHostedService
 {
@@ -19,7 +18,6 @@ internal sealed partial class WorkerStartup(
     {
         OnnxRuntime.Configure(new OnnxRuntimeOptions
         {
-            LibraryPath = configuration["Orbit:OnnxRuntime:LibraryPath"],
             Logger = loggers.CreateLogger("OnnxRuntime"),
         });
         var swept = cache.SweepTemp();

@@ -4,9 +4,6 @@ namespace Orbit.Onnx;
 
 public sealed class OnnxRuntimeOptions
 {
-    /// <summary>Path to libonnxruntime.so.1; ORBIT_ONNXRUNTIME overrides it.</summary>
-    public string? LibraryPath { get; init; }
-
     /// <summary>Receives ONNX Runtime's own log lines.</summary>
     public ILogger? Logger { get; init; }
 

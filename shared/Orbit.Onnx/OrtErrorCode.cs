@@ -1,6 +1,6 @@
 namespace Orbit.Onnx;
 
-/// <summary>OrtErrorCode from onnxruntime_c_api.h.</summary>
+/// <summary>OrtErrorCode from onnxruntime_c_api.h (the official binding's ErrorCode).</summary>
 public enum OrtErrorCode
 {
     Ok = 0,
@@ -15,4 +15,6 @@ public enum OrtErrorCode
     NotImplemented = 9,
     InvalidGraph = 10,
     EpFail = 11,
+    ShapeInferenceNotRegistered = 12,
+    RequirementNotRegistered = 13,
 }

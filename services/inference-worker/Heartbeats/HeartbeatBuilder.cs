@@ -3,6 +3,7 @@ using Orbit.Contracts.Wire;
 using Orbit.Contracts.Workers;
 using Orbit.Hosting;
 using Orbit.InferenceWorker.Batching;
+using ModelStore = Orbit.InferenceWorker.Models.ModelStore;
 using Orbit.InferenceWorker.Serving;
 using Orbit.Routing;
 
@@ -11,12 +12,14 @@ namespace Orbit.InferenceWorker.Heartbeats;
 /// <summary>
 /// What this worker reports: the model versions it serves now (deployed, and loaded at least
 /// once: the gateway routes only to those), its queue depth, batches run, mean batch size, and
-/// the share of the time since the last heartbeat that batches spent in ONNX Runtime.
+/// the share of the time since the last heartbeat that batches spent in ONNX Runtime, and why a
+/// configured provider (cuda:0) did not start, if one did not.
 /// </summary>
 internal sealed class HeartbeatBuilder(
     RoutingTables routes,
     ServingCoordinator coordinator,
     BatcherPool batchers,
+    ModelStore models,
     WorkerStatistics statistics,
     OrbitServiceInfo service,
     IOptions<WorkerOptions> options,
@@ -39,6 +42,7 @@ internal sealed class HeartbeatBuilder(
             .ToList();
         var device = options.Value.Device;
         var provider = loaded.Count > 0 ? loaded[0].Provider : device == "cpu" ? "cpu" : "unknown";
+        var fallbackReason = models.Loaded.Select(m => m.Session.ProviderFallbackReason).FirstOrDefault(r => r is not null);
 
         double busyFraction;
         lock (_lock)
@@ -62,6 +66,7 @@ internal sealed class HeartbeatBuilder(
             Math.Round(statistics.MeanBatchSize, 3),
             Math.Round(busyFraction, 4),
             service.StartedAt,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            fallbackReason);
     }
 }

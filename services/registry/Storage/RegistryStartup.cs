@@ -6,14 +6,13 @@ using Orbit.Registry.Auth;
 namespace Orbit.Registry.Storage;
 
 /// <summary>
-/// Before the registry takes requests: point Orbit.Onnx at the runtime, migrate the store, drop
+/// Before the registry takes requests: route ONNX Runtime's log to ours, migrate the store, drop
 /// uploads a crash left half-written, and create the admin tenant on the first start.
 /// </summary>
 internal sealed partial class RegistryStartup(
     MigrationRunner migrations,
     ArtifactStore artifacts,
     AdminBootstrap bootstrap,
-    IConfiguration configuration,
     ILoggerFactory loggers,
     ILogger<RegistryStartup> logger) : IHostedService
 {
@@ -21,7 +20,6 @@ internal sealed partial class RegistryStartup(
     {
         OnnxRuntime.Configure(new OnnxRuntimeOptions
         {
-            LibraryPath = configuration["Orbit:OnnxRuntime:LibraryPath"],
             Logger = loggers.CreateLogger("OnnxRuntime"),
         });
         await migrations.ApplyAsync(cancellationToken);

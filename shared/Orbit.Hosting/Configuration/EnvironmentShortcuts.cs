@@ -15,7 +15,6 @@ internal static class EnvironmentShortcuts
         ("ORBIT_REDIS", $"{RedisOptions.Section}:Configuration"),
         ("ORBIT_POSTGRES", "Orbit:Registry:Postgres"),
         ("ORBIT_ADMIN_KEY", "Orbit:Registry:AdminKey"),
-        ("ORBIT_ONNXRUNTIME", "Orbit:OnnxRuntime:LibraryPath"),
     ];
 
     public static void AddOrbitEnvironmentShortcuts(this IConfigurationManager configuration)

@@ -40,6 +40,25 @@ public static class TensorComparison
             : ExactDifference(expected, actual);
     }
 
+    /// <summary>The largest |element| of a float tensor (NaN and infinities skipped); 0 for other types.</summary>
+    public static double MaxMagnitude(TensorProto tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!ElementTypes.IsFloatingPoint(tensor.ElementType))
+        {
+            return 0;
+        }
+        var max = 0.0;
+        foreach (var value in ToDoubles(tensor))
+        {
+            if (double.IsFinite(value))
+            {
+                max = Math.Max(max, Math.Abs(value));
+            }
+        }
+        return max;
+    }
+
     private static string? FloatDifference(double[] e, double[] a, double rtol, double atol, bool single)
     {
         var worst = -1;

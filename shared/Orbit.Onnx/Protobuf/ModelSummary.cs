@@ -16,4 +16,8 @@ public sealed record ModelSummary(
     IReadOnlyList<OperatorSet> Opsets,
     IReadOnlyList<TensorMetadata> Inputs,
     IReadOnlyList<TensorMetadata> Outputs,
-    IReadOnlyList<string> InitializerNames);
+    IReadOnlyList<string> InitializerNames)
+{
+    /// <summary>Every op_type the graph and its subgraphs use.</summary>
+    public IReadOnlySet<string> OperatorTypes { get; init; } = new HashSet<string>();
+}

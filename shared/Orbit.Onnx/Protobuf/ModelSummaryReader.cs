@@ -1,171 +1,65 @@
-using Google.Protobuf;
+using Orbit.Onnx.Protobuf.Schema;
 using Orbit.Onnx.Sessions;
 using Orbit.Onnx.Tensors;
 
 namespace Orbit.Onnx.Protobuf;
 
-/// <summary>Reads a ModelProto's header, opsets and graph inputs/outputs (not its weights).</summary>
+/// <summary>Reads a ModelProto's header, opsets, operators and graph inputs/outputs (ONNX's generated schema).</summary>
 public static class ModelSummaryReader
 {
     public static ModelSummary ReadFile(string path) => Read(File.ReadAllBytes(path));
 
     public static ModelSummary Read(byte[] model)
     {
-        long irVersion = 0;
-        string producer = "", producerVersion = "";
-        var opsets = new List<OperatorSet>();
-        var graph = (Name: "", Inputs: new List<TensorMetadata>(), Outputs: new List<TensorMetadata>(), Initializers: new List<string>());
-        var input = new CodedInputStream(model);
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case ModelProtoField.IrVersion: irVersion = input.ReadInt64(); break;
-                case ModelProtoField.ProducerName: producer = input.ReadString(); break;
-                case ModelProtoField.ProducerVersion: producerVersion = input.ReadString(); break;
-                case ModelProtoField.OpsetImport: opsets.Add(ReadOpset(ProtoInput.Nested(input.ReadBytes()))); break;
-                case ModelProtoField.Graph: graph = ReadGraph(ProtoInput.Nested(input.ReadBytes())); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        var initializers = graph.Initializers.ToHashSet();
+        var proto = ModelProto.Parser.ParseFrom(model);
+        var graph = proto.Graph ?? new GraphProto();
+        var initializers = graph.Initializer.Select(t => t.Name).ToArray();
+        var initializerSet = initializers.ToHashSet(StringComparer.Ordinal);
         return new ModelSummary(
-            irVersion, producer, producerVersion, graph.Name, opsets,
-            graph.Inputs.Where(i => !initializers.Contains(i.Name)).ToArray(), graph.Outputs, graph.Initializers);
+            proto.IrVersion,
+            proto.ProducerName,
+            proto.ProducerVersion,
+            graph.Name,
+            proto.OpsetImport.Select(o => new OperatorSet(o.Domain, o.Version)).ToArray(),
+            graph.Input.Where(i => !initializerSet.Contains(i.Name)).Select(Describe).ToArray(),
+            graph.Output.Select(Describe).ToArray(),
+            initializers)
+        {
+            OperatorTypes = OperatorTypes(graph).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
-    private static OperatorSet ReadOpset(CodedInputStream input)
-    {
-        var domain = "";
-        long version = 0;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case OperatorSetIdField.Domain: domain = input.ReadString(); break;
-                case OperatorSetIdField.Version: version = input.ReadInt64(); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return new OperatorSet(domain, version);
-    }
+    // Nodes of subgraphs (If, Loop, Scan bodies) count too.
+    private static IEnumerable<string> OperatorTypes(GraphProto graph) =>
+        graph.Node.SelectMany(node => node.Attribute
+            .SelectMany(a => a.G is null ? a.Graphs : a.Graphs.Append(a.G))
+            .SelectMany(OperatorTypes)
+            .Prepend(node.OpType));
 
-    private static (string Name, List<TensorMetadata> Inputs, List<TensorMetadata> Outputs, List<string> Initializers) ReadGraph(
-        CodedInputStream input)
-    {
-        var result = (Name: "", Inputs: new List<TensorMetadata>(), Outputs: new List<TensorMetadata>(), Initializers: new List<string>());
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case GraphProtoField.Name: result.Name = input.ReadString(); break;
-                case GraphProtoField.Input: result.Inputs.Add(ReadValueInfo(ProtoInput.Nested(input.ReadBytes()))); break;
-                case GraphProtoField.Output: result.Outputs.Add(ReadValueInfo(ProtoInput.Nested(input.ReadBytes()))); break;
-                case GraphProtoField.Initializer: result.Initializers.Add(ReadTensorName(ProtoInput.Nested(input.ReadBytes()))); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return result;
-    }
+    private static TensorMetadata Describe(ValueInfoProto value) =>
+        (value.Type is null ? new TensorMetadata("", ValueKind.Unknown, TensorElementType.Undefined, []) : Describe(value.Type))
+        with { Name = value.Name };
 
-    private static string ReadTensorName(CodedInputStream input)
+    private static TensorMetadata Describe(TypeProto type) => type.ValueCase switch
     {
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            if (WireFormat.GetTagFieldNumber(tag) == TensorProtoField.Name)
-            {
-                return input.ReadString();
-            }
-            input.SkipLastField();
-        }
-        return "";
-    }
+        TypeProto.ValueOneofCase.TensorType => Tensor(ValueKind.Tensor, type.TensorType.ElemType, type.TensorType.Shape),
+        TypeProto.ValueOneofCase.SparseTensorType => Tensor(ValueKind.SparseTensor, type.SparseTensorType.ElemType, type.SparseTensorType.Shape),
+        TypeProto.ValueOneofCase.SequenceType => Other(ValueKind.Sequence),
+        TypeProto.ValueOneofCase.MapType => Other(ValueKind.Map),
+        TypeProto.ValueOneofCase.OpaqueType => Other(ValueKind.Opaque),
+        TypeProto.ValueOneofCase.OptionalType => Other(ValueKind.Optional),
+        _ => Other(ValueKind.Unknown),
+    };
 
-    private static TensorMetadata ReadValueInfo(CodedInputStream input)
-    {
-        var name = "";
-        var value = new TensorMetadata("", ValueKind.Unknown, TensorElementType.Undefined, []);
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case ValueInfoField.Name: name = input.ReadString(); break;
-                case ValueInfoField.Type: value = ReadType(ProtoInput.Nested(input.ReadBytes())); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return value with { Name = name };
-    }
+    private static TensorMetadata Other(ValueKind kind) => new("", kind, TensorElementType.Undefined, []);
 
-    private static TensorMetadata ReadType(CodedInputStream input)
-    {
-        var result = new TensorMetadata("", ValueKind.Unknown, TensorElementType.Undefined, []);
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case TypeProtoField.TensorType: result = ReadTensorType(ProtoInput.Nested(input.ReadBytes()), ValueKind.Tensor); break;
-                case TypeProtoField.SparseTensorType: result = ReadTensorType(ProtoInput.Nested(input.ReadBytes()), ValueKind.SparseTensor); break;
-                case TypeProtoField.SequenceType: input.SkipLastField(); result = result with { Kind = ValueKind.Sequence }; break;
-                case TypeProtoField.MapType: input.SkipLastField(); result = result with { Kind = ValueKind.Map }; break;
-                case TypeProtoField.OpaqueType: input.SkipLastField(); result = result with { Kind = ValueKind.Opaque }; break;
-                case TypeProtoField.OptionalType: input.SkipLastField(); result = result with { Kind = ValueKind.Optional }; break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return result;
-    }
+    private static TensorMetadata Tensor(ValueKind kind, int elementType, TensorShapeProto? shape) =>
+        new("", kind, (TensorElementType)elementType, shape?.Dim.Select(Dimension).ToArray() ?? []);
 
-    private static TensorMetadata ReadTensorType(CodedInputStream input, ValueKind kind)
+    private static Dimension Dimension(TensorShapeProto.Types.Dimension dim) => dim.ValueCase switch
     {
-        var type = TensorElementType.Undefined;
-        var dims = new List<Dimension>();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case TensorTypeField.ElemType: type = (TensorElementType)input.ReadInt32(); break;
-                case TensorTypeField.Shape:
-                    var shape = ProtoInput.Nested(input.ReadBytes());
-                    uint shapeTag;
-                    while ((shapeTag = shape.ReadTag()) != 0)
-                    {
-                        if (WireFormat.GetTagFieldNumber(shapeTag) == TensorShapeField.Dim)
-                        {
-                            dims.Add(ReadDimension(ProtoInput.Nested(shape.ReadBytes())));
-                        }
-                        else
-                        {
-                            shape.SkipLastField();
-                        }
-                    }
-                    break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return new TensorMetadata("", kind, type, dims);
-    }
-
-    private static Dimension ReadDimension(CodedInputStream input)
-    {
-        var dimension = new Dimension(-1, null);
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
-        {
-            switch (WireFormat.GetTagFieldNumber(tag))
-            {
-                case TensorShapeField.DimValue: dimension = Dimension.Fixed(input.ReadInt64()); break;
-                case TensorShapeField.DimParam: dimension = Dimension.Symbolic(input.ReadString()); break;
-                default: input.SkipLastField(); break;
-            }
-        }
-        return dimension;
-    }
+        TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue => Sessions.Dimension.Fixed(dim.DimValue),
+        TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam => Sessions.Dimension.Symbolic(dim.DimParam),
+        _ => new Sessions.Dimension(-1, null),
+    };
 }

@@ -1,3 +1,5 @@
+using AttributeType = Orbit.Onnx.Protobuf.Schema.AttributeProto.Types.AttributeType;
+
 namespace Orbit.Onnx.Protobuf;
 
 /// <summary>A node attribute for <see cref="ModelBuilder"/>: int, float, ints, floats, string or tensor.</summary>

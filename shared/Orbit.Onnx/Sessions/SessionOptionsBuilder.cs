@@ -1,15 +1,14 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
-using Orbit.Onnx.Native;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Orbit.Onnx.Sessions;
 
-/// <summary>Turns <see cref="SessionOptions"/> into native session options, appending the first provider that starts.</summary>
-internal static unsafe partial class SessionOptionsBuilder
+/// <summary>Orbit's <see cref="SessionOptions"/> as the official binding's session options for one provider.</summary>
+internal static partial class SessionOptionsBuilder
 {
     private static readonly HashSet<string> LoggedFallbacks = [];
 
-    public static (OrtSessionOptionsHandle Handle, string Provider) Build(SessionOptions options)
+    public static ExecutionProvider[] Providers(SessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var providers = options.ExecutionProviders.Select(ExecutionProvider.Parse).ToArray();
@@ -17,84 +16,65 @@ internal static unsafe partial class SessionOptionsBuilder
         {
             throw new ArgumentException("At least one execution provider is needed (e.g. cpu).", nameof(options));
         }
-        var handle = Create(options);
+        return providers;
+    }
+
+    /// <summary>Options with <paramref name="provider"/> appended; throws ORT's error when the provider cannot start.</summary>
+    public static Ort.SessionOptions Create(SessionOptions options, ExecutionProvider provider)
+    {
+        OnnxRuntime.EnsureStarted();
+        var native = new Ort.SessionOptions
+        {
+            GraphOptimizationLevel = (Ort.GraphOptimizationLevel)options.OptimizationLevel,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            ExecutionMode = (Ort.ExecutionMode)options.ExecutionMode,
+        };
         try
         {
-            var failures = new List<string>();
-            foreach (var provider in providers)
+            if (provider.Kind == ExecutionProvider.Cuda)
             {
-                var failure = provider.Kind == ExecutionProvider.Cpu ? null : TryAppend(handle, provider);
-                if (failure is null)
+                using var cuda = new Ort.OrtCUDAProviderOptions();
+                cuda.UpdateOptions(new Dictionary<string, string>
                 {
-                    if (failures.Count > 0)
-                    {
-                        LogFallbackOnce(string.Join("; ", failures), provider.ToString());
-                    }
-                    return (handle, provider.ToString());
-                }
-                failures.Add($"{provider}: {failure}");
+                    ["device_id"] = provider.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                });
+                native.AppendExecutionProvider_CUDA(cuda);
             }
-            throw new OnnxRuntimeException(OrtErrorCode.EpFail, "No execution provider could start: " + string.Join("; ", failures));
+            return native;
         }
         catch
         {
-            handle.Dispose();
+            native.Dispose();
             throw;
         }
     }
 
-    /// <summary>Whether a provider starts on this machine (the append status is the only reliable signal).</summary>
+    /// <summary>ORT's reason a provider cannot start, without the "[ErrorCode:…]" prefix; null for errors that are not about the provider.</summary>
+    public static string? ProviderFailure(Exception error) => error switch
+    {
+        Ort.OnnxRuntimeException ort => OnnxRuntimeException.From(ort).OrtMessage,
+        // The CPU-only native library has no CUDA entry points at all.
+        EntryPointNotFoundException or DllNotFoundException => error.Message,
+        _ => null,
+    };
+
+    /// <summary>Whether a provider starts on this machine (appending it is the only reliable signal).</summary>
     public static bool IsAvailable(string provider)
     {
         var parsed = ExecutionProvider.Parse(provider);
-        if (parsed.Kind == ExecutionProvider.Cpu)
+        try
         {
+            using var options = Create(new SessionOptions(), parsed);
             return true;
         }
-        using var handle = Create(new SessionOptions());
-        return TryAppend(handle, parsed) is null;
+        catch (Exception e) when (ProviderFailure(e) is not null)
+        {
+            return false;
+        }
     }
 
-    private static OrtSessionOptionsHandle Create(SessionOptions options)
-    {
-        OrtEnvironment.EnsureCreated();
-        var handle = new OrtSessionOptionsHandle();
-        nint pointer;
-        OrtStatus.Check(OrtApi.CreateSessionOptions(&pointer));
-        handle.Adopt(pointer);
-        OrtStatus.Check(OrtApi.SetSessionGraphOptimizationLevel(pointer, (int)options.OptimizationLevel));
-        OrtStatus.Check(OrtApi.SetIntraOpNumThreads(pointer, options.IntraOpThreads));
-        OrtStatus.Check(OrtApi.SetInterOpNumThreads(pointer, options.InterOpThreads));
-        OrtStatus.Check(OrtApi.SetSessionExecutionMode(pointer, (int)options.ExecutionMode));
-        return handle;
-    }
-
-    /// <returns>null when the provider was appended, else ORT's reason.</returns>
-    private static string? TryAppend(OrtSessionOptionsHandle options, ExecutionProvider provider)
-    {
-        using var cuda = new OrtCudaProviderOptionsHandle();
-        nint pointer;
-        var status = OrtApi.CreateCUDAProviderOptions(&pointer);
-        if (status != 0)
-        {
-            return OrtStatus.ToException(status).OrtMessage;
-        }
-        cuda.Adopt(pointer);
-        var key = "device_id\0"u8;
-        var value = Encoding.UTF8.GetBytes(provider.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\0");
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            status = OrtApi.UpdateCUDAProviderOptions(pointer, &k, &v, 1);
-        }
-        if (status == 0)
-        {
-            status = OrtApi.SessionOptionsAppendExecutionProvider_CUDA_V2(options.Pointer, pointer);
-        }
-        return status == 0 ? null : OrtStatus.ToException(status).OrtMessage;
-    }
-
-    private static void LogFallbackOnce(string reasons, string chosen)
+    public static void LogFallbackOnce(string reasons, string chosen)
     {
         lock (LoggedFallbacks)
         {

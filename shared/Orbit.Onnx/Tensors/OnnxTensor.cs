@@ -1,29 +1,35 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
-using Orbit.Onnx.Native;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Orbit.Onnx.Tensors;
 
 /// <summary>
-/// A tensor ONNX Runtime can read or write: an OrtValue over pinned managed memory, a pooled array,
-/// or memory ORT allocated. Dispose it to release the value (and unpin or return its memory).
+/// A tensor ONNX Runtime can read or write: an official <see cref="Ort.OrtValue"/> over pinned managed memory, a
+/// pooled array, or memory ORT allocated. Dispose it to release the value (and unpin or return its memory).
 /// </summary>
 public sealed unsafe class OnnxTensor : IDisposable
 {
     private readonly long[] _shape;
     private readonly nint _data;
+    private MemoryHandle _pin;
+    private Action? _afterRelease;
+    private int _disposed;
 
-    private OnnxTensor(OrtValueHandle handle, TensorElementType type, long[] shape, nint data)
+    private OnnxTensor(Ort.OrtValue value, TensorElementType type, long[] shape, nint data, MemoryHandle pin = default, Action? afterRelease = null)
     {
-        Handle = handle;
+        Value = value;
         ElementType = type;
         _shape = shape;
         _data = data;
+        _pin = pin;
+        _afterRelease = afterRelease;
         ElementCount = ElementTypes.ElementCount(shape);
     }
 
-    internal OrtValueHandle Handle { get; }
+    /// <summary>The official binding's value, for Run, IOBinding or anything else of ORT's managed API.</summary>
+    public Ort.OrtValue Value { get; }
 
     public TensorElementType ElementType { get; }
 
@@ -31,7 +37,7 @@ public sealed unsafe class OnnxTensor : IDisposable
 
     public long ElementCount { get; }
 
-    public bool IsDisposed => Handle.IsClosed;
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Zero-copy: ORT reads and writes <paramref name="data"/> directly; it stays pinned until disposal.</summary>
     public static OnnxTensor FromArray<T>(T[] data, params ReadOnlySpan<long> shape)
@@ -68,24 +74,28 @@ public sealed unsafe class OnnxTensor : IDisposable
         {
             throw new NotSupportedException($"Element type {ElementTypes.Name(type)} is not supported.");
         }
-        var count = ElementTypes.ElementCount(shape);
-        var allocator = OrtEnvironment.DefaultAllocator;
-        var handle = new OrtValueHandle();
-        nint value;
-        fixed (long* dims = shape)
+        var dims = shape.ToArray();
+        ElementTypes.ElementCount(dims);
+        OnnxRuntime.EnsureStarted();
+        Ort.OrtValue value;
+        try
         {
-            OrtStatus.Check(OrtApi.CreateTensorAsOrtValue(allocator, dims, (nuint)shape.Length, (int)type, &value));
+            value = type == TensorElementType.String
+                ? Ort.OrtValue.CreateTensorWithEmptyStrings(Ort.OrtAllocator.DefaultInstance, dims)
+                : Ort.OrtValue.CreateAllocatedTensorValue(Ort.OrtAllocator.DefaultInstance, (Ort.Tensors.TensorElementType)type, dims);
         }
-        handle.Adopt(value);
+        catch (Ort.OnnxRuntimeException e)
+        {
+            throw OnnxRuntimeException.From(e);
+        }
         nint data = 0;
         if (type != TensorElementType.String)
         {
-            void* pointer;
-            OrtStatus.Check(OrtApi.GetTensorMutableData(value, &pointer));
-            data = (nint)pointer;
-            NativeMemory.Clear(pointer, (nuint)(count * ElementTypes.SizeOf(type)));
+            var bytes = value.GetTensorMutableRawData();
+            bytes.Clear();
+            data = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(bytes));
         }
-        return new OnnxTensor(handle, type, shape.ToArray(), data);
+        return new OnnxTensor(value, type, dims, data);
     }
 
     /// <summary>A copy of little-endian element bytes into a tensor ORT owns.</summary>
@@ -112,65 +122,38 @@ public sealed unsafe class OnnxTensor : IDisposable
             tensor.Dispose();
             throw new ArgumentException($"Shape {ElementTypes.FormatShape(shape)} holds {tensor.ElementCount} strings, got {values.Count}.", nameof(values));
         }
-        if (values.Count == 0)
-        {
-            return tensor;
-        }
-        // FillStringTensor wants an array of NUL-terminated strings: one native block holds them all.
-        var total = 0;
-        foreach (var value in values)
-        {
-            total += Encoding.UTF8.GetByteCount(value) + 1;
-        }
-        var block = (byte*)NativeMemory.Alloc((nuint)total);
-        var pointers = (byte**)NativeMemory.Alloc((nuint)(values.Count * sizeof(nint)));
         try
         {
-            var offset = 0;
             for (var i = 0; i < values.Count; i++)
             {
-                pointers[i] = block + offset;
-                offset += Encoding.UTF8.GetBytes(values[i], new Span<byte>(block + offset, total - offset));
-                block[offset++] = 0;
+                tensor.Value.StringTensorSetElementAt(values[i].AsSpan(), i);
             }
-            OrtStatus.Check(OrtApi.FillStringTensor(tensor.Handle.Pointer, pointers, (nuint)values.Count));
             return tensor;
         }
-        catch
+        catch (Ort.OnnxRuntimeException e)
         {
             tensor.Dispose();
-            throw;
-        }
-        finally
-        {
-            NativeMemory.Free(pointers);
-            NativeMemory.Free(block);
+            throw OnnxRuntimeException.From(e);
         }
     }
 
-    /// <summary>Takes ownership of an OrtValue that ORT created (a Run output) whose element type the session declared.</summary>
-    internal static OnnxTensor Adopt(nint value, TensorElementType type)
+    /// <summary>Takes ownership of a tensor OrtValue that ORT created (a Run output).</summary>
+    internal static OnnxTensor Adopt(Ort.OrtValue value)
     {
-        var handle = new OrtValueHandle();
-        handle.Adopt(value);
         try
         {
-            // The shape is read in place, without the info object GetTensorTypeAndShape would allocate per output.
-            int elementType;
-            long* dims;
-            nuint rank;
-            OrtStatus.Check(OrtApi.GetTensorElementTypeAndShapeDataReference(value, &elementType, &dims, &rank));
-            long[] shape = rank == 0 ? [] : new ReadOnlySpan<long>(dims, (int)rank).ToArray();
-            void* data = null;
-            if (type != TensorElementType.String)
+            var info = value.GetTensorTypeAndShape();
+            var type = (TensorElementType)info.ElementDataType;
+            nint data = 0;
+            if (type != TensorElementType.String && info.ElementCount > 0)
             {
-                OrtStatus.Check(OrtApi.GetTensorMutableData(value, &data));
+                data = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(value.GetTensorMutableRawData()));
             }
-            return new OnnxTensor(handle, type, shape, (nint)data);
+            return new OnnxTensor(value, type, info.Shape, data);
         }
         catch
         {
-            handle.Dispose();
+            value.Dispose();
             throw;
         }
     }
@@ -179,7 +162,8 @@ public sealed unsafe class OnnxTensor : IDisposable
         where T : unmanaged
     {
         var type = ElementTypes.Of<T>();
-        var count = ElementTypes.ElementCount(shape);
+        var dims = shape.ToArray();
+        var count = ElementTypes.ElementCount(dims);
         if (data.Length != count)
         {
             throw new ArgumentException(
@@ -192,30 +176,27 @@ public sealed unsafe class OnnxTensor : IDisposable
             afterRelease?.Invoke();
             return empty;
         }
+        OnnxRuntime.EnsureStarted();
+        // Pinned here rather than by CreateTensorValueFromMemory<T>: that maps only ORT's own element structs,
+        // and Orbit passes System.Half and its BFloat16 as well.
         var pin = data.Pin();
-        var handle = new PinnedOrtValueHandle(pin, afterRelease);
-        nint value;
-        nint status;
-        fixed (long* dims = shape)
+        try
         {
-            status = OrtApi.CreateTensorWithDataAsOrtValue(
-                OrtEnvironment.CpuMemory.Pointer, pin.Pointer, (nuint)(count * sizeof(T)), dims, (nuint)shape.Length, (int)type, &value);
+            var value = Ort.OrtValue.CreateTensorValueWithData(
+                Ort.OrtMemoryInfo.DefaultInstance, (Ort.Tensors.TensorElementType)type, dims, (nint)pin.Pointer, count * sizeof(T));
+            return new OnnxTensor(value, type, dims, (nint)pin.Pointer, pin, afterRelease);
         }
-        if (status != 0)
+        catch (Ort.OnnxRuntimeException e)
         {
-            // Nothing adopted: the handle will not release, so the pin goes here.
-            GC.SuppressFinalize(handle);
             pin.Dispose();
-            throw OrtStatus.ToException(status);
+            throw OnnxRuntimeException.From(e);
         }
-        handle.Adopt(value);
-        return new OnnxTensor(handle, type, shape.ToArray(), (nint)pin.Pointer);
     }
 
     public Span<T> AsSpan<T>()
         where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (ElementTypes.Of<T>() != ElementType)
         {
             throw new InvalidOperationException($"This tensor holds {ElementTypes.Name(ElementType)}, not {typeof(T).Name}.");
@@ -226,7 +207,7 @@ public sealed unsafe class OnnxTensor : IDisposable
     /// <summary>The elements as little-endian bytes (not for string tensors).</summary>
     public ReadOnlySpan<byte> AsBytes()
     {
-        ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (ElementType == TensorElementType.String)
         {
             throw new InvalidOperationException("A string tensor has no flat byte view; use GetStrings().");
@@ -239,36 +220,26 @@ public sealed unsafe class OnnxTensor : IDisposable
 
     public string[] GetStrings()
     {
-        ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (ElementType != TensorElementType.String)
         {
             throw new InvalidOperationException($"This tensor holds {ElementTypes.Name(ElementType)}, not strings.");
         }
-        var count = checked((int)ElementCount);
-        if (count == 0)
-        {
-            return [];
-        }
-        nuint length;
-        OrtStatus.Check(OrtApi.GetStringTensorDataLength(Handle.Pointer, &length));
-        var bytes = new byte[(int)length];
-        var offsets = new nuint[count];
-        fixed (byte* content = bytes)
-        fixed (nuint* starts = offsets)
-        {
-            OrtStatus.Check(OrtApi.GetStringTensorContent(Handle.Pointer, content, length, starts, (nuint)count));
-        }
-        var strings = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            var start = (int)offsets[i];
-            var end = i + 1 < count ? (int)offsets[i + 1] : bytes.Length;
-            strings[i] = Encoding.UTF8.GetString(bytes, start, end - start);
-        }
-        return strings;
+        return ElementCount == 0 ? [] : Value.GetStringTensorAsArray();
     }
 
     public override string ToString() => $"{ElementTypes.Name(ElementType)} {ElementTypes.FormatShape(_shape)}";
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        // The value goes first: ORT must not hold the memory when it is unpinned or returned to the pool.
+        Value.Dispose();
+        _pin.Dispose();
+        _pin = default;
+        Interlocked.Exchange(ref _afterRelease, null)?.Invoke();
+    }
 }

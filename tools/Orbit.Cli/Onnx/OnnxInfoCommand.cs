@@ -35,6 +35,10 @@ internal static class OnnxInfoCommand
             Console.WriteLine($"ir        {summary.IrVersion}");
             Console.WriteLine($"opset     {string.Join(", ", summary.Opsets)}");
             Console.WriteLine($"provider  {session.ExecutionProvider} (asked for {string.Join(", ", providers)})");
+            if (session.ProviderFallbackReason is { } reason)
+            {
+                Console.WriteLine($"fallback  {reason}");
+            }
             Print("inputs", session.Inputs);
             Print("outputs", session.Outputs);
             return 0;

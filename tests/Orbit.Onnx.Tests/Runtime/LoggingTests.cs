@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orbit.Onnx.Protobuf;
 using Orbit.Onnx.Tensors;
 
-namespace Orbit.Onnx.Tests.Native;
+namespace Orbit.Onnx.Tests.Runtime;
 
 public sealed class LoggingTests
 {

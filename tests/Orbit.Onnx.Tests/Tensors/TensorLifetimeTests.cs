@@ -1,8 +1,8 @@
 using Orbit.Onnx.Tensors;
 
-namespace Orbit.Onnx.Tests.Native;
+namespace Orbit.Onnx.Tests.Tensors;
 
-public sealed class HandleReleaseTests
+public sealed class TensorLifetimeTests
 {
     [Fact]
     public void Disposing_a_tensor_releases_its_OrtValue()
@@ -12,7 +12,6 @@ public sealed class HandleReleaseTests
         tensor.Dispose();
 
         Assert.True(tensor.IsDisposed);
-        Assert.True(tensor.Handle.IsClosed);
         Assert.Throws<ObjectDisposedException>(() => tensor.AsSpan<float>().Length);
     }
 
@@ -37,7 +36,7 @@ public sealed class HandleReleaseTests
         using var second = OnnxTensor.Rent<int>(1000);
 
         // The pool hands the same thread its last returned array, uncleared.
-        Assert.True(first.Handle.IsClosed);
+        Assert.True(first.IsDisposed);
         Assert.All(second.ToArray<int>(), v => Assert.Equal(7, v));
     }
 
