@@ -46,7 +46,7 @@ internal static class RequestValidator
             }
 
             var expected = session.Inputs[index];
-            if (!OipDatatypes.TryParse(input.Datatype, out var type))
+            if (!OipElementTypes.TryParse(input.Datatype, out var type))
             {
                 error = new InputError($"{field}.datatype", $"input '{input.Name}' has datatype '{input.Datatype}', which is not an Open Inference Protocol datatype");
                 return null;
@@ -135,7 +135,7 @@ internal static class RequestValidator
     {
         try
         {
-            return OipDatatypes.Name(type);
+            return OipElementTypes.Name(type);
         }
         catch (NotSupportedException)
         {

@@ -50,7 +50,7 @@ internal static class TensorDecoder
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or DecoderFallbackException)
         {
             error = new InputError($"{field}.{(tensor.RawData is null ? "data" : "rawData")}",
-                $"input '{tensor.Name}' holds a value that is not {OipDatatypes.Name(type)}: {ex.Message}");
+                $"input '{tensor.Name}' holds a value that is not {OipElementTypes.Name(type)}: {ex.Message}");
             return null;
         }
     }
@@ -95,7 +95,7 @@ internal static class TensorDecoder
         if (raw.Length != expected)
         {
             error = new InputError($"{field}.rawData",
-                $"input '{tensor.Name}' {OipDatatypes.Name(type)} {Format(tensor.Shape)} needs {expected} bytes of rawData, got {raw.Length}");
+                $"input '{tensor.Name}' {OipElementTypes.Name(type)} {Format(tensor.Shape)} needs {expected} bytes of rawData, got {raw.Length}");
             return null;
         }
 

@@ -9,10 +9,10 @@ namespace Orbit.InferenceWorker.Tensors;
 internal static class TensorEncoder
 {
     public static InferenceTensor Encode(string name, TensorElementType type, long[] shape, ReadOnlySpan<byte> bytes) =>
-        new(name, OipDatatypes.Name(type), shape, RawData: bytes.ToArray());
+        new(name, OipElementTypes.Name(type), shape, RawData: bytes.ToArray());
 
     public static InferenceTensor EncodeStrings(string name, long[] shape, ReadOnlySpan<string> values) =>
-        new(name, OipDatatypes.Name(TensorElementType.String), shape, RawData: PackStrings(values));
+        new(name, OipElementTypes.Name(TensorElementType.String), shape, RawData: PackStrings(values));
 
     public static byte[] PackStrings(ReadOnlySpan<string> values)
     {

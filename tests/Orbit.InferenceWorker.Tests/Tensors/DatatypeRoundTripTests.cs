@@ -85,7 +85,7 @@ public sealed class DatatypeRoundTripTests
 
     private static async Task<InferenceTensor> RoundTripAsync(string datatype, InferenceTensor input)
     {
-        Assert.True(OipDatatypes.TryParse(datatype, out var type));
+        Assert.True(OipElementTypes.TryParse(datatype, out var type));
         using var harness = new BatchingHarness(TestModels.Identity(type));
         var decoded = TensorDecoder.Decode(input, type, 0, out var error);
         Assert.True(decoded is not null, error?.Detail);
