@@ -126,7 +126,7 @@ internal sealed partial class ServingCoordinator(
         foreach (var endpoint in redis.GetEndPoints())
         {
             var server = redis.GetServer(endpoint);
-            if (server.IsSlave || !server.IsConnected)
+            if (server.IsReplica || !server.IsConnected)
             {
                 continue;
             }
