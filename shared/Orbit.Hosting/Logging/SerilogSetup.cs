@@ -71,6 +71,8 @@ internal static class SerilogSetup
     public static IApplicationBuilder UseOrbitRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            // This service's own logger: the static one is never set (see AddOrbitLogging).
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
                 : Telemetry.OpenTelemetrySetup.IsProbe(context.Request.Path) ? LogEventLevel.Debug

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using MassTransit.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,9 +15,6 @@ internal static class OpenTelemetrySetup
 {
     /// <summary>Every meter Orbit's own code creates starts with this.</summary>
     public const string OrbitMeters = "Orbit.*";
-
-    // For second-valued histograms that bring no bucket advice of their own: 0.5 ms to 10 s.
-    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     /// <summary>
     /// Metrics (Orbit's meters, ASP.NET Core, HttpClient, the runtime) for the Prometheus scrape at
@@ -41,7 +37,8 @@ internal static class OpenTelemetrySetup
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddView(SecondsWithoutAdvice)
+                    .AddView(MetricViews.SecondsWithoutAdvice)
+                    .AddView(MetricViews.GaugesNamedLikeSeries)
                     .AddPrometheusExporter(prometheus =>
                     {
                         // Every scrape sees the current values, as Orbit's own exporter did.
@@ -69,11 +66,6 @@ internal static class OpenTelemetrySetup
 
     public static bool IsProbe(PathString path) =>
         path.StartsWithSegments("/health", StringComparison.Ordinal) || path.StartsWithSegments("/metrics", StringComparison.Ordinal);
-
-    private static MetricStreamConfiguration? SecondsWithoutAdvice(Instrument instrument) =>
-        instrument.Unit == "s" && instrument is Histogram<double> { Advice.HistogramBucketBoundaries: null }
-            ? new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets }
-            : null;
 
     /// <summary>Orbit's keys win over the standard <c>OTEL_EXPORTER_OTLP_*</c> variables, which the exporter reads by itself.</summary>
     private static void Configure(OtlpExporterOptions exporter, TelemetryOptions options, string signalPath)
