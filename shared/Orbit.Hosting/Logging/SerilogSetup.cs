@@ -17,31 +17,19 @@ internal static class SerilogSetup
 
     /// <summary>
     /// Routes Microsoft.Extensions.Logging into Serilog: plain text in Development, compact JSON
-    /// (with <c>@tr</c>/<c>@sp</c> trace and span ids) elsewhere. Logging settings are read before
-    /// option validation runs, so a bad value here fails at once. Sinks registered in the service
-    /// collection as <see cref="Serilog.Core.ILogEventSink"/> receive every event too.
+    /// (with <c>@tr</c>/<c>@sp</c> trace and span ids) elsewhere. The settings are read when the
+    /// host builds its logger, so those a test host adds later count too, and a bad value stops the
+    /// service at start. Sinks registered in the service collection as
+    /// <see cref="Serilog.Core.ILogEventSink"/> receive every event too.
     /// </summary>
     public static void AddOrbitLogging(this WebApplicationBuilder builder, string serviceName)
     {
-        var options = builder.Configuration.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
-        var json = options.Format switch
-        {
-            "json" => true,
-            "plain" => false,
-            "" => !builder.Environment.IsDevelopment(),
-            _ => throw new InvalidOperationException(
-                $"{LoggingOptions.Section}:Format must be 'plain' or 'json', got '{options.Format}'."),
-        };
-        if (!Enum.TryParse<LogEventLevel>(options.Level, ignoreCase: false, out var level))
-        {
-            throw new InvalidOperationException(
-                $"{LoggingOptions.Section}:Level must be Verbose, Debug, Information, Warning, Error or Fatal, got '{options.Level}'.");
-        }
-
+        var environment = builder.Environment;
         builder.Logging.ClearProviders();
         // Several services may share one process (tests host them so): each keeps its own logger, never the static one.
         builder.Services.AddSerilog((services, configuration) =>
         {
+            var (json, level) = Read(services.GetRequiredService<IConfiguration>(), environment);
             configuration
                 .MinimumLevel.Is(level)
                 .MinimumLevel.Override("Microsoft.AspNetCore", LevelAtLeast(level, LogEventLevel.Warning))
@@ -62,6 +50,26 @@ internal static class SerilogSetup
                 configuration.WriteTo.Console(outputTemplate: PlainTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
         }, preserveStaticLogger: true);
+    }
+
+    private static (bool Json, LogEventLevel Level) Read(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(LoggingOptions.Section).Get<LoggingOptions>() ?? new LoggingOptions();
+        var json = options.Format switch
+        {
+            "json" => true,
+            "plain" => false,
+            "" => !environment.IsDevelopment(),
+            _ => throw new InvalidOperationException(
+                $"{LoggingOptions.Section}:Format must be 'plain' or 'json', got '{options.Format}'."),
+        };
+        if (!Enum.TryParse<LogEventLevel>(options.Level, ignoreCase: false, out var level))
+        {
+            throw new InvalidOperationException(
+                $"{LoggingOptions.Section}:Level must be Verbose, Debug, Information, Warning, Error or Fatal, got '{options.Level}'.");
+        }
+
+        return (json, level);
     }
 
     /// <summary>

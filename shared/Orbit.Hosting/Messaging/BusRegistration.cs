@@ -67,6 +67,7 @@ internal static class BusRegistration
                 });
                 cfg.UseSendFilter(typeof(CorrelationSendFilter<>), context);
                 cfg.UsePublishFilter(typeof(CorrelationSendFilter<>), context);
+                cfg.ConnectSendObserver(new TraceParentObserver());
                 cfg.UseConsumeFilter(typeof(CorrelationConsumeFilter<>), context);
                 cfg.ConnectConsumeObserver(context.GetRequiredService<BusMetrics>());
                 cfg.ConfigureEndpoints(context);
