@@ -12,10 +12,11 @@ using Orbit.Hosting.Logging;
 using Orbit.Hosting.Messaging;
 using Orbit.Hosting.Metrics;
 using Orbit.Hosting.Redis;
+using Orbit.Hosting.Telemetry;
 
 namespace Orbit.Hosting;
 
-/// <summary>What every Orbit service does alike: logging, options, health, metrics, errors, bus and Redis.</summary>
+/// <summary>What every Orbit service does alike: logging, options, health, metrics and traces, errors, bus and Redis.</summary>
 public static class OrbitDefaults
 {
     public static WebApplicationBuilder AddOrbitDefaults(
@@ -25,6 +26,7 @@ public static class OrbitDefaults
     {
         builder.Configuration.AddOrbitEnvironmentShortcuts();
         builder.AddOrbitLogging(serviceName);
+        builder.AddOrbitTelemetry(serviceName);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         var services = builder.Services;
@@ -45,6 +47,7 @@ public static class OrbitDefaults
         services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
         services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
         services.AddValidatedOptions<MetricsOptions>(MetricsOptions.Section);
+        services.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
 
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -59,7 +62,6 @@ public static class OrbitDefaults
         // Bad request bodies reach the exception handler, which names the offending field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        services.AddSingleton<PrometheusExporter>();
         services.AddOrbitBus(configureBus);
         services.AddOrbitRedis();
         services.AddHealthChecks()
@@ -71,9 +73,9 @@ public static class OrbitDefaults
 
     public static WebApplication UseOrbitDefaults(this WebApplication app)
     {
-        // Created now, so it listens from the first request rather than from the first scrape.
-        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseMiddleware<CorrelationMiddleware>();
+        // After the correlation id is set, so each request's log line carries it.
+        app.UseOrbitRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)

@@ -14,17 +14,14 @@ public sealed class RoutingTableReader(IConnectionMultiplexer redis)
     {
         var tables = new List<DeploymentChanged>();
         var database = redis.GetDatabase();
-        foreach (var endpoint in redis.GetEndPoints())
+        foreach (var server in redis.GetServers())
         {
-            var server = redis.GetServer(endpoint);
-            if (server.IsSlave || !server.IsConnected)
+            if (server.IsReplica || !server.IsConnected)
             {
                 continue;
             }
 
-            // IServer.Keys pages with SCAN; it blocks, so it runs off the caller's thread.
-            var keys = await Task.Run(() => server.Keys(database.Database, RedisKeys.RoutesPattern, pageSize: 500).ToList(), cancellationToken);
-            foreach (var key in keys)
+            await foreach (var key in server.KeysAsync(database.Database, RedisKeys.RoutesPattern, pageSize: 500).WithCancellation(cancellationToken))
             {
                 var json = await database.HashGetAsync(key, RedisKeys.RoutesTableField);
                 if (!json.IsNullOrEmpty && JsonSerializer.Deserialize<DeploymentChanged>(json.ToString(), Json) is { } table)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orbit.Testing;
 
 namespace Orbit.Hosting.Tests;
@@ -13,7 +14,8 @@ internal static class HostingTestApp
     public static WebApplication Build(
         IDictionary<string, string?>? settings = null,
         Action<IBusRegistrationConfigurator>? configureBus = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
@@ -25,6 +27,7 @@ internal static class HostingTestApp
 
         builder.Configuration.AddInMemoryCollection(merged);
         builder.AddOrbitDefaults("hosting-test", configureBus);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseOrbitDefaults();
         map?.Invoke(app);
@@ -34,9 +37,10 @@ internal static class HostingTestApp
     public static async Task<WebApplication> StartAsync(
         IDictionary<string, string?>? settings = null,
         Action<IBusRegistrationConfigurator>? configureBus = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        Action<IServiceCollection>? services = null)
     {
-        var app = Build(settings, configureBus, map);
+        var app = Build(settings, configureBus, map, services);
         await app.StartAsync();
         return app;
     }

@@ -40,10 +40,21 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
     public async Task RefreshAsync()
     {
         var database = redis.GetDatabase();
-        var keys = redis.GetEndPoints()
-            .SelectMany(e => redis.GetServer(e).Keys(database.Database, RedisKeys.WorkersPattern, pageSize: 500))
-            .ToArray();
-        var values = keys.Length == 0 ? [] : await database.StringGetAsync(keys);
+        var keys = new List<RedisKey>();
+        foreach (var server in redis.GetServers())
+        {
+            if (server.IsReplica || !server.IsConnected)
+            {
+                continue;
+            }
+
+            await foreach (var key in server.KeysAsync(database.Database, RedisKeys.WorkersPattern, pageSize: 500))
+            {
+                keys.Add(key);
+            }
+        }
+
+        var values = keys.Count == 0 ? [] : await database.StringGetAsync([.. keys]);
         var workers = values.Where(v => !v.IsNullOrEmpty)
             .Select(v => JsonSerializer.Deserialize<WorkerHeartbeat>(v.ToString(), Json)!)
             .OrderBy(w => w.WorkerId, StringComparer.Ordinal)

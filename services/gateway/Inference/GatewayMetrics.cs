@@ -14,10 +14,11 @@ internal sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory meters)
     {
         var meter = meters.Create("Orbit.Gateway");
-        _duration = meter.CreateHistogram<double>("orbit_gateway_inference_duration", unit: "s",
+        // Prometheus names: orbit_gateway_inference_duration_seconds, orbit_gateway_requests_per_message.
+        _duration = meter.CreateHistogram<double>("orbit.gateway.inference.duration", unit: "s",
             description: "Inference requests from receipt to answer, by tenant, model, version and status code.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10] });
-        _coalesced = meter.CreateHistogram<int>("orbit_gateway_requests_per_message",
+        _coalesced = meter.CreateHistogram<int>("orbit.gateway.requests_per_message", unit: "{request}",
             description: "Inference requests carried by one bus message (more than one when coalesced under load).",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
     }

@@ -44,12 +44,16 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
             _slots = new SemaphoreSlim(options.CoalesceMaxInFlight);
             _maxBatch = options.CoalesceMaxRequests;
             _time = time;
-            _ = Task.Run(PumpAsync);
+            // The pump outlives the request that opened the lane: it must not carry that request's trace and correlation id.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(PumpAsync);
+            }
         }
 
         public async Task<ForwardOutcome> SendAsync(InferenceRequested request, TimeSpan timeout)
         {
-            var pending = new Pending(request, timeout, new TaskCompletionSource<ForwardOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+            var pending = new Pending(request, timeout, new TaskCompletionSource<ForwardOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ExecutionContext.Capture());
             _waiting.Writer.TryWrite(pending);
             try
             {
@@ -80,7 +84,15 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                 }
 
                 _metrics.Sent(group.Count);
-                _ = SendGroupAsync(group);
+                // Sent in its (first) request's context, so the message carries that request's trace and correlation id.
+                if (group[0].Context is { } context)
+                {
+                    ExecutionContext.Run(context, _ => _ = SendGroupAsync(group), null);
+                }
+                else
+                {
+                    _ = SendGroupAsync(group);
+                }
             }
         }
 
@@ -138,5 +150,5 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
         private static int Milliseconds(TimeSpan timeout) => Math.Max(1, (int)timeout.TotalMilliseconds);
     }
 
-    private sealed record Pending(InferenceRequested Request, TimeSpan Timeout, TaskCompletionSource<ForwardOutcome> Answer);
+    private sealed record Pending(InferenceRequested Request, TimeSpan Timeout, TaskCompletionSource<ForwardOutcome> Answer, ExecutionContext? Context);
 }

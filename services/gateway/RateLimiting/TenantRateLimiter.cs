@@ -13,15 +13,14 @@ namespace Orbit.Gateway.RateLimiting;
 /// </summary>
 internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<GatewayOptions> options, TimeProvider time)
 {
-    // KEYS[1] bucket; ARGV rate (tokens/s), burst, wanted. Takes up to `wanted` tokens (at least one, or none and the wait).
-    // Uses the server's clock so every gateway agrees.
-    private const string TakeTokens = """
-        local rate = tonumber(ARGV[1])
-        local burst = tonumber(ARGV[2])
-        local wanted = tonumber(ARGV[3])
+    // Takes up to @wanted tokens (at least one, or none and the wait in ms). Uses the server's clock so every gateway agrees.
+    private static readonly LuaScript TakeTokens = LuaScript.Prepare("""
+        local rate = tonumber(@rate)
+        local burst = tonumber(@burst)
+        local wanted = tonumber(@wanted)
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local state = redis.call('HMGET', @bucket, 'tokens', 'at')
         local tokens = tonumber(state[1]) or burst
         local at = tonumber(state[2]) or now
         tokens = math.min(burst, tokens + (now - at) * rate / 1000)
@@ -32,10 +31,10 @@ internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<G
           wait = math.ceil((1 - tokens) * 1000 / rate)
         end
         tokens = tokens - granted
-        redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
-        redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+        redis.call('HSET', @bucket, 'tokens', tokens, 'at', now)
+        redis.call('PEXPIRE', @bucket, math.ceil(burst * 1000 / rate) + 1000)
         return {granted, wait}
-        """;
+        """);
 
     private static readonly TimeSpan LeaseLife = TimeSpan.FromSeconds(1);
 
@@ -65,8 +64,13 @@ internal sealed class TenantRateLimiter(IConnectionMultiplexer redis, IOptions<G
     {
         var limits = options.Value;
         var block = Math.Clamp(limits.RateLimitPerSecond / 20, 1, limits.RateLimitBurst);
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            TakeTokens, [RedisKeys.RateLimit(tenantId)], [limits.RateLimitPerSecond, limits.RateLimitBurst, block]))!;
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TakeTokens, new
+        {
+            bucket = (RedisKey)RedisKeys.RateLimit(tenantId),
+            rate = limits.RateLimitPerSecond,
+            burst = limits.RateLimitBurst,
+            wanted = block,
+        }))!;
         return ((int)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 

@@ -17,16 +17,17 @@ internal sealed class InferenceMetrics
     public InferenceMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _requestDuration = meter.CreateHistogram<double>("orbit_inference_request_duration", "s",
+        // Prometheus names: orbit_inference_{request,compute,queue}_duration_seconds, orbit_inference_batch_size, orbit_inference_errors_total.
+        _requestDuration = meter.CreateHistogram<double>("orbit.inference.request.duration", "s",
             "Time from receiving an inference request to answering it");
-        _computeDuration = meter.CreateHistogram<double>("orbit_inference_compute_duration", "s",
+        _computeDuration = meter.CreateHistogram<double>("orbit.inference.compute.duration", "s",
             "Time one batch spent in ONNX Runtime");
-        _queueDuration = meter.CreateHistogram<double>("orbit_inference_queue_duration", "s",
+        _queueDuration = meter.CreateHistogram<double>("orbit.inference.queue.duration", "s",
             "Time a request waited on the worker before its batch ran");
-        _batchSize = meter.CreateHistogram<int>("orbit_inference_batch_size", unit: null,
+        _batchSize = meter.CreateHistogram<int>("orbit.inference.batch_size", unit: "{request}",
             "Requests merged into one ONNX Runtime run", tags: null,
             new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
-        _errors = meter.CreateCounter<long>("orbit_inference_errors", unit: null,
+        _errors = meter.CreateCounter<long>("orbit.inference.errors", unit: "{request}",
             "Inference requests answered with InferenceRejected, by reason");
     }
 

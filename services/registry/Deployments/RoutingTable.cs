@@ -12,21 +12,23 @@ namespace Orbit.Registry.Deployments;
 /// </summary>
 internal sealed class RoutingTable(IConnectionMultiplexer redis)
 {
-    // KEYS[1] = routing key; ARGV[1] = revision; ARGV[2] = json. Compares with the stored revision field.
-    private const string WriteIfNewer = """
-        local current = redis.call('HGET', KEYS[1], 'revision')
-        if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
-        redis.call('HSET', KEYS[1], 'revision', ARGV[1], 'table', ARGV[2])
+    // Compares with the stored revision field: 1 when written, 0 when a newer revision is already there.
+    private static readonly LuaScript WriteIfNewer = LuaScript.Prepare("""
+        local current = redis.call('HGET', @key, 'revision')
+        if current and tonumber(current) >= tonumber(@revision) then return 0 end
+        redis.call('HSET', @key, 'revision', @revision, 'table', @json)
         return 1
-        """;
+        """);
 
     public async Task<bool> WriteAsync(DeploymentChanged change)
     {
         var json = JsonSerializer.Serialize(change, Outbox.Outbox.Json);
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(
-            WriteIfNewer,
-            [RedisKeys.Routes(change.TenantId, change.ModelName)],
-            [change.Revision, json]);
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(WriteIfNewer, new
+        {
+            key = (RedisKey)RedisKeys.Routes(change.TenantId, change.ModelName),
+            revision = change.Revision,
+            json,
+        });
         return (int)result == 1;
     }
 

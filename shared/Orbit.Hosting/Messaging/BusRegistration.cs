@@ -58,6 +58,7 @@ internal static class BusRegistration
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.UseSendFilter(typeof(CorrelationSendFilter<>), context);
                 cfg.UsePublishFilter(typeof(CorrelationSendFilter<>), context);
+                cfg.ConnectSendObserver(new TraceParentObserver());
                 cfg.UseConsumeFilter(typeof(CorrelationConsumeFilter<>), context);
                 cfg.ConnectConsumeObserver(context.GetRequiredService<BusMetrics>());
                 cfg.ConfigureEndpoints(context);

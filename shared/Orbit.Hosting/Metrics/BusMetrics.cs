@@ -13,9 +13,10 @@ internal sealed class BusMetrics : IConsumeObserver
     public BusMetrics(IMeterFactory meters)
     {
         var meter = meters.Create("Orbit.Bus");
-        _consumed = meter.CreateCounter<long>("orbit_bus_messages_consumed", description: "Messages consumed successfully, by message type.");
-        _failed = meter.CreateCounter<long>("orbit_bus_messages_failed", description: "Message consumption attempts that threw, by message type and exception.");
-        _duration = meter.CreateHistogram<double>("orbit_bus_consume_duration", unit: "s", description: "Time from receipt to the end of consumption.");
+        // Prometheus names: orbit_bus_messages_consumed_total, orbit_bus_messages_failed_total, orbit_bus_consume_duration_seconds.
+        _consumed = meter.CreateCounter<long>("orbit.bus.messages.consumed", unit: "{message}", description: "Messages consumed successfully, by message type.");
+        _failed = meter.CreateCounter<long>("orbit.bus.messages.failed", unit: "{message}", description: "Message consumption attempts that threw, by message type and exception.");
+        _duration = meter.CreateHistogram<double>("orbit.bus.consume.duration", unit: "s", description: "Time from receipt to the end of consumption.");
     }
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;

@@ -11,21 +11,25 @@ namespace Orbit.Hosting.Metrics;
 
 internal static class MetricsEndpoint
 {
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
+    /// <summary>OpenTelemetry's Prometheus scrape, behind Orbit's guard: metric labels name tenants' models.</summary>
     public static IEndpointRouteBuilder MapOrbitMetrics(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter, IOptions<MetricsOptions> options) =>
-            MayScrape(context, options.Value.ScrapeToken)
-                ? Results.Text(exporter.Render(), ContentType)
-                : Results.Problem(
-                    statusCode: StatusCodes.Status401Unauthorized,
-                    title: "Metrics need a scrape token",
-                    detail: "Only loopback callers may read /metrics unless Orbit:Metrics:ScrapeToken is set and sent as a bearer token.",
-                    type: Errors.ProblemTypes.Unauthorized))
+        endpoints.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: pipeline => pipeline.Use(Guard), optionsName: null)
             .AllowAnonymous()
             .ExcludeFromDescription();
         return endpoints;
+    }
+
+    private static Task Guard(HttpContext context, RequestDelegate next)
+    {
+        var token = context.RequestServices.GetRequiredService<IOptions<MetricsOptions>>().Value.ScrapeToken;
+        return MayScrape(context, token)
+            ? next(context)
+            : Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Metrics need a scrape token",
+                detail: "Only loopback callers may read /metrics unless Orbit:Metrics:ScrapeToken is set and sent as a bearer token.",
+                type: Errors.ProblemTypes.Unauthorized).ExecuteAsync(context);
     }
 
     private static bool MayScrape(HttpContext context, string? token)

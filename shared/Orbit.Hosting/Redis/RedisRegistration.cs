@@ -20,6 +20,7 @@ internal static class RedisRegistration
             configuration.AbortOnConnectFail = false;
             configuration.ConnectTimeout = options.ConnectTimeoutMilliseconds;
             configuration.SyncTimeout = options.ConnectTimeoutMilliseconds;
+            configuration.AsyncTimeout = options.ConnectTimeoutMilliseconds;
             return ConnectionMultiplexer.Connect(configuration);
         });
     }

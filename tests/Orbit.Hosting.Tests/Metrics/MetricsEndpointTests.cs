@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.TestHost;
-using Orbit.Hosting.Tests.Messaging;
 using Orbit.Testing;
 
 namespace Orbit.Hosting.Tests.Metrics;
@@ -10,18 +9,18 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_pass_promtool_and_count_requests_per_route_and_messages_per_type()
     {
-        await using var app = await HostingTestApp.StartAsync(configureBus: bus => bus.AddConsumer<PlainJsonProbeConsumer>());
+        await using var app = await HostingTestApp.StartAsync(configureBus: bus => bus.AddConsumer<MetricsProbeConsumer>());
         using var client = app.GetTestClient();
         await Eventually.HttpOkAsync(client, "/health/ready", TimeSpan.FromSeconds(30));
         await using var rabbit = await RabbitMqProbe.ConnectAsync();
         var probeId = Guid.NewGuid().ToString("N");
-        await rabbit.PublishJsonAsync("Orbit.Hosting.Tests.Messaging:PlainJsonProbe", "", $$"""{"probeId":"{{probeId}}","count":1}""");
-        await PlainJsonProbeConsumer.WaitFor(probeId).WaitAsync(TimeSpan.FromSeconds(30));
+        await rabbit.PublishJsonAsync("Orbit.Hosting.Tests.Metrics:MetricsProbe", "", $$"""{"probeId":"{{probeId}}"}""");
+        await MetricsProbeConsumer.WaitFor(probeId).WaitAsync(TimeSpan.FromSeconds(30));
 
         var text = await Eventually.GetAsync(async () =>
         {
             var body = await client.GetStringAsync("/metrics");
-            return body.Contains("orbit_bus_messages_consumed_total{message_type=\"PlainJsonProbe\"}", StringComparison.Ordinal) ? body : null;
+            return body.Contains("orbit_bus_messages_consumed_total{message_type=\"MetricsProbe\"}", StringComparison.Ordinal) ? body : null;
         }, TimeSpan.FromSeconds(10), "the consumed message in /metrics");
 
         Assert.Contains("http_server_request_duration_seconds_bucket{", text);
@@ -39,7 +38,9 @@ public sealed class MetricsEndpointTests
 
         using var response = await client.GetAsync("/metrics");
 
-        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        var contentType = response.Content.Headers.ContentType!;
+        Assert.Equal("text/plain", contentType.MediaType);
+        Assert.Contains(contentType.Parameters, p => p.Name == "version" && p.Value == "0.0.4");
     }
 
     private static async Task<(int ExitCode, string Output)> PromtoolCheckAsync(string metrics)
