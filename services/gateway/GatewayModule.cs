@@ -1,11 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Orbit.Gateway.Auth;
 using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
 using Orbit.Gateway.RateLimiting;
-using Microsoft.Extensions.Options;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
 using Orbit.Hosting.Security;

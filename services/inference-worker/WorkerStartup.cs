@@ -38,14 +38,14 @@ internal sealed partial class WorkerStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Removed {Count} unfinished model downloads left by an earlier run")]
+    [LoggerMessage(EventId = WorkerLogEvents.Swept, Level = LogLevel.Information, Message = "Removed {Count} unfinished model downloads left by an earlier run")]
     private static partial void LogSwept(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = WorkerLogEvents.NoKey, Level = LogLevel.Warning,
         Message = "Orbit:Worker:RegistryKey is not set: this worker cannot download models from {RegistryUrl} and reports not ready")]
     private static partial void LogNoKey(ILogger logger, string registryUrl);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information,
+    [LoggerMessage(EventId = WorkerLogEvents.Starting, Level = LogLevel.Information,
         Message = "Inference worker on {Device}, registry {RegistryUrl}, model cache {CacheRoot}, serving {Models}")]
     private static partial void LogStarting(ILogger logger, string device, string registryUrl, string cacheRoot, string models);
 }

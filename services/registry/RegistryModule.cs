@@ -1,6 +1,6 @@
-using Orbit.Hosting.Security;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Artifacts;
 using Orbit.Registry.Audit;
 using Orbit.Registry.Auth;

@@ -95,6 +95,6 @@ public static partial class OnnxRuntime
         _ => LogLevel.Critical,
     };
 
-    [LoggerMessage(EventId = 7100, Message = "ONNX Runtime [{Category}] {OrtMessage}")]
+    [LoggerMessage(EventId = OnnxLogEvents.OrtMessage, Message = "ONNX Runtime [{Category}] {OrtMessage}")]
     private static partial void OrtMessage(ILogger logger, LogLevel level, string category, string ortMessage);
 }

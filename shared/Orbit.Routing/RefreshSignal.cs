@@ -28,6 +28,6 @@ public sealed partial class RefreshSignal(ILogger<RefreshSignal> logger)
         _requested.Reader.TryRead(out _);
     }
 
-    [LoggerMessage(EventId = RoutingEvents.RefreshRequested, Level = LogLevel.Information, Message = "Re-reading the routing tables: {Reason}")]
+    [LoggerMessage(EventId = RoutingLogEvents.RefreshRequested, Level = LogLevel.Information, Message = "Re-reading the routing tables: {Reason}")]
     private static partial void LogRefreshRequested(ILogger logger, string reason);
 }

@@ -65,12 +65,12 @@ public sealed partial class RoutingRefresher(
         return (read.Count, newer.Count);
     }
 
-    [LoggerMessage(EventId = RoutingEvents.Refreshed, Level = LogLevel.Debug, Message = "Read {Read} routing tables from Redis; applied {Applied} newer ones")]
+    [LoggerMessage(EventId = RoutingLogEvents.Refreshed, Level = LogLevel.Debug, Message = "Read {Read} routing tables from Redis; applied {Applied} newer ones")]
     private static partial void LogRefreshed(ILogger logger, int read, int applied);
 
-    [LoggerMessage(EventId = RoutingEvents.RefreshFailed, Level = LogLevel.Warning, Message = "Could not read the routing tables from Redis ({Reason}); retrying")]
+    [LoggerMessage(EventId = RoutingLogEvents.RefreshFailed, Level = LogLevel.Warning, Message = "Could not read the routing tables from Redis ({Reason}); retrying")]
     private static partial void LogRefreshFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = RoutingEvents.ApplyFailed, Level = LogLevel.Error, Message = "A routing table read from Redis could not be applied; the next read retries it")]
+    [LoggerMessage(EventId = RoutingLogEvents.ApplyFailed, Level = LogLevel.Error, Message = "A routing table read from Redis could not be applied; the next read retries it")]
     private static partial void LogApplyFailed(ILogger logger, Exception exception);
 }

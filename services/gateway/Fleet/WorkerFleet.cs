@@ -65,6 +65,6 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
 
     private sealed record Snapshot(IReadOnlyList<WorkerHeartbeat> Workers, FrozenSet<(string, string, int)> Serving);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Worker heartbeats could not be read from Redis")]
+    [LoggerMessage(EventId = GatewayLogEvents.FleetRefreshFailed, Level = LogLevel.Warning, Message = "Worker heartbeats could not be read from Redis")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

@@ -174,7 +174,7 @@ internal sealed partial class BatchExecutor(
     private double QueueMilliseconds(PendingRequest request, long started) =>
         time.GetElapsedTime(request.EnqueuedTimestamp, started).TotalMilliseconds;
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = WorkerLogEvents.BatchFailed, Level = LogLevel.Warning,
         Message = "A batch of {Count} requests for {Tenant}/{Model} v{Version} failed ({Reason}); running them one by one")]
     private static partial void LogBatchFailed(ILogger logger, string tenant, string model, int version, int count, string reason);
 }

@@ -304,9 +304,9 @@ internal sealed partial class DynamicBatcher
         }
     }
 
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "A batch failed unexpectedly; its requests are answered ModelError")]
+    [LoggerMessage(EventId = WorkerLogEvents.BatchCrashed, Level = LogLevel.Error, Message = "A batch failed unexpectedly; its requests are answered ModelError")]
     private static partial void LogBatchCrashed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4203, Level = LogLevel.Critical, Message = "The batching loop stopped unexpectedly")]
+    [LoggerMessage(EventId = WorkerLogEvents.LoopFailed, Level = LogLevel.Critical, Message = "The batching loop stopped unexpectedly")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Orbit.Contracts.Wire;
 using Orbit.Contracts.Workers;
 using Orbit.Hosting;
-using Orbit.Contracts.Wire;
 using StackExchange.Redis;
 
 namespace Orbit.InferenceWorker.Heartbeats;
@@ -73,6 +73,6 @@ internal sealed partial class HeartbeatService(
         }
     }
 
-    [LoggerMessage(EventId = 4401, Level = LogLevel.Warning, Message = "Heartbeat not sent: {Reason}")]
+    [LoggerMessage(EventId = WorkerLogEvents.BeatFailed, Level = LogLevel.Warning, Message = "Heartbeat not sent: {Reason}")]
     private static partial void LogBeatFailed(ILogger logger, string reason);
 }

@@ -71,9 +71,9 @@ internal sealed partial class ArtifactClient(IHttpClientFactory clients, IOption
         }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Downloaded artifact {Digest} ({Bytes} bytes), SHA-256 verified")]
+    [LoggerMessage(EventId = WorkerLogEvents.Downloaded, Level = LogLevel.Information, Message = "Downloaded artifact {Digest} ({Bytes} bytes), SHA-256 verified")]
     private static partial void LogDownloaded(ILogger logger, string digest, long bytes);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Refused artifact {Digest}: its {Bytes} bytes hash to {Actual}")]
+    [LoggerMessage(EventId = WorkerLogEvents.DigestMismatch, Level = LogLevel.Error, Message = "Refused artifact {Digest}: its {Bytes} bytes hash to {Actual}")]
     private static partial void LogDigestMismatch(ILogger logger, string digest, string actual, long bytes);
 }

@@ -168,9 +168,9 @@ internal sealed partial class ModelCache
         }
     }
 
-    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Evicted model file {Digest} ({Bytes} bytes) from the cache")]
+    [LoggerMessage(EventId = WorkerLogEvents.Evicted, Level = LogLevel.Information, Message = "Evicted model file {Digest} ({Bytes} bytes) from the cache")]
     private static partial void LogEvicted(ILogger logger, string digest, long bytes);
 
-    [LoggerMessage(EventId = 4112, Level = LogLevel.Warning, Message = "The model cache holds {Bytes} bytes, over Orbit:Worker:CacheMaxBytes {Max}, all in use")]
+    [LoggerMessage(EventId = WorkerLogEvents.OverBudget, Level = LogLevel.Warning, Message = "The model cache holds {Bytes} bytes, over Orbit:Worker:CacheMaxBytes {Max}, all in use")]
     private static partial void LogOverBudget(ILogger logger, long bytes, long max);
 }

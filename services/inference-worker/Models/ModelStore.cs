@@ -130,12 +130,12 @@ internal sealed partial class ModelStore : IDisposable
         _models.Clear();
     }
 
-    [LoggerMessage(EventId = 4121, Level = LogLevel.Information, Message = "Loaded model {Digest} on {Provider} (batchable: {CanBatch}) in {Milliseconds:0.0} ms")]
+    [LoggerMessage(EventId = WorkerLogEvents.Loaded, Level = LogLevel.Information, Message = "Loaded model {Digest} on {Provider} (batchable: {CanBatch}) in {Milliseconds:0.0} ms")]
     private static partial void LogLoaded(ILogger logger, string digest, string provider, bool canBatch, double milliseconds);
 
-    [LoggerMessage(EventId = 4122, Level = LogLevel.Error, Message = "Could not load model {Digest}: {Reason}")]
+    [LoggerMessage(EventId = WorkerLogEvents.LoadFailed, Level = LogLevel.Error, Message = "Could not load model {Digest}: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, string digest, string reason);
 
-    [LoggerMessage(EventId = 4123, Level = LogLevel.Information, Message = "Unloaded model {Digest}: idle longer than {Seconds} s")]
+    [LoggerMessage(EventId = WorkerLogEvents.Unloaded, Level = LogLevel.Information, Message = "Unloaded model {Digest}: idle longer than {Seconds} s")]
     private static partial void LogUnloaded(ILogger logger, string digest, double seconds);
 }

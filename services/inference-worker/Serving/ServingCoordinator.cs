@@ -185,24 +185,24 @@ internal sealed partial class ServingCoordinator(
         await batchers.DrainAllAsync(finish.Token);
     }
 
-    [LoggerMessage(EventId = 4303, Level = LogLevel.Debug, Message = "Ignored routing table {Tenant}/{Model} revision {Revision}: a newer one is applied")]
+    [LoggerMessage(EventId = WorkerLogEvents.Stale, Level = LogLevel.Debug, Message = "Ignored routing table {Tenant}/{Model} revision {Revision}: a newer one is applied")]
     private static partial void LogStale(ILogger logger, string tenant, string model, long revision);
 
-    [LoggerMessage(EventId = 4304, Level = LogLevel.Information, Message = "Applying routing table {Tenant}/{Model} revision {Revision}: {Routes}")]
+    [LoggerMessage(EventId = WorkerLogEvents.Applying, Level = LogLevel.Information, Message = "Applying routing table {Tenant}/{Model} revision {Revision}: {Routes}")]
     private static partial void LogApplying(ILogger logger, string tenant, string model, long revision, string routes);
 
-    [LoggerMessage(EventId = 4305, Level = LogLevel.Error, Message = "Could not warm {Tenant}/{Model} v{Version}: {Reason}; requests for it will retry the load")]
+    [LoggerMessage(EventId = WorkerLogEvents.WarmFailed, Level = LogLevel.Error, Message = "Could not warm {Tenant}/{Model} v{Version}: {Reason}; requests for it will retry the load")]
     private static partial void LogWarmFailed(ILogger logger, string tenant, string model, int version, string reason);
 
-    [LoggerMessage(EventId = 4306, Level = LogLevel.Information, Message = "Consuming {Queue}")]
+    [LoggerMessage(EventId = WorkerLogEvents.Connected, Level = LogLevel.Information, Message = "Consuming {Queue}")]
     private static partial void LogConnected(ILogger logger, string queue);
 
-    [LoggerMessage(EventId = 4307, Level = LogLevel.Information, Message = "Stopped consuming {Queue}")]
+    [LoggerMessage(EventId = WorkerLogEvents.Disconnected, Level = LogLevel.Information, Message = "Stopped consuming {Queue}")]
     private static partial void LogDisconnected(ILogger logger, string queue);
 
-    [LoggerMessage(EventId = 4308, Level = LogLevel.Information, Message = "Stopping: no new requests from {Queues} queues; finishing what is queued")]
+    [LoggerMessage(EventId = WorkerLogEvents.Stopping, Level = LogLevel.Information, Message = "Stopping: no new requests from {Queues} queues; finishing what is queued")]
     private static partial void LogStopping(ILogger logger, int queues);
 
-    [LoggerMessage(EventId = 4309, Level = LogLevel.Warning, Message = "In-flight requests did not finish in time; what is left is answered ShuttingDown")]
+    [LoggerMessage(EventId = WorkerLogEvents.StopTimedOut, Level = LogLevel.Warning, Message = "In-flight requests did not finish in time; what is left is answered ShuttingDown")]
     private static partial void LogStopTimedOut(ILogger logger);
 }

@@ -1,12 +1,11 @@
-using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Microsoft.Net.Http.Headers;
+using Orbit.Contracts.Wire;
 using Orbit.Hosting.Errors;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Auth;
 using Orbit.Registry.Models;
-
-using Orbit.Contracts.Wire;
 
 namespace Orbit.Registry.Artifacts;
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Orbit.Hosting;
-
 using Orbit.Contracts.Wire;
+using Orbit.Hosting;
 
 namespace Orbit.Registry.Artifacts;
 
@@ -149,7 +148,7 @@ internal sealed partial class ArtifactStore
 
     public string PathFor(string hex) => Path.Combine(_objects, hex[..2], hex[2..]);
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Error, Message = "Artifact {Digest} is corrupted on disk (its bytes hash to {Actual}); refusing to serve {Path}")]
+    [LoggerMessage(EventId = RegistryLogEvents.Corrupted, Level = LogLevel.Error, Message = "Artifact {Digest} is corrupted on disk (its bytes hash to {Actual}); refusing to serve {Path}")]
     private static partial void LogCorrupted(ILogger logger, string digest, string actual, string path);
 }
 

@@ -1,7 +1,7 @@
-using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Orbit.Contracts.Registry;
 using Orbit.Hosting.Errors;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Auth;
 using Orbit.Registry.Storage;

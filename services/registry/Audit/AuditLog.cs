@@ -1,8 +1,8 @@
-using Orbit.Hosting.Security;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Orbit.Contracts.Registry;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Auth;
 
 namespace Orbit.Registry.Audit;

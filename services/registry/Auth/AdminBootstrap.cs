@@ -1,7 +1,7 @@
-using Orbit.Hosting.Security;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Orbit.Hosting;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Audit;
 using Orbit.Registry.Storage;
 
@@ -66,6 +66,6 @@ internal sealed partial class AdminBootstrap(
         LogCreated(logger, id, file ?? "the configured Orbit:Registry:AdminKey (ORBIT_ADMIN_KEY)");
     }
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "First start: created tenant 'admin' with admin key {KeyId}; the key is in {Where}")]
+    [LoggerMessage(EventId = RegistryLogEvents.Created, Level = LogLevel.Warning, Message = "First start: created tenant 'admin' with admin key {KeyId}; the key is in {Where}")]
     private static partial void LogCreated(ILogger logger, string keyId, string where);
 }

@@ -1,9 +1,9 @@
-using Orbit.Hosting.Security;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Dapper;
 using Orbit.Contracts.Registry;
 using Orbit.Hosting.Errors;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Audit;
 using Orbit.Registry.Storage;

@@ -1,6 +1,6 @@
-using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Orbit.Contracts.Registry;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Auth;
 

@@ -1,8 +1,8 @@
-using Orbit.Hosting.Security;
 using System.Data.Common;
 using Dapper;
 using Orbit.Contracts.Models;
 using Orbit.Contracts.Registry;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Audit;
 using Orbit.Registry.Auth;

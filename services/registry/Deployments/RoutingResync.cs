@@ -48,9 +48,9 @@ internal sealed partial class RoutingResync(
         }
     }
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Rewrote {Count} routing tables that Redis had lost or held stale")]
+    [LoggerMessage(EventId = RegistryLogEvents.Repaired, Level = LogLevel.Information, Message = "Rewrote {Count} routing tables that Redis had lost or held stale")]
     private static partial void LogRepaired(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Routing table resync failed; it runs again next period")]
+    [LoggerMessage(EventId = RegistryLogEvents.Failed, Level = LogLevel.Warning, Message = "Routing table resync failed; it runs again next period")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -1,8 +1,8 @@
-using Orbit.Hosting.Security;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Registry;
 using Orbit.Hosting.Errors;
+using Orbit.Hosting.Security;
 using Orbit.Onnx;
 using Orbit.Registry.Api;
 using Orbit.Registry.Artifacts;

@@ -1,9 +1,9 @@
-using Orbit.Hosting.Security;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Orbit.Contracts.Models;
 using Orbit.Contracts.Registry;
+using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Audit;
 using Orbit.Registry.Auth;

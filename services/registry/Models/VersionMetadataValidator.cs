@@ -1,6 +1,3 @@
-using Orbit.Hosting.Security;
-using System.Text.RegularExpressions;
-
 using Orbit.Contracts.Wire;
 
 namespace Orbit.Registry.Models;

@@ -102,6 +102,6 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Outbox dispatch failed; retrying in {DelayMs} ms")]
+    [LoggerMessage(EventId = RegistryLogEvents.DispatchFailed, Level = LogLevel.Warning, Message = "Outbox dispatch failed; retrying in {DelayMs} ms")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception, double delayMs);
 }

@@ -70,6 +70,6 @@ internal sealed partial class MigrationRunner(RegistryDatabase database, TimePro
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Applied migration {Version} to {Store}")]
+    [LoggerMessage(EventId = RegistryLogEvents.Applied, Level = LogLevel.Information, Message = "Applied migration {Version} to {Store}")]
     private static partial void LogApplied(ILogger logger, string version, string store);
 }

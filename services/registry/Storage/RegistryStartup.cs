@@ -34,6 +34,6 @@ internal sealed partial class RegistryStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Removed {Count} unfinished uploads left by an earlier run")]
+    [LoggerMessage(EventId = RegistryLogEvents.Swept, Level = LogLevel.Information, Message = "Removed {Count} unfinished uploads left by an earlier run")]
     private static partial void LogSwept(ILogger logger, int count);
 }

@@ -51,6 +51,6 @@ internal sealed partial class OrbitExceptionHandler(IProblemDetailsService probl
         return end > 0 ? message[..end] : message;
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
+    [LoggerMessage(EventId = HostingLogEvents.Unhandled, Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
 }

@@ -86,6 +86,6 @@ internal static partial class SessionOptionsBuilder
         ProviderFallback(OnnxRuntime.Logger, reasons, chosen);
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Execution provider unavailable ({Reasons}); running on {Chosen}")]
+    [LoggerMessage(EventId = OnnxLogEvents.ProviderFallback, Level = LogLevel.Warning, Message = "Execution provider unavailable ({Reasons}); running on {Chosen}")]
     private static partial void ProviderFallback(ILogger logger, string reasons, string chosen);
 }

@@ -21,7 +21,7 @@ public sealed class MetricsEndpointTests
         {
             var body = await client.GetStringAsync("/metrics");
             return body.Contains("orbit_bus_messages_consumed_total{message_type=\"MetricsProbe\"}", StringComparison.Ordinal) ? body : null;
-        }, TimeSpan.FromSeconds(10), "the consumed message in /metrics");
+        }, TimeSpan.FromSeconds(30), "the consumed message in /metrics");
 
         Assert.Contains("http_server_request_duration_seconds_bucket{", text);
         Assert.Contains("http_route=\"/health/ready\"", text);

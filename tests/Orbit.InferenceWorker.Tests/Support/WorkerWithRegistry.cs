@@ -1,5 +1,4 @@
 extern alias registry;
-
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -8,13 +7,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Orbit.Contracts.Inference;
+using Orbit.Contracts.Wire;
 using Orbit.Contracts.Workers;
 using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Models;
 using Orbit.Testing;
 using StackExchange.Redis;
-
-using Orbit.Contracts.Wire;
 
 namespace Orbit.InferenceWorker.Tests.Support;
 

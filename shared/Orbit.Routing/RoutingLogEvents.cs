@@ -1,7 +1,7 @@
 namespace Orbit.Routing;
 
-/// <summary>The routing module's log event ids (9100–9199).</summary>
-internal static class RoutingEvents
+/// <summary>Every log event id of the routing module (9100–9199), in one place.</summary>
+internal static class RoutingLogEvents
 {
     public const int Refreshed = 9101;
     public const int RefreshFailed = 9102;

@@ -1,0 +1,13 @@
+namespace Orbit.Registry;
+
+/// <summary>Every log event id of the registry, in one place, so an id is never used twice and operators can look one up.</summary>
+internal static class RegistryLogEvents
+{
+    public const int Applied = 2001;
+    public const int Swept = 2002;
+    public const int DispatchFailed = 2101;
+    public const int Corrupted = 2201;
+    public const int Created = 2301;
+    public const int Repaired = 2401;
+    public const int Failed = 2402;
+}

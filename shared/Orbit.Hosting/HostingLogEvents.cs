@@ -1,0 +1,7 @@
+namespace Orbit.Hosting;
+
+/// <summary>Every log event id of Orbit.Hosting, in one place, so an id is never used twice and operators can look one up.</summary>
+internal static class HostingLogEvents
+{
+    public const int Unhandled = 1000;
+}
