@@ -53,7 +53,9 @@ internal static class OpenTelemetrySetup
             })
             .WithTracing(tracing =>
             {
+                // Parent-based: a request that arrives sampled (traceparent) stays sampled through every service.
                 tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
                     .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context.Request.Path))
                     .AddHttpClientInstrumentation()
                     .AddSource(DiagnosticHeaders.DefaultListenerName);

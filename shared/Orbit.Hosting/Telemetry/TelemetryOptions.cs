@@ -16,6 +16,13 @@ public sealed class TelemetryOptions : IValidatableObject
     [RegularExpression("^(|grpc|http/protobuf)$", ErrorMessage = "must be 'grpc' or 'http/protobuf'")]
     public string? OtlpProtocol { get; set; }
 
+    /// <summary>
+    /// The share of new traces recorded (0–1). Spans cost CPU on every request and bus message even
+    /// with no exporter; a busy deployment lowers this (requests that arrive sampled stay sampled).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TraceSampleRatio { get; set; } = 1.0;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(OtlpEndpoint)
