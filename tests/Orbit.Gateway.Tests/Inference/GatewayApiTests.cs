@@ -164,9 +164,11 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
         using var client = stack.Client(await stack.TenantKeyAsync());
         var model = await DeployedModelAsync(client);
         await WaitRoutedAsync(client, model);
-        var content = new ChunkedContent("{\"inputs\":[" + new string(' ', 100_000) + "]}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v2/models/{model}/infer") { Content = new ChunkedContent("{\"inputs\":[" + new string(' ', 100_000) + "]}") };
+        // Without this the test server buffers a body of unknown length and sends a Content-Length.
+        request.Headers.TransferEncodingChunked = true;
 
-        using var response = await client.PostAsync($"/v2/models/{model}/infer", content);
+        using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("over 65536 bytes", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
