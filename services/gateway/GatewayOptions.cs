@@ -35,6 +35,18 @@ public sealed class GatewayOptions
     [Range(1, 4096)]
     public int CoalesceMaxRequests { get; set; } = 64;
 
+    /// <summary>
+    /// The largest message the gateway puts on the bus (bytes): RabbitMQ's <c>max_message_size</c>,
+    /// 128 MiB by default since 3.10. Coalesced groups are cut to stay under it; a single request
+    /// over it is refused with 413.
+    /// </summary>
+    [Range(65_536, 512L * 1024 * 1024)]
+    public long MaxMessageBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>How many requests per model may wait at this gateway for an in-flight slot; beyond it, 503 with Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedRequests { get; set; } = 1024;
+
     /// <summary>How long an inference may take, end to end, unless the request asks for less (parameter <c>timeout</c>, ms).</summary>
     [Range(10, 600_000)]
     public int InferenceTimeoutMilliseconds { get; set; } = 10_000;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Orbit.Testing;
 
@@ -14,6 +15,7 @@ public class OrbitServiceFactory<TProgram>(IDictionary<string, string?>? setting
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services => services.AddLoopbackTestCaller());
         builder.ConfigureAppConfiguration((_, configuration) =>
         {
             var merged = TestInfrastructure.ServiceSettings();

@@ -12,6 +12,12 @@ internal enum ForwardStatus
 
     /// <summary>The worker faulted instead of answering, or its answer lacked this request.</summary>
     WorkerFailed,
+
+    /// <summary>The model's waiting queue at this gateway was full: not sent.</summary>
+    QueueFull,
+
+    /// <summary>The request would be a bus message over the broker's limit: not sent.</summary>
+    TooLarge,
 }
 
 /// <summary>How a forwarded inference ended: one value, whatever happened, never an exception.</summary>
@@ -24,4 +30,8 @@ internal readonly record struct ForwardOutcome(ForwardStatus Status, InferenceCo
     public static ForwardOutcome TimedOut { get; } = new(ForwardStatus.TimedOut);
 
     public static ForwardOutcome WorkerFailed(string detail) => new(ForwardStatus.WorkerFailed, Detail: detail);
+
+    public static ForwardOutcome QueueFull(string detail) => new(ForwardStatus.QueueFull, Detail: detail);
+
+    public static ForwardOutcome TooLarge(string detail) => new(ForwardStatus.TooLarge, Detail: detail);
 }

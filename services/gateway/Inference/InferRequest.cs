@@ -91,8 +91,9 @@ internal static class InferRequest
 
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            var (request, error) = OipRequestReader.Read(document.RootElement);
+            var body = new LimitedBodyStream(context.Request.Body, options.MaxRequestBytes);
+            using var document = await JsonDocument.ParseAsync(body, cancellationToken: context.RequestAborted);
+            var (request, error) = OipRequestReader.Read(document.RootElement, body.BytesRead);
             return (request, error is null ? null : OipError.BadRequest(error));
         }
         catch (JsonException ex)
@@ -124,11 +125,13 @@ internal static class InferRequest
         return (await services.Forwarder.SendAsync(message, timeout), timeout);
     }
 
-    private static Results<OipInferResponse, OipError> Write(string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch
+    internal static Results<OipInferResponse, OipError> Write(string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch
     {
         ForwardStatus.Completed => new OipInferResponse(model, outcome.Completed!, id),
         ForwardStatus.Rejected => Rejection(outcome.Rejected!).WithVersion(version),
         ForwardStatus.TimedOut => new OipError(StatusCodes.Status504GatewayTimeout, $"no answer from a worker within {timeout.TotalMilliseconds:0} ms", version),
+        ForwardStatus.QueueFull => new OipError(StatusCodes.Status503ServiceUnavailable, outcome.Detail!, version, InferenceForwarder.QueueFullRetryAfter),
+        ForwardStatus.TooLarge => new OipError(StatusCodes.Status413PayloadTooLarge, outcome.Detail!, version),
         _ => new OipError(StatusCodes.Status502BadGateway, "the worker failed to answer: " + outcome.Detail, version),
     };
 

@@ -14,31 +14,53 @@ namespace Orbit.Gateway.Inference;
 /// finds a free slot goes at once, alone; requests that arrive while every slot is taken wait for the
 /// next one and travel together as one <see cref="InferenceBatchRequested"/> (to <c>infer.{tenant}.{model}.batch</c>). So a lone request pays
 /// no delay, and under load the bus costs per batch rather than per request.
+/// <para>
+/// Bounds, as Triton's bounded queues: at most <c>MaxQueuedRequests</c> wait per model (beyond that,
+/// 503 with Retry-After); a request whose deadline passes while it waits is answered 504 and never
+/// sent; a coalesced group is cut before it would exceed <c>MaxMessageBytes</c>, and a request that
+/// alone would exceed it is refused (413) before it is sent, so one oversized message cannot fail
+/// a group of innocent ones.
+/// </para>
 /// </summary>
 internal sealed class InferenceForwarder(IClientFactory clients, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time)
 {
+    public static readonly TimeSpan QueueFullRetryAfter = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    /// <summary>How the request ended: the worker's answer, or no answer in time, or a worker that failed.</summary>
+    /// <summary>How the request ended: the worker's answer, or no answer in time, or a worker that failed, or a refusal before sending.</summary>
     public Task<ForwardOutcome> SendAsync(InferenceRequested request, TimeSpan timeout)
     {
+        var size = BusMessageSize.Of(request);
+        var limit = options.Value.MaxMessageBytes;
+        if (size > limit)
+        {
+            return Task.FromResult(ForwardOutcome.TooLarge(
+                $"the request would be a bus message of about {size} bytes, over the broker's limit of {limit} (Orbit:Gateway:MaxMessageBytes)"));
+        }
+
         var lane = _lanes.GetOrAdd(InferenceAddresses.Queue(request.TenantId, request.ModelName), name => new Lane(name, clients, options.Value, metrics, time));
-        return lane.SendAsync(request, timeout);
+        return lane.SendAsync(request, size, timeout);
     }
 
     private sealed class Lane
     {
-        private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Channel<Pending> _waiting;
         private readonly SemaphoreSlim _slots;
         private readonly IRequestClient<InferenceRequested> _single;
         private readonly IRequestClient<InferenceBatchRequested> _batch;
         private readonly int _maxBatch;
+        private readonly long _maxBytes;
+        private readonly int _maxQueued;
         private readonly TimeProvider _time;
         private readonly GatewayMetrics _metrics;
 
         public Lane(string destination, IClientFactory clients, GatewayOptions options, GatewayMetrics metrics, TimeProvider time)
         {
             _metrics = metrics;
+            _maxQueued = options.MaxQueuedRequests;
+            _waiting = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+            _maxBytes = options.MaxMessageBytes;
             _single = clients.CreateRequestClient<InferenceRequested>(new Uri($"exchange:{destination}"));
             _batch = clients.CreateRequestClient<InferenceBatchRequested>(new Uri($"exchange:{destination}{InferenceAddresses.BatchSuffix}"));
             _slots = new SemaphoreSlim(options.CoalesceMaxInFlight);
@@ -51,16 +73,22 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
             }
         }
 
-        public async Task<ForwardOutcome> SendAsync(InferenceRequested request, TimeSpan timeout)
+        public async Task<ForwardOutcome> SendAsync(InferenceRequested request, long size, TimeSpan timeout)
         {
-            var pending = new Pending(request, timeout, new TaskCompletionSource<ForwardOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ExecutionContext.Capture());
-            _waiting.Writer.TryWrite(pending);
+            var pending = new Pending(request, size, timeout, new TaskCompletionSource<ForwardOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), ExecutionContext.Capture());
+            if (!_waiting.Writer.TryWrite(pending))
+            {
+                return ForwardOutcome.QueueFull($"{_maxQueued} requests for model '{request.ModelName}' are already waiting at this gateway (Orbit:Gateway:MaxQueuedRequests); retry later");
+            }
+
             try
             {
                 return await pending.Answer.Task.WaitAsync(timeout, _time);
             }
             catch (TimeoutException)
             {
+                // Marks it answered, so that if it is still waiting the pump drops it instead of sending it.
+                pending.Answer.TrySetResult(ForwardOutcome.TimedOut);
                 return ForwardOutcome.TimedOut;
             }
         }
@@ -71,11 +99,7 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
             while (await reader.WaitToReadAsync())
             {
                 await _slots.WaitAsync();
-                var group = new List<Pending>();
-                while (group.Count < _maxBatch && reader.TryRead(out var pending))
-                {
-                    group.Add(pending);
-                }
+                var group = TakeGroup(reader);
 
                 if (group.Count == 0)
                 {
@@ -94,6 +118,37 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                     _ = SendGroupAsync(group);
                 }
             }
+        }
+
+        /// <summary>
+        /// The next waiting requests that fit one message: at most the batch size, and at most the
+        /// message limit in estimated bytes (the first always fits: larger ones never queue). Requests
+        /// already answered (timed out) or past their deadline are dropped, never sent.
+        /// </summary>
+        private List<Pending> TakeGroup(ChannelReader<Pending> reader)
+        {
+            var group = new List<Pending>();
+            long bytes = 0;
+            while (group.Count < _maxBatch && reader.TryPeek(out var next))
+            {
+                if (next.Answer.Task.IsCompleted || next.Request.Deadline <= _time.GetUtcNow())
+                {
+                    reader.TryRead(out _);
+                    next.Answer.TrySetResult(ForwardOutcome.TimedOut);
+                    continue;
+                }
+
+                if (group.Count > 0 && bytes + next.Size > _maxBytes)
+                {
+                    break;
+                }
+
+                reader.TryRead(out _);
+                group.Add(next);
+                bytes += next.Size;
+            }
+
+            return group;
         }
 
         private async Task SendGroupAsync(List<Pending> group)
@@ -150,5 +205,5 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
         private static int Milliseconds(TimeSpan timeout) => Math.Max(1, (int)timeout.TotalMilliseconds);
     }
 
-    private sealed record Pending(InferenceRequested Request, TimeSpan Timeout, TaskCompletionSource<ForwardOutcome> Answer, ExecutionContext? Context);
+    private sealed record Pending(InferenceRequested Request, long Size, TimeSpan Timeout, TaskCompletionSource<ForwardOutcome> Answer, ExecutionContext? Context);
 }

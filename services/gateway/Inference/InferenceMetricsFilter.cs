@@ -1,10 +1,17 @@
 using Orbit.Hosting.Security;
+using Orbit.Routing;
 
 namespace Orbit.Gateway.Inference;
 
-/// <summary>Records each inference's duration by tenant, model, version and status code.</summary>
-internal sealed class InferenceMetricsFilter(GatewayMetrics metrics, TimeProvider time) : IEndpointFilter
+/// <summary>
+/// Records each inference's duration by tenant, model, version and status code. The model label is
+/// a deployed model's name or <see cref="UnknownModel"/>: names in URLs are the client's to choose,
+/// and each new label value would be a new series for as long as the process lives.
+/// </summary>
+internal sealed class InferenceMetricsFilter(GatewayMetrics metrics, RoutingTables routing, TimeProvider time) : IEndpointFilter
 {
+    public const string UnknownModel = "_unknown";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var started = time.GetTimestamp();
@@ -12,12 +19,16 @@ internal sealed class InferenceMetricsFilter(GatewayMetrics metrics, TimeProvide
         var http = context.HttpContext;
         var answer = result is INestedHttpResult nested ? nested.Result : result;
         var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode;
+        var tenant = Caller.From(http.User).TenantId;
         metrics.Answered(
-            Caller.From(http.User).TenantId,
-            http.GetRouteValue("model") as string ?? "",
+            tenant,
+            ModelLabel(tenant, http.GetRouteValue("model") as string),
             (answer as IModelVersionResult)?.Version,
             status,
             time.GetElapsedTime(started));
         return result;
     }
+
+    private string ModelLabel(string tenant, string? model) =>
+        model is not null && routing.Get(tenant, model) is { Routes.Count: > 0 } ? model : UnknownModel;
 }

@@ -8,13 +8,16 @@ namespace Orbit.Gateway.Inference;
 
 /// <summary>
 /// Reads an OIP v2 infer request body into bus tensors: each input's <c>data</c> (flat or nested,
-/// row-major) becomes little-endian bytes of its datatype, checked against its shape.
+/// row-major) becomes little-endian bytes of its datatype, checked against its shape. Nothing is
+/// allocated from a declared shape: the shape is checked against the body's size and the data's
+/// structure first, so what a request allocates is bounded by the bytes it actually sent.
 /// </summary>
 internal static class OipRequestReader
 {
     internal sealed record Request(string? Id, IReadOnlyList<InferenceTensor> Inputs, IReadOnlyList<string>? Outputs, string? RoutingKey, int? TimeoutMilliseconds);
 
-    public static (Request? Request, string? Error) Read(JsonElement root)
+    /// <param name="bodyBytes">The size of the body <paramref name="root"/> was read from: no input can hold more elements than it has bytes.</param>
+    public static (Request? Request, string? Error) Read(JsonElement root, long bodyBytes)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -62,7 +65,7 @@ internal static class OipRequestReader
         var index = 0;
         foreach (var input in inputs.EnumerateArray())
         {
-            var (tensor, error) = ReadInput(input, index);
+            var (tensor, error) = ReadInput(input, index, bodyBytes);
             if (error is not null)
             {
                 return (null, error);
@@ -100,7 +103,7 @@ internal static class OipRequestReader
         return (new Request(id, tensors, outputs, routingKey, timeout), null);
     }
 
-    private static (InferenceTensor? Tensor, string? Error) ReadInput(JsonElement input, int index)
+    private static (InferenceTensor? Tensor, string? Error) ReadInput(JsonElement input, int index, long bodyBytes)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -123,18 +126,10 @@ internal static class OipRequestReader
             return (null, $"input '{name}' needs a 'shape' (an array of sizes)");
         }
 
-        var shape = new long[shapeElement.GetArrayLength()];
-        long count = 1;
-        var d = 0;
-        foreach (var dim in shapeElement.EnumerateArray())
+        var (shape, count, shapeError) = TensorShape.Read(shapeElement, name, datatype, bodyBytes);
+        if (shapeError is not null)
         {
-            if (!dim.TryGetInt64(out var size) || size < 0)
-            {
-                return (null, $"input '{name}' has shape dimension {d} that is not a size (0 or more)");
-            }
-
-            shape[d++] = size;
-            count = checked(count * size);
+            return (null, shapeError);
         }
 
         if (!input.TryGetProperty("data", out var data))
@@ -142,9 +137,15 @@ internal static class OipRequestReader
             return (null, $"input '{name}' needs 'data'");
         }
 
+        if (TensorShape.CheckData(data, shape!, count, name) is { } dataError)
+        {
+            return (null, dataError);
+        }
+
+        // The data now has exactly count elements, each at least one byte of the body: the allocation is bounded by the body.
         var size1 = OipDatatypes.SizeOf(datatype);
         var bytes = size1 > 0 ? new byte[count * size1] : null;
-        var strings = size1 < 0 ? new List<byte[]>() : null;
+        var strings = size1 < 0 ? new List<byte[]>((int)count) : null;
         long written = 0;
         var error = Flatten(data, datatype, bytes, strings, ref written, count, name);
         if (error is not null)
@@ -152,12 +153,7 @@ internal static class OipRequestReader
             return (null, error);
         }
 
-        if (written != count)
-        {
-            return (null, $"input '{name}' has {written} elements in 'data' but its shape [{string.Join(",", shape)}] needs {count}");
-        }
-
-        return (new InferenceTensor(name, datatype, shape, RawData: bytes ?? Concatenate(strings!)), null);
+        return (new InferenceTensor(name, datatype, shape!, RawData: bytes ?? Concatenate(strings!)), null);
     }
 
     private static string? Flatten(JsonElement element, string datatype, byte[]? bytes, List<byte[]>? strings, ref long written, long count, string name)

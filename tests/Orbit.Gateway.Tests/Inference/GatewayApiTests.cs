@@ -144,6 +144,8 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
     [InlineData("""{"inputs":[{"name":"x","datatype":"FP32","shape":[2],"data":[1]}]}""", "input 'x' has 1 elements")]
     [InlineData("""{"inputs":[{"name":"x","datatype":"XYZ","shape":[1],"data":[1]}]}""", "needs a 'datatype'")]
     [InlineData("""not json""", "not valid JSON")]
+    [InlineData("""{"inputs":[{"name":"x","datatype":"FP32","shape":[4294967296,4294967296],"data":[1]}]}""", "input 'x' has shape [4294967296,4294967296] whose element count overflows")]
+    [InlineData("""{"inputs":[{"name":"x","datatype":"FP64","shape":[268435000],"data":[]}]}""", "input 'x' has shape [268435000] of 268435000 elements, more than a body of")]
     public async Task A_malformed_request_is_400_naming_the_problem(string body, string expected)
     {
         using var client = stack.Client(await stack.TenantKeyAsync());
@@ -157,15 +159,33 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
     }
 
     [Fact]
-    public async Task A_body_over_the_limit_is_413()
+    public async Task A_chunked_body_over_the_limit_is_413_in_OIP_form()
     {
         using var client = stack.Client(await stack.TenantKeyAsync());
         var model = await DeployedModelAsync(client);
         await WaitRoutedAsync(client, model);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v2/models/{model}/infer") { Content = new ChunkedContent("{\"inputs\":[" + new string(' ', 100_000) + "]}") };
+        // Without this the test server buffers a body of unknown length and sends a Content-Length.
+        request.Headers.TransferEncodingChunked = true;
 
-        using var response = await client.PostAsync($"/v2/models/{model}/infer", Json("{\"inputs\":[" + new string(' ', 100_000) + "]}"));
+        using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("over 65536 bytes", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_model_name_adds_no_label_value_to_the_metrics()
+    {
+        using var client = stack.Client(await stack.TenantKeyAsync());
+        var unknown = Name();
+
+        using var response = await client.PostAsync($"/v2/models/{unknown}/infer", Json(AddInputs));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.DoesNotContain(unknown, metrics);
+        Assert.Contains("model=\"_unknown\"", metrics);
     }
 
     [Fact]
@@ -222,4 +242,18 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
     private static string Name() => "m-" + Guid.NewGuid().ToString("N")[..10];
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    /// <summary>A body sent without a Content-Length (chunked, as a streaming client sends it).</summary>
+    private sealed class ChunkedContent(string body) : HttpContent
+    {
+        private readonly byte[] _bytes = Encoding.UTF8.GetBytes(body);
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
 }

@@ -56,10 +56,55 @@ public sealed class OipRequestReaderTests
     [InlineData("""[1]""", "must be a JSON object")]
     public void A_malformed_request_names_the_input_and_the_problem(string body, string expected)
     {
-        var (request, error) = OipRequestReader.Read(JsonDocument.Parse(body).RootElement);
+        var (request, error) = OipRequestReader.Read(JsonDocument.Parse(body).RootElement, Encoding.UTF8.GetByteCount(body));
 
         Assert.Null(request);
         Assert.Contains(expected, error);
+    }
+
+    [Theory]
+    [InlineData("FP64", "[268435000]", "[]", "input 'x' has shape [268435000] of 268435000 elements, more than a body of")]
+    [InlineData("FP32", "[3000000000]", "[]", "input 'x' has shape [3000000000] of 3000000000 elements, more than a body of")]
+    [InlineData("FP32", "[4294967296,4294967296]", "[1]", "input 'x' has shape [4294967296,4294967296] whose element count overflows")]
+    [InlineData("FP32", "[9223372036854775807,2]", "[1]", "whose element count overflows")]
+    [InlineData("FP32", "[2,-3]", "[1]", "input 'x' has shape dimension 1 that is not a size")]
+    [InlineData("FP32", "[2,0]", "[1]", "input 'x' has 1 elements in 'data' but its shape [2,0] needs 0")]
+    [InlineData("FP32", "[2,2]", "[[1,2,3],[4]]", "input 'x' has 3 entries in 'data' at data[0] but its shape [2,2] needs 2 in dimension 1")]
+    [InlineData("FP32", "[4]", "[[1,2],[3,4]]", "input 'x' has 2 entries in 'data' at data but its shape [4] needs 4")]
+    [InlineData("FP32", "[2,2]", "[[1,[2]],[3,4]]", "input 'x' has 'data' nested deeper than its shape [2,2] at data[0][1]")]
+    [InlineData("FP32", "[2,2,1]", "[[1,2],[3,4]]", "input 'x' has 'data' nested 2 deep at data[0][0] but its shape [2,2,1] has 3 dimensions")]
+    [InlineData("BYTES", "[100000]", "[\"a\"]", "input 'x' has shape [100000] of 100000 elements, more than a body of")]
+    public void A_shape_that_the_body_or_the_data_contradicts_is_refused_naming_the_input(string datatype, string shape, string data, string expected)
+    {
+        var body = $$"""{"inputs":[{"name":"x","datatype":"{{datatype}}","shape":{{shape}},"data":{{data}}}]}""";
+
+        var (request, error) = OipRequestReader.Read(JsonDocument.Parse(body).RootElement, Encoding.UTF8.GetByteCount(body));
+
+        Assert.Null(request);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void A_huge_declared_shape_allocates_nothing_for_it()
+    {
+        const string body = """{"inputs":[{"name":"x","datatype":"FP64","shape":[268435000],"data":[]}]}""";
+        var root = JsonDocument.Parse(body).RootElement;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (_, error) = OipRequestReader.Read(root, body.Length);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.NotNull(error);
+        Assert.True(allocated < 64 * 1024, $"reading a refused 2 GiB shape allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void A_zero_dimension_with_no_data_is_an_empty_tensor()
+    {
+        var request = Read("""{"inputs":[{"name":"x","datatype":"FP32","shape":[2,0],"data":[]}]}""");
+
+        Assert.Empty(request.Inputs[0].RawData!);
+        Assert.Equal([2L, 0], request.Inputs[0].Shape);
     }
 
     [Fact]
@@ -73,7 +118,7 @@ public sealed class OipRequestReaderTests
 
     private static OipRequestReader.Request Read(string json)
     {
-        var (request, error) = OipRequestReader.Read(JsonDocument.Parse(json).RootElement);
+        var (request, error) = OipRequestReader.Read(JsonDocument.Parse(json).RootElement, Encoding.UTF8.GetByteCount(json));
         Assert.Null(error);
         return request!;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
+using Orbit.Testing;
 
 namespace Orbit.Hosting.Tests.Metrics;
 
@@ -10,7 +11,7 @@ public sealed class MetricNamingTests
     [Fact]
     public async Task A_counter_is_exported_with_total_suffix_and_sorted_escaped_labels()
     {
-        await using var app = await HostingTestApp.StartAsync();
+        await using var app = await HostingTestApp.StartAsync(services: s => s.AddLoopbackTestCaller());
         using var meter = NewOrbitMeter();
         var name = NewName();
         var counter = meter.CreateCounter<long>(name, unit: "{thing}", description: "Things counted.");
@@ -28,7 +29,7 @@ public sealed class MetricNamingTests
     [Fact]
     public async Task A_seconds_histogram_without_advice_gets_latency_buckets_and_counts_a_value_on_an_edge_in_that_bucket()
     {
-        await using var app = await HostingTestApp.StartAsync();
+        await using var app = await HostingTestApp.StartAsync(services: s => s.AddLoopbackTestCaller());
         using var meter = NewOrbitMeter();
         var name = NewName();
         var histogram = meter.CreateHistogram<double>(name, unit: "s", description: "Test latency.");
@@ -51,7 +52,7 @@ public sealed class MetricNamingTests
     [Fact]
     public async Task A_histogram_with_bucket_advice_keeps_its_own_buckets()
     {
-        await using var app = await HostingTestApp.StartAsync();
+        await using var app = await HostingTestApp.StartAsync(services: s => s.AddLoopbackTestCaller());
         using var meter = NewOrbitMeter();
         var name = NewName();
         var histogram = meter.CreateHistogram<int>(name, unit: "{request}", description: "Test sizes.", tags: null,
@@ -67,7 +68,7 @@ public sealed class MetricNamingTests
     [Fact]
     public async Task An_observable_gauge_reports_its_current_value_at_each_scrape()
     {
-        await using var app = await HostingTestApp.StartAsync();
+        await using var app = await HostingTestApp.StartAsync(services: s => s.AddLoopbackTestCaller());
         using var meter = NewOrbitMeter();
         var name = NewName();
         var depth = 4;
@@ -81,7 +82,7 @@ public sealed class MetricNamingTests
     [Fact]
     public async Task A_gauge_named_like_a_histogram_series_is_exported_as_current()
     {
-        await using var app = await HostingTestApp.StartAsync();
+        await using var app = await HostingTestApp.StartAsync(services: s => s.AddLoopbackTestCaller());
         using var meter = NewOrbitMeter();
         var name = NewName() + ".count";
         meter.CreateObservableUpDownCounter(name, () => 3, description: "Test items.");
@@ -94,7 +95,7 @@ public sealed class MetricNamingTests
     [Fact]
     public async Task Meters_outside_Orbit_and_the_platform_are_not_exported()
     {
-        await using var app = await HostingTestApp.StartAsync();
+        await using var app = await HostingTestApp.StartAsync(services: s => s.AddLoopbackTestCaller());
         using var meter = new Meter("Elsewhere." + Guid.NewGuid().ToString("N"));
         var name = NewName();
         meter.CreateCounter<long>(name, description: "Test elsewhere.").Add(1);

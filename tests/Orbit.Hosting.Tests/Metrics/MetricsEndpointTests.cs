@@ -9,7 +9,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_pass_promtool_and_count_requests_per_route_and_messages_per_type()
     {
-        await using var app = await HostingTestApp.StartAsync(configureBus: bus => bus.AddConsumer<MetricsProbeConsumer>());
+        await using var app = await HostingTestApp.StartAsync(configureBus: bus => bus.AddConsumer<MetricsProbeConsumer>(), services: s => s.AddLoopbackTestCaller());
         using var client = app.GetTestClient();
         await Eventually.HttpOkAsync(client, "/health/ready", TimeSpan.FromSeconds(30));
         await using var rabbit = await RabbitMqProbe.ConnectAsync();
@@ -33,7 +33,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task Metrics_answer_in_the_Prometheus_text_content_type()
     {
-        await using var app = await HostingTestApp.StartAsync();
+        await using var app = await HostingTestApp.StartAsync(services: s => s.AddLoopbackTestCaller());
         using var client = app.GetTestClient();
 
         using var response = await client.GetAsync("/metrics");

@@ -50,7 +50,38 @@ public sealed class ScrapeGuardTests
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
     }
 
-    private static Task<HttpContext> ScrapeAsync(WebApplication app, IPAddress caller, string? authorization) =>
+    [Fact]
+    public async Task A_caller_without_an_address_is_refused_without_the_token()
+    {
+        await using var app = await HostingTestApp.StartAsync(new Dictionary<string, string?> { ["Orbit:Metrics:ScrapeToken"] = "s3cret" });
+
+        var context = await ScrapeAsync(app, caller: null, authorization: null);
+
+        Assert.Equal(StatusCodes.Status401Unauthorized, context.Response.StatusCode);
+        Assert.StartsWith("application/problem+json", context.Response.ContentType);
+    }
+
+    [Fact]
+    public async Task A_caller_without_an_address_with_the_scrape_token_reads_the_metrics()
+    {
+        await using var app = await HostingTestApp.StartAsync(new Dictionary<string, string?> { ["Orbit:Metrics:ScrapeToken"] = "s3cret" });
+
+        var context = await ScrapeAsync(app, caller: null, authorization: "Bearer s3cret");
+
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_remote_caller_with_a_wrong_scrape_token_gets_401()
+    {
+        await using var app = await HostingTestApp.StartAsync(new Dictionary<string, string?> { ["Orbit:Metrics:ScrapeToken"] = "s3cret" });
+
+        var context = await ScrapeAsync(app, Remote, authorization: "Bearer s3cre");
+
+        Assert.Equal(StatusCodes.Status401Unauthorized, context.Response.StatusCode);
+    }
+
+    private static Task<HttpContext> ScrapeAsync(WebApplication app, IPAddress? caller, string? authorization) =>
         app.GetTestServer().SendAsync(context =>
         {
             context.Request.Method = HttpMethods.Get;
