@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -99,6 +100,11 @@ internal static class InferRequest
         catch (JsonException ex)
         {
             return (null, OipError.BadRequest("the body is not valid JSON: " + ex.Message));
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        {
+            // The JSON parser leaves string contents to be decoded when they are read.
+            return (null, OipError.BadRequest("the body holds a string that is not valid UTF-8"));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -46,7 +46,7 @@ internal static class OipRequestReader
 
             if (parameters.TryGetProperty("timeout", out var t))
             {
-                if (!t.TryGetInt32(out var ms) || ms <= 0)
+                if (t.ValueKind != JsonValueKind.Number || !t.TryGetInt32(out var ms) || ms <= 0)
                 {
                     return (null, "parameters.timeout must be a positive number of milliseconds");
                 }

@@ -16,7 +16,7 @@ internal static class TensorShape
         var d = 0;
         foreach (var dim in shapeElement.EnumerateArray())
         {
-            if (!dim.TryGetInt64(out var size) || size < 0)
+            if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt64(out var size) || size < 0)
             {
                 return (null, 0, $"input '{name}' has shape dimension {d} that is not a size (0 or more)");
             }

@@ -76,8 +76,28 @@ internal static class OipBodies
             };
         });
 
+    private static readonly string[] Mutations =
+    [
+        "\"name\":\"y\"|\"name\":\"z\"",
+        "\"datatype\":\"FP32\",\"shape\":[3,4,5],\"data\":[0|\"datatype\":\"FP64\",\"shape\":[3,4,5],\"data\":[0",
+        "[3,4,5]|[5,4,3]",
+        "[3,4,5]|[60]",
+        ",59]|,3.4e39]",
+        "]}]}|]}],\"outputs\":[{\"name\":\"nope\"}]}",
+        "]}]}|]},{\"name\":\"w\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]}",
+        "\"inputs\":[|\"parameters\":{\"timeout\":1},\"inputs\":[",
+    ];
+
+    /// <summary>The model's valid request with one thing changed, so the worker, not only the gateway, has to refuse it.</summary>
+    public static Gen<string> NearlyValid(string valid) => Gen.Int[0, Mutations.Length - 1].Select(i =>
+    {
+        var (from, to) = (Mutations[i].Split('|')[0], Mutations[i].Split('|')[1]);
+        var at = valid.LastIndexOf(from, StringComparison.Ordinal);
+        return at < 0 ? valid : valid[..at] + to + valid[(at + from.Length)..];
+    });
+
     /// <summary>A body as bytes: usually the generated text, sometimes cut short or with bytes that are not UTF-8.</summary>
-    public static Gen<byte[]> Bytes => Gen.Select(Body, Gen.Int[0, 9], Gen.Int[0, int.MaxValue], (body, mangle, at) =>
+    public static Gen<byte[]> Bytes(string valid) => Gen.Select(Gen.OneOf(Body, Body, NearlyValid(valid)), Gen.Int[0, 9], Gen.Int[0, int.MaxValue], (body, mangle, at) =>
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         return mangle switch
