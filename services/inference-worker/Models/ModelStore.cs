@@ -91,6 +91,12 @@ internal sealed partial class ModelStore : IDisposable
             LogLoadFailed(_logger, digest, ex.Message);
             throw;
         }
+        catch (Exception ex)
+        {
+            // A disk or network fault the layers below did not foresee still fails only this load, never the worker.
+            LogLoadFailed(_logger, digest, ex.Message);
+            throw new ModelUnavailableException($"Could not load {digest}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Unloads sessions nobody used for <paramref name="idle"/>; returns how many.</summary>
