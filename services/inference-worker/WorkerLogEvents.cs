@@ -15,6 +15,7 @@ internal static class WorkerLogEvents
     public const int LoadFailed = 4122;
     public const int Unloaded = 4123;
     public const int UnloadFailed = 4124;
+    public const int Unbatched = 4125;
     public const int BatchFailed = 4201;
     public const int BatchCrashed = 4202;
     public const int LoopFailed = 4203;

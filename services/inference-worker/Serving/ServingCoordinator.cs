@@ -31,15 +31,15 @@ internal sealed partial class ServingCoordinator(
 {
     private readonly ConcurrentDictionary<(string Tenant, string Model), HostReceiveEndpointHandle[]> _endpoints = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model), SemaphoreSlim> _locks = new();
-    private readonly ConcurrentDictionary<string, string> _warm = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoadedModel> _warm = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset Next)> _rewarm = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
     /// <summary>Queue names this worker consumes now.</summary>
     public IReadOnlyCollection<string> Queues => [.. _endpoints.Keys.Select(k => InferenceAddresses.Queue(k.Tenant, k.Model))];
 
-    /// <summary>Digests whose last load succeeded, with the provider they got.</summary>
-    public IReadOnlyDictionary<string, string> Warm => _warm;
+    /// <summary>Digests whose last load succeeded, with the session they got (its provider and batching verdict).</summary>
+    public IReadOnlyDictionary<string, LoadedModel> Warm => _warm;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => RewarmAsync(stoppingToken);
 
@@ -147,9 +147,9 @@ internal sealed partial class ServingCoordinator(
         try
         {
             var model = await models.LoadAsync(route.Digest, cancellationToken);
-            _warm[route.Digest] = model.Provider;
+            _warm[route.Digest] = model;
         }
-        catch (ModelUnavailableException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _warm.TryRemove(route.Digest, out _);
             LogWarmFailed(logger, change.TenantId, change.ModelName, route.Version, ex.Message);
