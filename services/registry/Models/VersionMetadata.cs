@@ -25,13 +25,26 @@ internal sealed record ServingSettings(int? MaxBatchSize = null)
 {
     public const int MaxBatchSizeLimit = 4096;
 
-    /// <summary><c>serving.maxBatchSize</c> of stored (already validated) metadata JSON, or null when it sets none.</summary>
-    public static int? MaxBatchSizeOf(JsonElement metadata) =>
-        metadata.ValueKind == JsonValueKind.Object
-        && metadata.TryGetProperty("serving", out var serving) && serving.ValueKind == JsonValueKind.Object
-        && serving.TryGetProperty("maxBatchSize", out var size) && size.TryGetInt32(out var value)
-            ? value
-            : null;
+    /// <summary>
+    /// <c>serving.maxBatchSize</c> of stored (already validated) metadata JSON, or null when it sets none. Stored as
+    /// given, so a number may be a JSON string ("8"), which the API's web JSON rules accept.
+    /// </summary>
+    public static int? MaxBatchSizeOf(JsonElement metadata)
+    {
+        if (metadata.ValueKind != JsonValueKind.Object
+            || !metadata.TryGetProperty("serving", out var serving) || serving.ValueKind != JsonValueKind.Object
+            || !serving.TryGetProperty("maxBatchSize", out var size))
+        {
+            return null;
+        }
+
+        return size.ValueKind switch
+        {
+            JsonValueKind.Number when size.TryGetInt32(out var number) => number,
+            JsonValueKind.String when int.TryParse(size.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var text) => text,
+            _ => null,
+        };
+    }
 }
 
 /// <summary><c>type</c>: numeric or categorical; <c>role</c>: feature (default), target or identifier.</summary>

@@ -50,6 +50,17 @@ public abstract class VersionUploadTests(RegistryFixture registry)
         Assert.Equal(0, routes.Single(r => r.GetProperty("version").GetInt32() == never.Version).GetProperty("maxBatchSize").GetInt32());
         var plainRoute = routes.Single(r => r.GetProperty("version").GetInt32() == plain.Version);
         Assert.True(!plainRoute.TryGetProperty("maxBatchSize", out var unset) || unset.ValueKind == System.Text.Json.JsonValueKind.Null);
+
+        // The API's JSON rules accept a number as a string; the route still carries it as a number.
+        var other = TestModels.UniqueName();
+        var quoted = await _admin.PushAsync(other, TestModels.Relu, """{"serving":{"maxBatchSize":"8"}}""");
+        await _admin.DeployAsync(other, stable: quoted.Version);
+        var otherJson = await Orbit.Testing.Eventually.GetAsync(async () =>
+        {
+            var json = await redis.GetDatabase().HashGetAsync($"orbit:routes:admin:{other}", "table");
+            return json.IsNullOrEmpty ? null : json.ToString();
+        }, TimeSpan.FromSeconds(10), "the other routing table in Redis");
+        Assert.Equal(8, System.Text.Json.JsonDocument.Parse(otherJson).RootElement.GetProperty("routes")[0].GetProperty("maxBatchSize").GetInt32());
     }
 
     [Fact]
@@ -172,7 +183,8 @@ public abstract class VersionUploadTests(RegistryFixture registry)
     [InlineData("""{"description": """, "metadata.description")]
     [InlineData("""{"serving":{"maxBatchSize":-1}}""", "metadata.serving.maxBatchSize")]
     [InlineData("""{"serving":{"maxBatchSize":4097}}""", "metadata.serving.maxBatchSize")]
-    [InlineData("""{"serving":{"maxBatchSize":"8"}}""", "metadata.serving.maxBatchSize")]
+    [InlineData("""{"serving":{"maxBatchSize":1.5}}""", "metadata.serving.maxBatchSize")]
+    [InlineData("""{"serving":{"maxBatch":8}}""", "metadata.serving.maxBatch")]
     public async Task Malformed_metadata_is_400_naming_the_field(string metadata, string expectedField)
     {
         var model = TestModels.UniqueName();
