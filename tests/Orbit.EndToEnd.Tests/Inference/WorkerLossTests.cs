@@ -38,7 +38,7 @@ public sealed class WorkerLossTests : IClassFixture<InferencePlatform>
         var inFlight = new ConcurrentDictionary<int, bool>();
         var victim = _platform.Platform.Pids()["inference-worker-1"];
 
-        var load = Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (i, _) =>
+        var load = Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (i, cancellationToken) =>
         {
             inFlight[i] = true;
             outcomes[i] = await client.InferAsync(model, rows[i]);
