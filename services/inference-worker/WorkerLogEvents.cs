@@ -8,11 +8,14 @@ internal static class WorkerLogEvents
     public const int Starting = 4003;
     public const int Downloaded = 4101;
     public const int DigestMismatch = 4102;
+    public const int DownloadRetrying = 4103;
     public const int Evicted = 4111;
     public const int OverBudget = 4112;
     public const int Loaded = 4121;
     public const int LoadFailed = 4122;
     public const int Unloaded = 4123;
+    public const int UnloadFailed = 4124;
+    public const int Unbatched = 4125;
     public const int BatchFailed = 4201;
     public const int BatchCrashed = 4202;
     public const int LoopFailed = 4203;

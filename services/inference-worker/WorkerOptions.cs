@@ -46,6 +46,18 @@ internal sealed class WorkerOptions : IValidatableObject
     [Range(1, 3600)]
     public int HeartbeatSeconds { get; set; } = 5;
 
+    /// <summary>Longest wait for the registry's headers or for any one read of an artifact's body; a stalled download is retried.</summary>
+    [Range(1, 3600)]
+    public int DownloadReadTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Tries per download (an error, a stall, a cut connection) before the load fails; the rewarm loop tries again later.</summary>
+    [Range(1, 100)]
+    public int DownloadAttempts { get; set; } = 5;
+
+    /// <summary>Wait before the second try, doubled for each later one, at most 30 s.</summary>
+    [Range(0, 60_000)]
+    public int DownloadBackoffMilliseconds { get; set; } = 1000;
+
     public bool CanDownload => !string.IsNullOrWhiteSpace(RegistryKey);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

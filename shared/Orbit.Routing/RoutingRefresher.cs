@@ -45,7 +45,11 @@ public sealed partial class RoutingRefresher(
                 LogRefreshFailed(logger, ex.Message);
                 wait = TimeSpan.FromSeconds(Math.Min(15, Math.Pow(2, failures++)));
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 // A table that failed to apply is not recorded, so the next read applies it again.
                 LastError = ex.Message;
@@ -53,7 +57,14 @@ public sealed partial class RoutingRefresher(
                 wait = TimeSpan.FromSeconds(Math.Min(15, Math.Pow(2, failures++)));
             }
 
-            await signal.WaitAsync(wait, time, stoppingToken);
+            try
+            {
+                await signal.WaitAsync(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

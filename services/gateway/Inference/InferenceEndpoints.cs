@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orbit.Contracts.Models;
 using Orbit.Contracts.Registry;
 using Orbit.Contracts.Wire;
+using Orbit.Gateway.Fleet;
 using Orbit.Hosting;
 using Orbit.Hosting.Health;
 using Orbit.Hosting.Security;
@@ -104,7 +105,27 @@ internal static class InferenceEndpoints
             platform = "onnxruntime_onnx",
             inputs = signature.Inputs.Select(Describe),
             outputs = signature.Outputs.Select(Describe),
+            parameters = new { batching = Batching(services.Fleet, caller.TenantId, model, chosen) },
         });
+    }
+
+    /// <summary>
+    /// Whether the described version's requests are merged into batches, as the live workers serving it report
+    /// it in their heartbeats (each decides at load time; older workers report nothing, which reads as unknown).
+    /// </summary>
+    private static object Batching(WorkerFleet fleet, string tenant, string model, int version)
+    {
+        var reports = fleet.Workers
+            .SelectMany(w => w.LoadedModels
+                .Where(m => m.TenantId == tenant && m.ModelName == model && m.Version == version)
+                .Select(m => new { workerId = w.WorkerId, enabled = m.Batching, maxBatchSize = m.MaxBatchSize, reason = m.BatchingReason }))
+            .ToList();
+        var known = reports.Where(r => r.enabled is not null).ToList();
+        var state = known.Count == 0 ? "unknown"
+            : known.All(r => r.enabled == true) ? "enabled"
+            : known.All(r => r.enabled == false) ? "disabled"
+            : "mixed";
+        return new { version, state, reason = known.FirstOrDefault(r => r.enabled == false)?.reason ?? known.FirstOrDefault()?.reason, workers = reports };
     }
 
     private static object Describe(SignatureTensor tensor) => new

@@ -13,7 +13,7 @@ internal sealed class PendingRequest
 
     public PendingRequest(
         string requestId, LoadedModel model, DecodedTensor[] inputs, IReadOnlyList<string>? requestedOutputs,
-        DateTimeOffset deadline, long enqueuedTimestamp)
+        DateTimeOffset deadline, long enqueuedTimestamp, bool mayMerge = true)
     {
         RequestId = requestId;
         Model = model;
@@ -21,7 +21,7 @@ internal sealed class PendingRequest
         RequestedOutputs = requestedOutputs;
         Deadline = deadline;
         EnqueuedTimestamp = enqueuedTimestamp;
-        Rows = BatchRows(model, inputs);
+        Rows = mayMerge ? BatchRows(model, inputs) : 0;
         BatchKey = Rows > 0 ? KeyOf(inputs) : null;
     }
 

@@ -37,7 +37,7 @@ internal sealed class HeartbeatBuilder(
             .Where(t => serving.Contains(InferenceAddresses.Queue(t.TenantId, t.ModelName)))
             .SelectMany(t => t.Routes
                 .Where(r => warm.ContainsKey(r.Digest))
-                .Select(r => new LoadedModel(t.TenantId, t.ModelName, r.Version, r.Digest, warm[r.Digest])))
+                .Select(r => Describe(t.TenantId, t.ModelName, r, warm[r.Digest])))
             .OrderBy(m => m.TenantId, StringComparer.Ordinal).ThenBy(m => m.ModelName, StringComparer.Ordinal).ThenBy(m => m.Version)
             .ToList();
         var device = options.Value.Device;
@@ -68,5 +68,15 @@ internal sealed class HeartbeatBuilder(
             service.StartedAt,
             time.GetUtcNow(),
             fallbackReason);
+    }
+
+    /// <summary>A served version, with whether its requests are merged and why.</summary>
+    private LoadedModel Describe(string tenant, string model, Orbit.Contracts.Models.DeploymentRoute route, Models.LoadedModel session)
+    {
+        var limit = route.MaxBatchSize is { } own ? Math.Min(own, options.Value.MaxBatchSize) : options.Value.MaxBatchSize;
+        var (batching, reason) = route.MaxBatchSize == 0
+            ? (false, "the version's serving.maxBatchSize is 0")
+            : (session.Batching.CanBatch, session.Batching.Reason);
+        return new LoadedModel(tenant, model, route.Version, route.Digest, session.Provider, batching, reason, batching ? limit : null);
     }
 }

@@ -34,8 +34,13 @@ internal sealed partial class HeartbeatService(
             {
                 await BeatAsync(interval, stoppingToken);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or MassTransitException or InvalidOperationException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Whatever failed, the next interval tries again: a missed heartbeat must not stop the worker.
                 LogBeatFailed(logger, ex.Message);
             }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Orbit.InferenceWorker.Models;
 
 /// <summary>Every so often: unloads sessions idle longer than <c>IdleUnloadSeconds</c>.</summary>
-internal sealed class IdleUnloader(ModelStore models, IOptions<WorkerOptions> options, TimeProvider time) : BackgroundService
+internal sealed partial class IdleUnloader(ModelStore models, IOptions<WorkerOptions> options, TimeProvider time, ILogger<IdleUnloader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -14,7 +14,14 @@ internal sealed class IdleUnloader(ModelStore models, IOptions<WorkerOptions> op
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(period, time, stoppingToken);
-                models.UnloadIdle(idle);
+                try
+                {
+                    models.UnloadIdle(idle);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogUnloadFailed(logger, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -22,4 +29,7 @@ internal sealed class IdleUnloader(ModelStore models, IOptions<WorkerOptions> op
             // Stopping.
         }
     }
+
+    [LoggerMessage(EventId = WorkerLogEvents.UnloadFailed, Level = LogLevel.Error, Message = "Unloading idle models failed; the next pass retries")]
+    private static partial void LogUnloadFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using Orbit.InferenceWorker.Batching;
 using Orbit.Onnx.Sessions;
 
 namespace Orbit.InferenceWorker.Models;
@@ -14,12 +15,12 @@ internal sealed class LoadedModel : IDisposable
     private readonly TimeProvider _time;
     private long _lastUsedTicks;
 
-    public LoadedModel(string digest, OnnxSession session, TimeProvider time)
+    public LoadedModel(string digest, OnnxSession session, BatchingVerdict batching, TimeProvider time)
     {
         _time = time;
         Digest = digest;
         Session = session;
-        CanBatch = session.Inputs.All(FreeFirstDimension) && session.Outputs.All(FreeFirstDimension);
+        Batching = batching;
         _lastUsedTicks = time.GetUtcNow().UtcTicks;
     }
 
@@ -29,8 +30,10 @@ internal sealed class LoadedModel : IDisposable
 
     public string Provider => Session.ExecutionProvider;
 
-    /// <summary>Whether requests may be merged along dimension 0: every input and output has a free first dimension.</summary>
-    public bool CanBatch { get; }
+    /// <summary>Whether requests may be merged along dimension 0 (free first dimensions, and rows proved independent at load time), and why.</summary>
+    public BatchingVerdict Batching { get; }
+
+    public bool CanBatch => Batching.CanBatch;
 
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
@@ -102,9 +105,6 @@ internal sealed class LoadedModel : IDisposable
 
         Session.Dispose();
     }
-
-    private static bool FreeFirstDimension(TensorMetadata metadata) =>
-        metadata.Kind == ValueKind.Tensor && metadata.Dimensions.Count > 0 && !metadata.Dimensions[0].IsFixed;
 }
 
 /// <summary>A hold on a <see cref="LoadedModel"/>: it is not unloaded until every lease is disposed.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Orbit.InferenceWorker.Batching;
 using Orbit.Onnx;
 using Orbit.Onnx.Sessions;
 using SessionOptions = Orbit.Onnx.Sessions.SessionOptions;
@@ -77,8 +78,13 @@ internal sealed partial class ModelStore : IDisposable
             var path = await _cache.EnsureAsync(digest, LoadedDigests, CancellationToken.None);
             var started = _time.GetTimestamp();
             var session = await Task.Run(() => OnnxSession.FromFile(path, _sessionOptions));
-            var model = new LoadedModel(digest, session, _time);
+            var batching = await Task.Run(() => BatchingProbe.Check(session));
+            var model = new LoadedModel(digest, session, batching, _time);
             LogLoaded(_logger, digest, session.ExecutionProvider, model.CanBatch, _time.GetElapsedTime(started).TotalMilliseconds);
+            if (!batching.CanBatch)
+            {
+                LogUnbatched(_logger, digest, batching.Reason);
+            }
             return model;
         }
         catch (OnnxRuntimeException ex)
@@ -90,6 +96,12 @@ internal sealed partial class ModelStore : IDisposable
         {
             LogLoadFailed(_logger, digest, ex.Message);
             throw;
+        }
+        catch (Exception ex)
+        {
+            // A disk or network fault the layers below did not foresee still fails only this load, never the worker.
+            LogLoadFailed(_logger, digest, ex.Message);
+            throw new ModelUnavailableException($"Could not load {digest}: {ex.Message}", ex);
         }
     }
 
@@ -132,6 +144,9 @@ internal sealed partial class ModelStore : IDisposable
 
     [LoggerMessage(EventId = WorkerLogEvents.Loaded, Level = LogLevel.Information, Message = "Loaded model {Digest} on {Provider} (batchable: {CanBatch}) in {Milliseconds:0.0} ms")]
     private static partial void LogLoaded(ILogger logger, string digest, string provider, bool canBatch, double milliseconds);
+
+    [LoggerMessage(EventId = WorkerLogEvents.Unbatched, Level = LogLevel.Information, Message = "Model {Digest} is served unbatched: {Reason}")]
+    private static partial void LogUnbatched(ILogger logger, string digest, string reason);
 
     [LoggerMessage(EventId = WorkerLogEvents.LoadFailed, Level = LogLevel.Error, Message = "Could not load model {Digest}: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, string digest, string reason);

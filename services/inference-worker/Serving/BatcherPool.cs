@@ -14,12 +14,13 @@ internal sealed class BatcherPool(
 
     public int QueueDepth => _batchers.Values.Where(b => b.IsValueCreated).Sum(b => b.Value.QueueDepth);
 
-    public DynamicBatcher Get(string tenantId, string modelName, int version) =>
+    /// <summary>The batcher of a version; <paramref name="versionMaxBatchSize"/> (its <c>serving.maxBatchSize</c>) lowers the worker's limit.</summary>
+    public DynamicBatcher Get(string tenantId, string modelName, int version, int? versionMaxBatchSize = null) =>
         _batchers.GetOrAdd((tenantId, modelName, version), key => new Lazy<DynamicBatcher>(() =>
         {
             var logger = loggers.CreateLogger<DynamicBatcher>();
             var executor = new BatchExecutor(new ModelTags(key.Tenant, key.Model, key.Version), metrics, statistics, time, logger);
-            return new DynamicBatcher(_batching, executor, time, logger).Start();
+            return new DynamicBatcher(_batching.LimitedTo(versionMaxBatchSize), executor, time, logger).Start();
         })).Value;
 
     /// <summary>Stops and removes the batchers of <paramref name="modelName"/> whose version is not in <paramref name="keep"/>.</summary>

@@ -56,8 +56,9 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
 
             var pending = new PendingRequest(
                 request.RequestId, lease.Model, inputs, request.RequestedOutputs,
-                request.Deadline == default ? DateTimeOffset.MaxValue : request.Deadline, receivedTimestamp);
-            if (!batchers.Get(request.TenantId, request.ModelName, route.Version).TryEnqueue(pending))
+                request.Deadline == default ? DateTimeOffset.MaxValue : request.Deadline, receivedTimestamp,
+                mayMerge: route.MaxBatchSize != 0);
+            if (!batchers.Get(request.TenantId, request.ModelName, route.Version, route.MaxBatchSize).TryEnqueue(pending))
             {
                 return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker is stopping and takes no new requests."), route.Version);
             }

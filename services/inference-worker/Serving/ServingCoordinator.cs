@@ -31,15 +31,15 @@ internal sealed partial class ServingCoordinator(
 {
     private readonly ConcurrentDictionary<(string Tenant, string Model), HostReceiveEndpointHandle[]> _endpoints = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model), SemaphoreSlim> _locks = new();
-    private readonly ConcurrentDictionary<string, string> _warm = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoadedModel> _warm = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset Next)> _rewarm = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
     /// <summary>Queue names this worker consumes now.</summary>
     public IReadOnlyCollection<string> Queues => [.. _endpoints.Keys.Select(k => InferenceAddresses.Queue(k.Tenant, k.Model))];
 
-    /// <summary>Digests whose last load succeeded, with the provider they got.</summary>
-    public IReadOnlyDictionary<string, string> Warm => _warm;
+    /// <summary>Digests whose last load succeeded, with the session they got (its provider and batching verdict).</summary>
+    public IReadOnlyDictionary<string, LoadedModel> Warm => _warm;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => RewarmAsync(stoppingToken);
 
@@ -61,21 +61,38 @@ internal sealed partial class ServingCoordinator(
                 return;
             }
 
-            var now = time.GetUtcNow();
-            foreach (var table in routes.All)
+            try
             {
-                foreach (var route in table.Routes.Where(r => !_warm.ContainsKey(r.Digest)))
-                {
-                    // Backs off per artifact (10 s, 20 s, … 5 min), so one that stays missing does not flood the log.
-                    var (attempts, next) = _rewarm.GetValueOrDefault(route.Digest, (0, now));
-                    if (next > now)
-                    {
-                        continue;
-                    }
+                await RewarmOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The loop outlives any one failure: the next pass retries what is still cold.
+                LogLoopFailed(logger, ex);
+            }
+        }
+    }
 
-                    await WarmAsync(table, route, stoppingToken);
-                    _rewarm[route.Digest] = (attempts + 1, now + TimeSpan.FromSeconds(Math.Min(300, 10 * Math.Pow(2, attempts))));
+    private async Task RewarmOnceAsync(CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var table in routes.All)
+        {
+            foreach (var route in table.Routes.Where(r => !_warm.ContainsKey(r.Digest)))
+            {
+                // Backs off per artifact (10 s, 20 s, … 5 min), so one that stays missing does not flood the log.
+                var (attempts, next) = _rewarm.GetValueOrDefault(route.Digest, (0, now));
+                if (next > now)
+                {
+                    continue;
                 }
+
+                await WarmAsync(table, route, stoppingToken);
+                _rewarm[route.Digest] = (attempts + 1, now + TimeSpan.FromSeconds(Math.Min(300, 10 * Math.Pow(2, attempts))));
             }
         }
     }
@@ -130,9 +147,9 @@ internal sealed partial class ServingCoordinator(
         try
         {
             var model = await models.LoadAsync(route.Digest, cancellationToken);
-            _warm[route.Digest] = model.Provider;
+            _warm[route.Digest] = model;
         }
-        catch (ModelUnavailableException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _warm.TryRemove(route.Digest, out _);
             LogWarmFailed(logger, change.TenantId, change.ModelName, route.Version, ex.Message);
@@ -193,6 +210,9 @@ internal sealed partial class ServingCoordinator(
 
     [LoggerMessage(EventId = WorkerLogEvents.WarmFailed, Level = LogLevel.Error, Message = "Could not warm {Tenant}/{Model} v{Version}: {Reason}; requests for it will retry the load")]
     private static partial void LogWarmFailed(ILogger logger, string tenant, string model, int version, string reason);
+
+    [LoggerMessage(EventId = WorkerLogEvents.LoopFailed, Level = LogLevel.Error, Message = "The rewarm pass failed; the next pass retries")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = WorkerLogEvents.Connected, Level = LogLevel.Information, Message = "Consuming {Queue}")]
     private static partial void LogConnected(ILogger logger, string queue);

@@ -20,17 +20,14 @@ internal static class TensorDecoder
     {
         var field = $"inputs[{index}]";
         error = null;
-        long count;
-        try
+        var elementSize = type == TensorElementType.String ? 1 : ElementTypes.SizeOf(type);
+        if (ShapeProblem(tensor.Shape, elementSize) is { } problem)
         {
-            count = ElementTypes.ElementCount(tensor.Shape);
-        }
-        catch (Exception ex) when (ex is ArgumentException or OverflowException)
-        {
-            error = new InputError($"{field}.shape", $"input '{tensor.Name}' has shape {Format(tensor.Shape)}: {ex.Message}");
+            error = new InputError($"{field}.shape", $"input '{tensor.Name}' has shape {Format(tensor.Shape)}: {problem}");
             return null;
         }
 
+        var count = ElementTypes.ElementCount(tensor.Shape);
         var hasData = tensor.Data is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined };
         if (tensor.RawData is not null == hasData)
         {
@@ -60,6 +57,14 @@ internal static class TensorDecoder
         error = null;
         if (type == TensorElementType.String)
         {
+            // Each element takes at least its 4-byte length, so the declared count is checked against the bytes sent before an array is sized by it.
+            if (count > raw.Length / 4)
+            {
+                error = new InputError($"{field}.rawData",
+                    $"input '{tensor.Name}' BYTES {Format(tensor.Shape)} declares {count} elements, but its {raw.Length} bytes of rawData hold at most {raw.Length / 4}");
+                return null;
+            }
+
             var strings = new string[count];
             var offset = 0;
             for (var i = 0; i < count; i++)
@@ -105,6 +110,12 @@ internal static class TensorDecoder
     private static DecodedTensor? FromJson(InferenceTensor tensor, TensorElementType type, JsonElement data, long count, string field, out InputError? error)
     {
         error = null;
+        if (NestingProblem(data, tensor.Shape) is { } nesting)
+        {
+            error = new InputError($"{field}.data", $"input '{tensor.Name}' has shape {Format(tensor.Shape)} but its nested data {nesting}");
+            return null;
+        }
+
         var items = new List<JsonElement>();
         Flatten(data, items);
         if (items.Count != count)
@@ -142,6 +153,86 @@ internal static class TensorDecoder
             _ => throw new InvalidOperationException($"element type {ElementTypes.Name(type)} is not served"),
         };
         return new DecodedTensor(tensor.Name, type, tensor.Shape, bytes, null);
+    }
+
+    /// <summary>
+    /// Why a declared shape cannot be taken at its word, or null: a negative dimension, or an element
+    /// count or byte size past what 64-bit arithmetic (and so any buffer) can hold. Zero dimensions
+    /// are counted as one, so an empty tensor with an impossible row is refused too.
+    /// </summary>
+    private static string? ShapeProblem(long[]? shape, int elementSize)
+    {
+        if (shape is null)
+        {
+            return "no shape";
+        }
+
+        long bytes = elementSize;
+        foreach (var dim in shape)
+        {
+            if (dim < 0)
+            {
+                return $"dimension {dim} is negative";
+            }
+
+            if (dim > 0 && bytes > long.MaxValue / dim)
+            {
+                return "its element count or byte size overflows 64 bits";
+            }
+
+            bytes *= Math.Max(dim, 1);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Data may be flat, or nested exactly as the shape says; nesting that says otherwise (three rows
+    /// of two for a shape [2,3]) contradicts the shape. Returns why, or null.
+    /// </summary>
+    private static string? NestingProblem(JsonElement data, long[] shape)
+    {
+        if (data.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var nested = false;
+        foreach (var item in data.EnumerateArray())
+        {
+            nested = item.ValueKind == JsonValueKind.Array;
+            break;
+        }
+
+        return nested ? Nesting(data, shape, 0) : null;
+    }
+
+    private static string? Nesting(JsonElement element, long[] shape, int depth)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            return depth == shape.Length ? null : $"has a value at depth {depth}, not {shape.Length}";
+        }
+
+        if (depth == shape.Length)
+        {
+            return $"is nested deeper than its {shape.Length} dimensions";
+        }
+
+        if (element.GetArrayLength() != shape[depth])
+        {
+            return $"has {element.GetArrayLength()} entries at depth {depth}, not {shape[depth]}";
+        }
+
+        foreach (var item in element.EnumerateArray())
+        {
+            if (Nesting(item, shape, depth + 1) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
     }
 
     private static void Flatten(JsonElement element, List<JsonElement> items)

@@ -59,7 +59,7 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
                 return Failure.Invalid(field, $"version {version} is retired and cannot be deployed");
             }
 
-            routes.Add(new DeploymentRoute(version, weight, target.Digest));
+            routes.Add(new DeploymentRoute(version, weight, target.Digest, ServingSettings.MaxBatchSizeOf(target.Metadata)));
         }
 
         var before = current is null ? null : await GetViewAsync(connection, transaction, tenant, model);
@@ -145,8 +145,15 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
         {
             var state = (await GetStateAsync(connection, null, tenant, model, lockRow: false))!;
             var view = await GetViewAsync(connection, null, tenant, model);
+            var routes = new List<DeploymentRoute>();
+            foreach (var route in view?.Routes ?? [])
+            {
+                var target = await ModelRepository.GetVersionAsync(connection, null, tenant, model, route.Version);
+                routes.Add(new DeploymentRoute(route.Version, route.Weight, route.Digest, target is null ? null : ServingSettings.MaxBatchSizeOf(target.Metadata)));
+            }
+
             tables.Add(new DeploymentChanged(tenant, model, state.Revision, state.StableVersion, state.CandidateVersion, state.CandidateWeight,
-                DeploymentStrategy.Manual, view?.Routes.Select(r => new DeploymentRoute(r.Version, r.Weight, r.Digest)).ToList() ?? [],
+                DeploymentStrategy.Manual, routes,
                 DateTimeOffset.FromUnixTimeMilliseconds(atMs), by, "resync"));
         }
 

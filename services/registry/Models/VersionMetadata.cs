@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Orbit.Registry.Models;
 
 /// <summary>
@@ -12,7 +14,38 @@ internal sealed record VersionMetadata(
     BaselineStatistics? Baseline = null,
     Lineage? Lineage = null,
     string? Description = null,
-    List<string>? Tags = null);
+    List<string>? Tags = null,
+    ServingSettings? Serving = null);
+
+/// <summary>
+/// How workers may serve the version. <c>maxBatchSize</c>: the most rows merged into one run (0: never merge;
+/// absent: the worker's own limit). Carried to workers in each <c>DeploymentRoute</c> of the routing table.
+/// </summary>
+internal sealed record ServingSettings(int? MaxBatchSize = null)
+{
+    public const int MaxBatchSizeLimit = 4096;
+
+    /// <summary>
+    /// <c>serving.maxBatchSize</c> of stored (already validated) metadata JSON, or null when it sets none. Stored as
+    /// given, so a number may be a JSON string ("8"), which the API's web JSON rules accept.
+    /// </summary>
+    public static int? MaxBatchSizeOf(JsonElement metadata)
+    {
+        if (metadata.ValueKind != JsonValueKind.Object
+            || !metadata.TryGetProperty("serving", out var serving) || serving.ValueKind != JsonValueKind.Object
+            || !serving.TryGetProperty("maxBatchSize", out var size))
+        {
+            return null;
+        }
+
+        return size.ValueKind switch
+        {
+            JsonValueKind.Number when size.TryGetInt32(out var number) => number,
+            JsonValueKind.String when int.TryParse(size.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var text) => text,
+            _ => null,
+        };
+    }
+}
 
 /// <summary><c>type</c>: numeric or categorical; <c>role</c>: feature (default), target or identifier.</summary>
 internal sealed record FeatureSchema(string Name, string Type, string? Role = null);

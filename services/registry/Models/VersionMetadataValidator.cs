@@ -103,6 +103,11 @@ internal static partial class VersionMetadataValidator
             return ($"{root}.description", "must be at most 4000 characters");
         }
 
+        if (metadata.Serving?.MaxBatchSize is < 0 or > ServingSettings.MaxBatchSizeLimit)
+        {
+            return ($"{root}.serving.maxBatchSize", $"must be between 0 (never batch) and {ServingSettings.MaxBatchSizeLimit}");
+        }
+
         return ValidateTags(metadata.Tags, $"{root}.tags");
     }
 

@@ -20,4 +20,8 @@ public sealed record DeploymentChanged(
     string Reason);
 
 /// <summary>One version in a routing table, its traffic share (0–100) and the artifact to load.</summary>
-public sealed record DeploymentRoute(int Version, int Weight, string Digest);
+/// <param name="MaxBatchSize">
+/// The version's <c>serving.maxBatchSize</c> metadata: the most rows a worker may merge into one run, 0 for never.
+/// Optional: null (older registries, or metadata that sets none) leaves it to the worker's own limit.
+/// </param>
+public sealed record DeploymentRoute(int Version, int Weight, string Digest, int? MaxBatchSize = null);

@@ -19,4 +19,19 @@ public sealed record WorkerHeartbeat(
     DateTimeOffset SentAt,
     string? ProviderFallbackReason = null);
 
-public sealed record LoadedModel(string TenantId, string ModelName, int Version, string Digest, string Provider);
+/// <summary>A version a worker serves.</summary>
+/// <param name="Batching">
+/// Whether the worker merges this version's requests into batches: only when its first dimensions are free, its
+/// <c>serving.maxBatchSize</c> is not 0, and a load-time check found merged and one-by-one runs agree. Optional: older workers omit it.
+/// </param>
+/// <param name="BatchingReason">Why it batches or not, in a sentence (e.g. which output differed). Optional.</param>
+/// <param name="MaxBatchSize">The most rows merged into one run for this version, when it batches. Optional.</param>
+public sealed record LoadedModel(
+    string TenantId,
+    string ModelName,
+    int Version,
+    string Digest,
+    string Provider,
+    bool? Batching = null,
+    string? BatchingReason = null,
+    int? MaxBatchSize = null);

@@ -100,6 +100,50 @@ public sealed class InferenceEndToEndTests
     }
 
     [Fact]
+    public async Task A_model_that_mixes_rows_and_a_version_that_forbids_batching_are_served_unbatched_and_the_heartbeat_says_why()
+    {
+        await using var platform = new WorkerWithRegistry();
+        var mixing = UniqueModel();
+        var forbidden = UniqueModel();
+        var mixingVersion = await platform.PushAsync(mixing, TestModels.RowMixing());
+        var forbiddenVersion = await platform.PushAsync(forbidden, TestModels.Mlp(), """{"serving":{"maxBatchSize":0}}""");
+        await platform.DeployAsync(mixing, mixingVersion);
+        await platform.DeployAsync(forbidden, forbiddenVersion);
+        platform.StartWorker(mixing, forbidden);
+        await platform.WaitForServingAsync(mixing, mixingVersion);
+        var heartbeat = await platform.WaitForServingAsync(forbidden, forbiddenVersion);
+
+        var mixingState = heartbeat.LoadedModels.Single(m => m.ModelName == mixing);
+        Assert.False(mixingState.Batching);
+        Assert.Contains("does not treat rows independently", mixingState.BatchingReason);
+        var forbiddenState = heartbeat.LoadedModels.Single(m => m.ModelName == forbidden);
+        Assert.False(forbiddenState.Batching);
+        Assert.Contains("serving.maxBatchSize is 0", forbiddenState.BatchingReason);
+
+        // Concurrent requests: none is merged, so each row minus the mean of its own run is zero.
+        var rows = Enumerable.Range(0, 8).Select(i => new[] { 1f + i, -2f * i, 3f, 0.5f * i }).ToList();
+        var answers = await Task.WhenAll(rows.Select(x => platform.InferAsync(new InferenceRequested(
+            Guid.NewGuid().ToString("N"), "admin", mixing, mixingVersion,
+            [new InferenceTensor("x", "FP32", [1, 4], RawData: MemoryMarshal.AsBytes(x.AsSpan()).ToArray())],
+            DateTimeOffset.UtcNow.AddSeconds(30)))));
+        Assert.All(answers, a =>
+        {
+            Assert.Null(a.Rejected);
+            Assert.Equal(1, a.Completed!.BatchSize);
+            Assert.All(MemoryMarshal.Cast<byte, float>(a.Completed.Outputs[0].RawData).ToArray(), v => Assert.Equal(0f, v));
+        });
+        var plain = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => platform.InferAsync(Request(forbidden, forbiddenVersion, Rows(i, 1), 1))));
+        Assert.All(plain, a => Assert.Equal(1, a.Completed!.BatchSize));
+
+        // A plain-JSON publisher's shape whose byte size overflows 64 bits is refused by name, not allocated.
+        var (_, overflow) = await platform.InferAsync(new InferenceRequested(
+            Guid.NewGuid().ToString("N"), "admin", mixing, mixingVersion,
+            [new InferenceTensor("x", "FP32", [1L << 59, 4], RawData: [])], DateTimeOffset.UtcNow.AddSeconds(30)));
+        Assert.Equal(RejectionReason.InvalidInput, overflow!.Reason);
+        Assert.Equal("inputs[0].shape", overflow.Field);
+    }
+
+    [Fact]
     public async Task Bad_input_and_expired_deadlines_are_answered_with_the_reason_and_field()
     {
         await using var platform = new WorkerWithRegistry();

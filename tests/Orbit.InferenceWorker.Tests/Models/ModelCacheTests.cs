@@ -18,7 +18,7 @@ public sealed class ModelCacheTests : IDisposable
     private ModelCache Cache(StubRegistry registry, long maxBytes = 1 << 30, string? key = "k-0123456789abcdef")
     {
         var options = Options.Create(new WorkerOptions { RegistryKey = key, CacheMaxBytes = maxBytes });
-        var artifacts = new ArtifactClient(registry, options, NullLogger<ArtifactClient>.Instance);
+        var artifacts = new ArtifactClient(registry, options, TimeProvider.System, NullLogger<ArtifactClient>.Instance);
         var service = new OrbitServiceInfo("inference-worker", "w-1", DateTimeOffset.UtcNow, _data);
         return new ModelCache(artifacts, options, service, TimeProvider.System, NullLogger<ModelCache>.Instance);
     }

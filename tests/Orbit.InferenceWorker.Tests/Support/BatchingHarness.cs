@@ -19,7 +19,7 @@ internal sealed class BatchingHarness : IDisposable
     public BatchingHarness(byte[] model)
     {
         Session = OnnxSession.FromBytes(model, new SessionOptions { IntraOpThreads = 1, InterOpThreads = 1 });
-        Model = new LoadedModel("sha256:" + new string('0', 64), Session, TimeProvider.System);
+        Model = new LoadedModel("sha256:" + new string('0', 64), Session, BatchingProbe.Check(Session), TimeProvider.System);
     }
 
     public OnnxSession Session { get; }

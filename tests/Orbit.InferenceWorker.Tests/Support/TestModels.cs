@@ -49,4 +49,15 @@ public static class TestModels
         .AddNode("Identity", ["x"], ["y"])
         .AddOutput("y", type, Dimension.Symbolic("batch"), 2)
         .ToBytes();
+
+    /// <summary>
+    /// x [batch,4] → y = x − ReduceMean(x, axes=[0]): each row minus the mean over the rows of the run. Alone a
+    /// row gives zeros; merged with others it gives something else, so this model must never be batched.
+    /// </summary>
+    public static byte[] RowMixing() => new ModelBuilder()
+        .AddInput("x", TensorElementType.Float, Dimension.Symbolic("batch"), 4)
+        .AddNode("ReduceMean", ["x"], ["mean"], NodeAttribute.Ints("axes", 0), NodeAttribute.Int("keepdims", 1))
+        .AddNode("Sub", ["x", "mean"], ["y"])
+        .AddOutput("y", TensorElementType.Float, Dimension.Symbolic("batch"), 4)
+        .ToBytes();
 }

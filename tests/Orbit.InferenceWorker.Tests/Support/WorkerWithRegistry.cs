@@ -85,13 +85,18 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
     public Task<bool> HeartbeatKeyExistsAsync() =>
         _registry.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyExistsAsync(RedisKeys.Worker(WorkerId));
 
-    public async Task<int> PushAsync(string model, byte[] onnx)
+    public async Task<int> PushAsync(string model, byte[] onnx, string? metadata = null)
     {
         _models.Add(model);
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(onnx);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(file, "file", "model.onnx");
+        if (metadata is not null)
+        {
+            form.Add(new StringContent(metadata), "metadata");
+        }
+
         using var response = await _registryClient.PostAsync($"/v1/models/{model}/versions", form);
         await ExpectAsync(response, HttpStatusCode.Created);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetInt32();

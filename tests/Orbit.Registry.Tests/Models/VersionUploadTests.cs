@@ -31,6 +31,39 @@ public abstract class VersionUploadTests(RegistryFixture registry)
     }
 
     [Fact]
+    public async Task A_version_s_serving_max_batch_size_is_kept_and_carried_in_its_route_of_the_routing_table()
+    {
+        var model = TestModels.UniqueName();
+        var never = await _admin.PushAsync(model, TestModels.Add, """{"serving":{"maxBatchSize":0}}""");
+        var plain = await _admin.PushAsync(model, TestModels.Relu);
+
+        await _admin.DeployAsync(model, stable: never.Version, candidate: plain.Version, weight: 10);
+
+        Assert.Equal(0, never.Metadata.GetProperty("serving").GetProperty("maxBatchSize").GetInt32());
+        var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Orbit.Testing.TestInfrastructure.Redis);
+        var tableJson = await Orbit.Testing.Eventually.GetAsync(async () =>
+        {
+            var json = await redis.GetDatabase().HashGetAsync($"orbit:routes:admin:{model}", "table");
+            return json.IsNullOrEmpty ? null : json.ToString();
+        }, TimeSpan.FromSeconds(10), "the routing table in Redis");
+        var routes = System.Text.Json.JsonDocument.Parse(tableJson).RootElement.GetProperty("routes").EnumerateArray().ToList();
+        Assert.Equal(0, routes.Single(r => r.GetProperty("version").GetInt32() == never.Version).GetProperty("maxBatchSize").GetInt32());
+        var plainRoute = routes.Single(r => r.GetProperty("version").GetInt32() == plain.Version);
+        Assert.True(!plainRoute.TryGetProperty("maxBatchSize", out var unset) || unset.ValueKind == System.Text.Json.JsonValueKind.Null);
+
+        // The API's JSON rules accept a number as a string; the route still carries it as a number.
+        var other = TestModels.UniqueName();
+        var quoted = await _admin.PushAsync(other, TestModels.Relu, """{"serving":{"maxBatchSize":"8"}}""");
+        await _admin.DeployAsync(other, stable: quoted.Version);
+        var otherJson = await Orbit.Testing.Eventually.GetAsync(async () =>
+        {
+            var json = await redis.GetDatabase().HashGetAsync($"orbit:routes:admin:{other}", "table");
+            return json.IsNullOrEmpty ? null : json.ToString();
+        }, TimeSpan.FromSeconds(10), "the other routing table in Redis");
+        Assert.Equal(8, System.Text.Json.JsonDocument.Parse(otherJson).RootElement.GetProperty("routes")[0].GetProperty("maxBatchSize").GetInt32());
+    }
+
+    [Fact]
     public async Task Uploading_the_same_bytes_twice_stores_them_once()
     {
         var bytes = Encoding.UTF8.GetBytes("pad").Length > 0 ? TestModels.Read("test_sigmoid") : [];
@@ -148,6 +181,10 @@ public abstract class VersionUploadTests(RegistryFixture registry)
     [InlineData("""{"lineage":{"parentVersion":7}}""", "metadata.lineage.parentVersion")]
     [InlineData("""[1,2,3]""", "metadata")]
     [InlineData("""{"description": """, "metadata.description")]
+    [InlineData("""{"serving":{"maxBatchSize":-1}}""", "metadata.serving.maxBatchSize")]
+    [InlineData("""{"serving":{"maxBatchSize":4097}}""", "metadata.serving.maxBatchSize")]
+    [InlineData("""{"serving":{"maxBatchSize":1.5}}""", "metadata.serving.maxBatchSize")]
+    [InlineData("""{"serving":{"maxBatch":8}}""", "metadata.serving.maxBatch")]
     public async Task Malformed_metadata_is_400_naming_the_field(string metadata, string expectedField)
     {
         var model = TestModels.UniqueName();
