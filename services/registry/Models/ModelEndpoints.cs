@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Orbit.Contracts.Registry;
 using Orbit.Hosting.Errors;
 using Orbit.Hosting.Security;
-using Orbit.Onnx;
 using Orbit.Registry.Api;
 using Orbit.Registry.Artifacts;
 using Orbit.Registry.Auth;
