@@ -93,16 +93,18 @@ internal sealed partial class ArtifactStore
         try
         {
             File.Move(staged.TempPath, target, overwrite: false);
-            Touch(target);
-            DirectorySync.Flush(shard);
-            return true;
         }
         catch (IOException) when (File.Exists(target))
         {
             // Another upload of the same bytes won the race.
             staged.Dispose();
+            Touch(target);
             return false;
         }
+
+        Touch(target);
+        DirectorySync.Flush(shard);
+        return true;
     }
 
     /// <summary>Removes an object this request created when its database row did not commit.</summary>
