@@ -19,13 +19,8 @@ internal sealed class UploadMeasure(HttpClient http, string work)
 {
     private const int BufferSize = 1 << 20;
 
-    // What the registry's ModelInspector opens an upload with.
-    private static readonly SessionOptions InspectOptions = new()
-    {
-        OptimizationLevel = GraphOptimizationLevel.None,
-        IntraOpThreads = 1,
-        ExecutionProviders = ["cpu"],
-    };
+    // What the registry validates an upload with (Orbit:Registry:Validation defaults): the workers' serving settings.
+    private static readonly SessionOptions InspectOptions = ServingSessions.Options("cpu", 1);
 
     /// <summary>cp, then sync of the copy, then the upload, then the upload's parts alone: one after another, never overlapping.</summary>
     public async Task<UploadSample> RunAsync(string source)

@@ -37,6 +37,7 @@ internal static class GatewayModule
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<InferenceMetricsFilter>();
         services.AddHttpForwarder();
+        services.AddRegistryForwarding();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;
     }

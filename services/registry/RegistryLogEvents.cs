@@ -7,6 +7,10 @@ internal static class RegistryLogEvents
     public const int Swept = 2002;
     public const int DispatchFailed = 2101;
     public const int Corrupted = 2201;
+    public const int OrphanRemoved = 2202;
+    public const int OrphanSweepFailed = 2203;
+    public const int ValidationBusy = 2501;
+    public const int ValidationTimedOut = 2502;
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;

@@ -20,6 +20,11 @@ internal static class RegistryModule
         services.AddSingleton<RegistryDatabase>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<ArtifactStore>();
+        services.AddValidatedOptions<ArtifactOptions>(ArtifactOptions.Section);
+        services.AddSingleton<OrphanCollector>();
+        services.AddValidatedOptions<UploadValidationOptions>(UploadValidationOptions.Section);
+        services.AddSingleton<IModelInspector, ModelInspector>();
+        services.AddSingleton<ModelValidator>();
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<ModelRepository>();
         services.AddSingleton<DeploymentRepository>();
@@ -31,6 +36,7 @@ internal static class RegistryModule
         services.AddHostedService<RegistryStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<RoutingResync>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanCollector>());
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         services.AddOpenApi();

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Orbit.Hosting.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Orbit.Gateway.Forwarding;
@@ -6,20 +8,44 @@ namespace Orbit.Gateway.Forwarding;
 /// <summary>
 /// The model-management API lives in the registry; the gateway passes it through unchanged
 /// (headers, body, streaming uploads), so the gateway is the only address clients need. The
-/// registry authenticates these calls itself, with the caller's own key.
+/// registry authenticates these calls itself, with the caller's own key, and is the authority on
+/// upload limits: its 413 reaches the client as it sent it.
 /// </summary>
 internal static class RegistryForwarding
 {
     private static readonly string[] Prefixes = ["/v1/models", "/v1/audit", "/v1/keys", "/v1/tenants", "/v1/auth"];
 
+    public static IServiceCollection AddRegistryForwarding(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ForwardingOptions>(ForwardingOptions.Section);
+        return services;
+    }
+
     public static void MapRegistryForwarding(this IEndpointRouteBuilder app)
     {
         var registry = app.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.RegistryUrl;
-        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) };
+        var options = app.ServiceProvider.GetRequiredService<IOptions<ForwardingOptions>>().Value;
+        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(options.ActivityTimeoutSeconds) };
         foreach (var prefix in Prefixes)
         {
-            app.MapForwarder(prefix, registry, config).AllowAnonymous();
-            app.MapForwarder(prefix + "/{**rest}", registry, config).AllowAnonymous();
+            app.MapForwarder(prefix, registry, config, ExpectContinueTransformer.Instance).AllowAnonymous().Add(b => RaiseBodyLimit(b, options.MaxRequestBodyBytes));
+            app.MapForwarder(prefix + "/{**rest}", registry, config, ExpectContinueTransformer.Instance).AllowAnonymous().Add(b => RaiseBodyLimit(b, options.MaxRequestBodyBytes));
         }
+    }
+
+    // Kestrel's server-wide default (30 MB) would cut a model upload off mid-stream, which the
+    // client sees as a broken connection rather than an answer.
+    private static void RaiseBodyLimit(EndpointBuilder endpoint, long limit)
+    {
+        var next = endpoint.RequestDelegate!;
+        endpoint.RequestDelegate = context =>
+        {
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            {
+                bodySize.MaxRequestBodySize = limit;
+            }
+
+            return next(context);
+        };
     }
 }

@@ -25,12 +25,7 @@ internal sealed partial class ModelStore : IDisposable
         _time = time;
         _logger = logger;
         var settings = options.Value;
-        _sessionOptions = new SessionOptions
-        {
-            IntraOpThreads = settings.IntraOpThreads,
-            InterOpThreads = 1,
-            ExecutionProviders = settings.Device == "cpu" ? ["cpu"] : [settings.Device, "cpu"],
-        };
+        _sessionOptions = ServingSessions.Options(settings.Device, settings.IntraOpThreads);
     }
 
     /// <summary>The models loaded now.</summary>

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Orbit.Contracts.Registry;
 using Orbit.Hosting.Errors;
 using Orbit.Hosting.Security;
-using Orbit.Onnx;
 using Orbit.Registry.Api;
 using Orbit.Registry.Artifacts;
 using Orbit.Registry.Auth;
@@ -51,6 +50,7 @@ internal static class ModelEndpoints
         ClaimsPrincipal user,
         IOptions<RegistryOptions> options,
         ArtifactStore store,
+        ModelValidator validator,
         ModelRepository models,
         OutboxDispatcher dispatcher,
         CancellationToken cancellationToken)
@@ -68,23 +68,10 @@ internal static class ModelEndpoints
 
         using (parts)
         {
-            ModelSignature? signature;
-            string? loadError;
-            try
+            var (signature, loadProblem) = await VersionUploadValidation.CheckAsync(validator, parts!.File, request.HttpContext.Response, cancellationToken);
+            if (loadProblem is not null)
             {
-                (signature, loadError) = ModelInspector.Inspect(parts!.File.TempPath);
-            }
-            catch (OnnxRuntimeNotFoundException ex)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable,
-                    title: "Models cannot be checked", detail: ex.Message);
-            }
-
-            if (signature is null)
-            {
-                // ORT names the file it read: that is our temp path, which is no business of the caller's.
-                var message = loadError!.Replace(parts.File.TempPath, "the uploaded file", StringComparison.Ordinal);
-                return FieldProblem.For("file", "ONNX Runtime cannot load the file: " + message, StatusCodes.Status422UnprocessableEntity);
+                return loadProblem;
             }
 
             var caller = Caller.From(user);
@@ -93,7 +80,7 @@ internal static class ModelEndpoints
             try
             {
                 outcome = await models.RegisterAsync(caller, name,
-                    new ModelRepository.NewVersion(parts.File.Digest, parts.File.Size, parts.MetadataJson, parts.Metadata, signature), cancellationToken);
+                    new ModelRepository.NewVersion(parts.File.Digest, parts.File.Size, parts.MetadataJson, parts.Metadata, signature!), cancellationToken);
             }
             catch
             {

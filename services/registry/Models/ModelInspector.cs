@@ -5,23 +5,20 @@ using Orbit.Onnx.Tensors;
 
 namespace Orbit.Registry.Models;
 
-/// <summary>Opens an uploaded file with ONNX Runtime: if ORT cannot load it, it is not a model we can serve.</summary>
-internal static class ModelInspector
+/// <summary>Opens a file with ONNX Runtime: if ORT cannot load it, it is not a model we can serve.</summary>
+internal interface IModelInspector
 {
-    private static readonly Orbit.Onnx.Sessions.SessionOptions Options = new()
-    {
-        // Loading is the check; optimizing the graph would only cost time here.
-        OptimizationLevel = GraphOptimizationLevel.None,
-        IntraOpThreads = 1,
-        ExecutionProviders = ["cpu"],
-    };
-
     /// <summary>The model's signature, or ORT's message when it cannot load the file.</summary>
-    public static (ModelSignature? Signature, string? Error) Inspect(string path)
+    (ModelSignature? Signature, string? Error) Inspect(string path, Orbit.Onnx.Sessions.SessionOptions options);
+}
+
+internal sealed class ModelInspector : IModelInspector
+{
+    public (ModelSignature? Signature, string? Error) Inspect(string path, Orbit.Onnx.Sessions.SessionOptions options)
     {
         try
         {
-            using var session = OnnxSession.FromFile(path, Options);
+            using var session = OnnxSession.FromFile(path, options);
             return (new ModelSignature(session.Inputs.Select(Describe).ToList(), session.Outputs.Select(Describe).ToList(), session.ExecutionProvider), null);
         }
         catch (OnnxRuntimeException ex)

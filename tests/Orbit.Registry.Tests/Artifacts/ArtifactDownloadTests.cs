@@ -56,6 +56,30 @@ public abstract class ArtifactDownloadTests(RegistryFixture registry)
         Assert.Contains("urn:orbit:problem:artifact-corrupted", body);
     }
 
+    [Fact]
+    public async Task A_tampered_object_of_the_same_size_and_write_time_is_refused_even_after_a_good_download()
+    {
+        var version = await _admin.PushAsync(TestModels.UniqueName(), TestModels.Read("test_neg"));
+        using (var first = await _admin.Http.GetAsync($"/v1/artifacts/{version.Digest}"))
+        {
+            await RegistryClient.ExpectAsync(first, HttpStatusCode.OK);
+        }
+
+        var hex = version.Digest["sha256:".Length..];
+        var path = Path.Combine(registry.Store.ObjectsDirectory, hex[..2], hex[2..]);
+        var written = File.GetLastWriteTimeUtc(path);
+        var stored = await File.ReadAllBytesAsync(path);
+        stored[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(path, stored);
+        File.SetLastWriteTimeUtc(path, written);
+
+        using var response = await _admin.Http.GetAsync($"/v1/artifacts/{version.Digest}");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("urn:orbit:problem:artifact-corrupted", body);
+    }
+
     [Theory]
     [InlineData("sha256:..%2F..%2Fregistry.db")]
     [InlineData("sha256:ABCDEF")]

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Orbit.Cli.Registry;
 
 /// <summary>Every failure of a registry command as one readable line on stderr.</summary>
@@ -22,10 +20,38 @@ internal static class ProblemPrinter
         return $"orbit: {line} [{problem.Status}]";
     }
 
-    public static string Unreachable(Uri url, HttpRequestException ex) =>
-        ex.HttpRequestError == HttpRequestError.ConnectionError || ex.InnerException is SocketException
-            ? $"orbit: cannot reach the registry at {url} (is it running? ./orbit up)"
-            : $"orbit: cannot reach the registry at {url}: {ex.Message}";
+    /// <summary>
+    /// "Cannot reach" only when no connection was made; a request that failed once connected (the
+    /// server closed it mid-upload, answered something that is not HTTP) says so, with every cause.
+    /// </summary>
+    public static string Unreachable(Uri url, HttpRequestException ex)
+    {
+        if (ex.StatusCode is { } status)
+        {
+            return $"orbit: the server at {url} answered HTTP {(int)status} {status}: {Causes(ex)}";
+        }
+
+        return ex.HttpRequestError switch
+        {
+            HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                => $"orbit: cannot reach the registry at {url} (is it running? ./orbit up): {Causes(ex)}",
+            _ => $"orbit: the request to {url} failed after the connection was made (the server may have closed it without an answer): {Causes(ex)}",
+        };
+    }
+
+    private static string Causes(Exception ex)
+    {
+        var messages = new List<string>();
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message, StringComparer.Ordinal))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" <- ", messages);
+    }
 
     public static string TimedOut(Uri url) => $"orbit: the registry at {url} did not answer in time";
 

@@ -56,7 +56,9 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
             content.Add(new StringContent(metadataJson, Encoding.UTF8, "application/json"), "metadata");
         }
 
-        return await SendAsync<VersionView>(HttpMethod.Post, Model(name) + "/versions", content, ct);
+        // Expect: 100-continue lets the server refuse (413, 401, 403) before the body is sent, so a
+        // refusal is an answer the CLI can print, not a connection cut off mid-upload.
+        return await SendAsync<VersionView>(HttpMethod.Post, Model(name) + "/versions", content, ct, expectContinue: true);
     }
 
     public Task<ApiResult<DeploymentView>> SetDeploymentAsync(string name, SetDeployment request, CancellationToken ct) =>
@@ -104,9 +106,10 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
         return ApiResult<Page<T>>.Ok(all, JsonSerializer.Serialize(all, Json));
     }
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken ct, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, new Uri(connection.Url, path)) { Content = content };
+        request.Headers.ExpectContinue = expectContinue ? true : null;
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.Key);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
