@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
 using Orbit.Hosting.Security;
@@ -17,6 +18,8 @@ internal static class RegistryModule
     {
         var services = builder.Services;
         services.AddValidatedOptions<RegistryOptions>(RegistryOptions.Section);
+        services.AddSingleton<IValidateOptions<RegistryOptions>, AdminKeyRule>();
+        services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
         services.AddSingleton<RegistryDatabase>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<ArtifactStore>();
@@ -30,7 +33,8 @@ internal static class RegistryModule
         // Order matters: the store is migrated before anything reads it.
         services.AddHostedService<RegistryStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHostedService<RoutingResync>();
+        services.AddSingleton<RoutingResync>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingResync>());
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         services.AddOpenApi();

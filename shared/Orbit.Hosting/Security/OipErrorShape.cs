@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Orbit.Hosting.Security;
 
 /// <summary>
@@ -11,4 +13,12 @@ public sealed class OipErrorShape
     private OipErrorShape()
     {
     }
+
+    /// <summary>Whether the request's endpoint answers errors in OIP's shape.</summary>
+    public static bool Applies(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<OipErrorShape>() is not null;
+
+    public static Task Write(HttpContext context, int status, string message) =>
+        Results.Json(new OipErrorBody(message), statusCode: status).ExecuteAsync(context);
+
+    private sealed record OipErrorBody(string error);
 }
