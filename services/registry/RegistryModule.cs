@@ -33,8 +33,7 @@ internal static class RegistryModule
         // Order matters: the store is migrated before anything reads it.
         services.AddHostedService<RegistryStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddSingleton<RoutingResync>();
-        services.AddHostedService(sp => sp.GetRequiredService<RoutingResync>());
+        services.AddHostedService<RoutingResync>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         services.AddOpenApi();

@@ -7,7 +7,7 @@ namespace Orbit.Registry.Deployments;
 /// <summary>
 /// Rewrites every model's routing table into Redis at start and then periodically, so a Redis
 /// that restarted empty is repaired without anyone deploying again. Writes never go back a revision.
-/// A write that failed while Redis was unreachable (<see cref="RequestRepair"/>) or a reconnection
+/// A write that failed while Redis was unreachable (<see cref="RoutingTable.RequestRepair"/>) or a reconnection
 /// brings the next pass forward; a failed pass is retried with backoff (1 s doubling, at most the
 /// period) until one succeeds. Nothing a pass throws stops the loop or the host.
 /// </summary>
@@ -19,11 +19,6 @@ internal sealed partial class RoutingResync(
     TimeProvider time,
     ILogger<RoutingResync> logger) : BackgroundService
 {
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Asks for a pass as soon as possible (a routing write was lost to a Redis outage).</summary>
-    public void RequestRepair() => _wake.TrySetResult();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         redis.ConnectionRestored += OnRestored;
@@ -37,7 +32,7 @@ internal sealed partial class RoutingResync(
         }
     }
 
-    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => RequestRepair();
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e) => routing.RequestRepair();
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -45,7 +40,7 @@ internal sealed partial class RoutingResync(
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var repair = routing.RenewRepairRequest();
             try
             {
                 var written = 0;
@@ -71,7 +66,7 @@ internal sealed partial class RoutingResync(
             {
                 // The signal was renewed before the pass, so a repair asked for during it starts the next pass at once.
                 using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                await Task.WhenAny(Volatile.Read(ref _wake).Task, Task.Delay(wait, time, delay.Token));
+                await Task.WhenAny(repair, Task.Delay(wait, time, delay.Token));
                 await delay.CancelAsync();
                 stoppingToken.ThrowIfCancellationRequested();
             }

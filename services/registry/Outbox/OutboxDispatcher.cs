@@ -22,7 +22,6 @@ namespace Orbit.Registry.Outbox;
 internal sealed partial class OutboxDispatcher(
     RegistryDatabase database,
     RoutingTable routing,
-    RoutingResync resync,
     IBus bus,
     IOptions<OutboxOptions> options,
     TimeProvider time,
@@ -151,7 +150,7 @@ internal sealed partial class OutboxDispatcher(
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogRoutingDeferred(logger, ex, change.TenantId, change.ModelName, change.Revision);
-            resync.RequestRepair();
+            routing.RequestRepair();
         }
     }
 

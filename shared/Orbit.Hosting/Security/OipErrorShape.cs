@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace Orbit.Hosting.Security;
@@ -14,8 +15,9 @@ public sealed class OipErrorShape
     {
     }
 
-    /// <summary>Whether the request's endpoint answers errors in OIP's shape.</summary>
-    public static bool Applies(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<OipErrorShape>() is not null;
+    /// <summary>Whether the request's endpoint answers errors in OIP's shape (the exception handler clears the endpoint, but its feature keeps it).</summary>
+    public static bool Applies(HttpContext context) =>
+        (context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint)?.Metadata.GetMetadata<OipErrorShape>() is not null;
 
     public static Task Write(HttpContext context, int status, string message) =>
         Results.Json(new OipErrorBody(message), statusCode: status).ExecuteAsync(context);
