@@ -59,6 +59,29 @@ public sealed class TenantRateLimiterTests(ITestOutputHelper output)
         Assert.Equal(0, refusedWithoutWait);
     }
 
+    /// <summary>
+    /// At one token a second, a burst of concurrent requests that ends within a second can only be
+    /// granted the bucket's contents: the arithmetic leaves less than one token of slack, so even a
+    /// single token granted too many fails this.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_of_concurrent_requests_on_two_gateways_gets_exactly_what_the_bucket_holds()
+    {
+        const int rate = 1, burst = 20;
+        var (first, second) = (Limiter(rate, burst), Limiter(rate, burst));
+        var tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+
+        var started = Stopwatch.GetTimestamp();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => (i % 2 == 0 ? first : second).TryTakeAsync(tenant)));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        var granted = answers.Count(a => a.Allowed);
+        var ceiling = burst + (rate * (elapsed.TotalSeconds + 0.001));
+        output.WriteLine($"granted {granted} of 100 in {elapsed.TotalMilliseconds:0} ms; the ceiling was {ceiling:0.00}");
+        Assert.True(granted <= ceiling, $"granted {granted} in {elapsed.TotalMilliseconds:0} ms; at most {ceiling:0.00} are allowed");
+        Assert.True(granted >= burst, $"granted only {granted} of a full bucket of {burst}");
+    }
+
     [Fact]
     public async Task Tenants_have_buckets_of_their_own()
     {
