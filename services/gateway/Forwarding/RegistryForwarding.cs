@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orbit.Hosting.Security;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Orbit.Gateway.Forwarding;
@@ -6,7 +7,9 @@ namespace Orbit.Gateway.Forwarding;
 /// <summary>
 /// The model-management API lives in the registry; the gateway passes it through unchanged
 /// (headers, body, streaming uploads), so the gateway is the only address clients need. The
-/// registry authenticates these calls itself, with the caller's own key.
+/// registry authenticates these calls itself, with the caller's own key; the gateway checks the key
+/// first too (viewer, the least any of them needs), so unknown keys meet its negative cache and
+/// per-address limit instead of being forwarded.
 /// </summary>
 internal static class RegistryForwarding
 {
@@ -18,8 +21,8 @@ internal static class RegistryForwarding
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) };
         foreach (var prefix in Prefixes)
         {
-            app.MapForwarder(prefix, registry, config).AllowAnonymous();
-            app.MapForwarder(prefix + "/{**rest}", registry, config).AllowAnonymous();
+            app.MapForwarder(prefix, registry, config).RequireAuthorization(Policies.Viewer);
+            app.MapForwarder(prefix + "/{**rest}", registry, config).RequireAuthorization(Policies.Viewer);
         }
     }
 }

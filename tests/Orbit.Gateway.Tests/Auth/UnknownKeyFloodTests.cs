@@ -47,6 +47,28 @@ public sealed class UnknownKeyFloodTests(GatewayStack stack, ITestOutputHelper o
         Assert.Equal(HttpStatusCode.OK, (await caller.GetAsync("/v2")).StatusCode);
     }
 
+    /// <summary>Every 401 is an answer the registry gave (to the gateway's lookup or to a forwarded call); 429s never reached it.</summary>
+    [Fact]
+    public async Task A_flood_of_random_keys_on_the_forwarded_registry_API_is_stopped_at_the_gateway()
+    {
+        var lookups = new RegistryCallCounter();
+        await using var gateway = Gateway(lookups);
+
+        var started = Stopwatch.GetTimestamp();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
+        {
+            using var attacker = Client(gateway, "orb_" + Guid.NewGuid().ToString("N"));
+            return (await attacker.GetAsync("/v1/models")).StatusCode;
+        }));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        var answeredByRegistry = statuses.Count(s => s == HttpStatusCode.Unauthorized);
+        var ceiling = LookupBurst + (LookupsPerSecond * elapsed.TotalSeconds);
+        output.WriteLine($"200 random keys on /v1/models in {elapsed.TotalMilliseconds:0} ms: {answeredByRegistry} answered 401 (ceiling {ceiling:0.0}), the rest 429");
+        Assert.True(answeredByRegistry <= ceiling, $"{answeredByRegistry} random keys reached the registry; at most {ceiling:0.0} may");
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, s.ToString()));
+    }
+
     [Fact]
     public async Task An_unknown_key_is_looked_up_once_and_then_remembered_as_unknown()
     {
