@@ -9,7 +9,7 @@ namespace Orbit.Registry.Bench;
 /// <summary>The Release registry started as its own process on a free loopback port, with a private data directory and SQLite.</summary>
 internal sealed class RegistryProcess : IAsyncDisposable
 {
-    private const string AdminKey = "orbit-registry-bench-admin-key";
+    private const string AdminKey = "orbit-registry-bench-admin-key-000001";
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 

@@ -4,4 +4,6 @@ namespace Orbit.Gateway;
 internal static class GatewayLogEvents
 {
     public const int FleetRefreshFailed = 3101;
+    public const int KeyRevoked = 3201;
+    public const int RateLimitStoreUnreachable = 3301;
 }

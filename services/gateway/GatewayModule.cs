@@ -15,14 +15,19 @@ namespace Orbit.Gateway;
 
 internal static class GatewayModule
 {
-    /// <summary>Every gateway hears every deployment change (the routing module's consumer).</summary>
-    public static void AddGatewayConsumers(this IBusRegistrationConfigurator bus) => bus.AddRoutingConsumers();
+    /// <summary>Every gateway hears every deployment change (the routing module's consumer) and every key revocation.</summary>
+    public static void AddGatewayConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddRoutingConsumers();
+        bus.AddConsumer<ApiKeyRevokedConsumer, ApiKeyRevokedConsumerDefinition>();
+    }
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
         services.AddOrbitApiKeyAuth<KeyValidator>();
+        services.AddSingleton<UnknownKeyThrottle>();
         services.AddHttpClient(KeyValidator.HttpClientName, (sp, http) =>
         {
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RegistryUrl);

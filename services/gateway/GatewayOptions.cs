@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Orbit.Gateway.RateLimiting;
 
 namespace Orbit.Gateway;
 
@@ -11,9 +12,24 @@ public sealed class GatewayOptions
     [Url]
     public string RegistryUrl { get; set; } = "http://127.0.0.1:8081";
 
-    /// <summary>How long a validated key is trusted before the registry is asked again (revocation takes effect within this).</summary>
+    /// <summary>
+    /// How long a validated key is trusted before the registry is asked again. A revocation takes
+    /// effect at once through the <c>ApiKeyRevoked</c> event; this bounds it when the bus is down.
+    /// </summary>
     [Range(0, 300)]
     public int KeyCacheSeconds { get; set; } = 5;
+
+    /// <summary>How long a key the registry does not know is remembered as unknown (negative caching).</summary>
+    [Range(0, 3600)]
+    public int UnknownKeyCacheSeconds { get; set; } = 60;
+
+    /// <summary>Lookups of uncached keys the registry may get per second from one client address (only unknown keys are charged).</summary>
+    [Range(1, 100_000)]
+    public int UnknownKeyLookupsPerSecond { get; set; } = 5;
+
+    /// <summary>How many such lookups one client address may make at once above the steady rate.</summary>
+    [Range(1, 100_000)]
+    public int UnknownKeyLookupBurst { get; set; } = 20;
 
     /// <summary>Inference requests per second each tenant may make (token bucket refill rate).</summary>
     [Range(1, 1_000_000)]
@@ -22,6 +38,9 @@ public sealed class GatewayOptions
     /// <summary>How many requests a tenant may make at once above the steady rate.</summary>
     [Range(1, 10_000_000)]
     public int RateLimitBurst { get; set; } = 4_000;
+
+    /// <summary>What the rate limiter does while Redis, which holds the shared buckets, is unreachable.</summary>
+    public RateLimitOutageMode RateLimitOutageMode { get; set; } = RateLimitOutageMode.HeldTokens;
 
     /// <summary>The largest inference request body accepted (bytes).</summary>
     [Range(1024, 1L << 31)]

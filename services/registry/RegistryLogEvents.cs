@@ -6,6 +6,8 @@ internal static class RegistryLogEvents
     public const int Applied = 2001;
     public const int Swept = 2002;
     public const int DispatchFailed = 2101;
+    public const int RoutingDeferred = 2102;
+    public const int OutboxPruned = 2103;
     public const int Corrupted = 2201;
     public const int OrphanRemoved = 2202;
     public const int OrphanSweepFailed = 2203;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
 using Orbit.Hosting.Security;
@@ -17,6 +18,8 @@ internal static class RegistryModule
     {
         var services = builder.Services;
         services.AddValidatedOptions<RegistryOptions>(RegistryOptions.Section);
+        services.AddSingleton<IValidateOptions<RegistryOptions>, AdminKeyRule>();
+        services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
         services.AddSingleton<RegistryDatabase>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<ArtifactStore>();

@@ -4,4 +4,6 @@ namespace Orbit.Hosting;
 internal static class HostingLogEvents
 {
     public const int Unhandled = 1000;
+    public const int DependencyUnavailable = 1001;
+    public const int HiddenDetail = 1002;
 }

@@ -12,51 +12,126 @@ namespace Orbit.Gateway.Auth;
 
 /// <summary>
 /// Asks the registry what a key is (<c>GET /v1/auth/whoami</c> with the key itself) and caches the
-/// answer briefly, by the key's hash, so a revoked key stops working within the cache time.
+/// answer by the key's hash: a valid key for <see cref="GatewayOptions.KeyCacheSeconds"/> (or until an
+/// <see cref="ApiKeyRevoked"/> evicts it), an unknown one for
+/// <see cref="GatewayOptions.UnknownKeyCacheSeconds"/> (negative caching, as DNS does). Lookups of
+/// uncached keys are limited per client address, so a flood of random keys stays off the registry.
 /// </summary>
-internal sealed class KeyValidator(IHttpClientFactory http, IOptions<GatewayOptions> options, TimeProvider time) : IApiKeyResolver
+internal sealed partial class KeyValidator(
+    IHttpClientFactory http,
+    UnknownKeyThrottle throttle,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<KeyValidator> logger) : IApiKeyResolver
 {
     public const string HttpClientName = "registry";
 
-    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private const int MaxEntries = 10_000;
 
-    public async Task<KeyResolution> ResolveAsync(string key, CancellationToken cancellationToken)
+    // Tombstones outlive any cache here or in the registry: a lookup that raced a revocation cannot bring the key back.
+    private static readonly TimeSpan TombstoneLife = TimeSpan.FromMinutes(10);
+
+    private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _valid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+
+    public async Task<KeyResolution> ResolveAsync(string key, IPAddress? client, CancellationToken cancellationToken)
     {
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
+        if (_valid.TryGetValue(hash, out var cached) && cached.Until > now)
         {
-            return cached.Caller is null ? KeyResolution.Invalid : KeyResolution.Valid(cached.Caller);
+            return KeyResolution.Valid(cached.Caller);
+        }
+
+        if (_unknown.TryGetValue(hash, out var until) && until > now)
+        {
+            return KeyResolution.Invalid;
+        }
+
+        if (!throttle.TryTake(client, out var retryAfter))
+        {
+            return KeyResolution.Throttled(retryAfter);
         }
 
         Caller? caller;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/auth/whoami");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            {
-                caller = null;
-            }
-            else
-            {
-                response.EnsureSuccessStatusCode();
-                var identity = (await response.Content.ReadFromJsonAsync<CallerIdentity>(cancellationToken))!;
-                caller = Roles.TryParse(identity.Role, out var role) ? new Caller(identity.KeyId, identity.TenantId, role) : null;
-            }
+            caller = await AskRegistryAsync(key, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            throttle.GiveBack(client);
             return KeyResolution.Unavailable;
         }
 
-        if (_cache.Count > 10_000)
+        if (caller is not null && _revoked.ContainsKey(caller.KeyId))
         {
-            _cache.Clear();
+            caller = null;
         }
 
-        _cache[hash] = (caller, now + TimeSpan.FromSeconds(options.Value.KeyCacheSeconds));
-        return caller is null ? KeyResolution.Invalid : KeyResolution.Valid(caller);
+        if (caller is null)
+        {
+            Remember(_unknown, hash, now + TimeSpan.FromSeconds(options.Value.UnknownKeyCacheSeconds));
+            return KeyResolution.Invalid;
+        }
+
+        throttle.GiveBack(client);
+        Remember(_valid, hash, (caller, now + TimeSpan.FromSeconds(options.Value.KeyCacheSeconds)));
+        return KeyResolution.Valid(caller);
     }
+
+    /// <summary>Forgets a revoked key at once and refuses it from now on, whatever a cache still says.</summary>
+    public void Revoke(string keyId)
+    {
+        var now = time.GetUtcNow();
+        Remember(_revoked, keyId, now + TombstoneLife);
+        var evicted = 0;
+        foreach (var (hash, entry) in _valid)
+        {
+            if (entry.Caller.KeyId == keyId && _valid.TryRemove(hash, out _))
+            {
+                evicted++;
+            }
+        }
+
+        foreach (var (id, expires) in _revoked)
+        {
+            if (expires <= now)
+            {
+                _revoked.TryRemove(id, out _);
+            }
+        }
+
+        LogRevoked(logger, keyId, evicted);
+    }
+
+    private async Task<Caller?> AskRegistryAsync(string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/auth/whoami");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var identity = (await response.Content.ReadFromJsonAsync<CallerIdentity>(cancellationToken))!;
+        return Roles.TryParse(identity.Role, out var role) ? new Caller(identity.KeyId, identity.TenantId, role) : null;
+    }
+
+    private static void Remember<T>(ConcurrentDictionary<string, T> cache, string key, T value)
+    {
+        if (cache.Count > MaxEntries)
+        {
+            // Each cache is bounded on its own, so a flood of unknown keys never pushes out the valid ones.
+            cache.Clear();
+        }
+
+        cache[key] = value;
+    }
+
+    [LoggerMessage(EventId = GatewayLogEvents.KeyRevoked, Level = LogLevel.Information, Message = "Key {KeyId} was revoked; evicted {Evicted} cached entries")]
+    private static partial void LogRevoked(ILogger logger, string keyId, int evicted);
 }

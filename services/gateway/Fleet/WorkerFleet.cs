@@ -9,6 +9,8 @@ namespace Orbit.Gateway.Fleet;
 /// <summary>
 /// The live inference workers, as their heartbeats in Redis (<c>orbit:workers:{id}</c>, expiring
 /// unless renewed) say, refreshed every second: which model versions have a worker right now.
+/// A failed refresh keeps the last snapshot, is logged, and backs off (up to 10 s); nothing it
+/// throws stops the loop or the host.
 /// </summary>
 internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProvider time, ILogger<WorkerFleet> logger) : BackgroundService
 {
@@ -22,18 +24,28 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await RefreshAsync();
+                failures = 0;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRefreshFailed(logger, ex);
+                failures++;
+                LogRefreshFailed(logger, ex, failures);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(failures, 4))), time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -65,6 +77,6 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
 
     private sealed record Snapshot(IReadOnlyList<WorkerHeartbeat> Workers, FrozenSet<(string, string, int)> Serving);
 
-    [LoggerMessage(EventId = GatewayLogEvents.FleetRefreshFailed, Level = LogLevel.Warning, Message = "Worker heartbeats could not be read from Redis")]
-    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = GatewayLogEvents.FleetRefreshFailed, Level = LogLevel.Warning, Message = "Worker heartbeats could not be read from Redis ({Failures} times in a row); keeping the last snapshot")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception, int failures);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Orbit.Hosting.Configuration;
+using Orbit.Hosting.Security;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Orbit.Gateway.Forwarding;
@@ -9,7 +10,9 @@ namespace Orbit.Gateway.Forwarding;
 /// The model-management API lives in the registry; the gateway passes it through unchanged
 /// (headers, body, streaming uploads), so the gateway is the only address clients need. The
 /// registry authenticates these calls itself, with the caller's own key, and is the authority on
-/// upload limits: its 413 reaches the client as it sent it.
+/// upload limits: its 413 reaches the client as it sent it. The gateway checks the key first too
+/// (viewer, the least any of them needs), so unknown keys meet its negative cache and per-address
+/// limit instead of being forwarded.
 /// </summary>
 internal static class RegistryForwarding
 {
@@ -28,8 +31,8 @@ internal static class RegistryForwarding
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(options.ActivityTimeoutSeconds) };
         foreach (var prefix in Prefixes)
         {
-            app.MapForwarder(prefix, registry, config, ExpectContinueTransformer.Instance).AllowAnonymous().Add(b => RaiseBodyLimit(b, options.MaxRequestBodyBytes));
-            app.MapForwarder(prefix + "/{**rest}", registry, config, ExpectContinueTransformer.Instance).AllowAnonymous().Add(b => RaiseBodyLimit(b, options.MaxRequestBodyBytes));
+            app.MapForwarder(prefix, registry, config, ExpectContinueTransformer.Instance).RequireAuthorization(Policies.Viewer).Add(b => RaiseBodyLimit(b, options.MaxRequestBodyBytes));
+            app.MapForwarder(prefix + "/{**rest}", registry, config, ExpectContinueTransformer.Instance).RequireAuthorization(Policies.Viewer).Add(b => RaiseBodyLimit(b, options.MaxRequestBodyBytes));
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orbit.Contracts.Inference;
 using Orbit.Contracts.Models;
+using Orbit.Gateway.Fleet;
 using Orbit.Hosting.Security;
 using Orbit.Routing;
 
@@ -58,7 +59,7 @@ internal static class InferRequest
         }
 
         var (outcome, timeout) = await ForwardAsync(caller, model, route, request, context, services);
-        return Write(model, route.Version, request.Id, outcome, timeout);
+        return Write(context, model, route.Version, request.Id, outcome, timeout);
     }
 
     private static async Task<OipError?> AdmitAsync(Caller caller, InferenceServices services)
@@ -131,22 +132,23 @@ internal static class InferRequest
         return (await services.Forwarder.SendAsync(message, timeout), timeout);
     }
 
-    internal static Results<OipInferResponse, OipError> Write(string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch
+    internal static Results<OipInferResponse, OipError> Write(HttpContext context, string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch
     {
         ForwardStatus.Completed => new OipInferResponse(model, outcome.Completed!, id),
-        ForwardStatus.Rejected => Rejection(outcome.Rejected!).WithVersion(version),
+        ForwardStatus.Rejected => Rejection(context, outcome.Rejected!).WithVersion(version),
         ForwardStatus.TimedOut => new OipError(StatusCodes.Status504GatewayTimeout, $"no answer from a worker within {timeout.TotalMilliseconds:0} ms", version),
         ForwardStatus.QueueFull => new OipError(StatusCodes.Status503ServiceUnavailable, outcome.Detail!, version, InferenceForwarder.QueueFullRetryAfter),
         ForwardStatus.TooLarge => new OipError(StatusCodes.Status413PayloadTooLarge, outcome.Detail!, version),
-        _ => new OipError(StatusCodes.Status502BadGateway, "the worker failed to answer: " + outcome.Detail, version),
+        _ => new OipError(StatusCodes.Status502BadGateway, WorkerText.Hide(context, "the worker failed to answer", outcome.Detail), version),
     };
 
-    private static OipError Rejection(InferenceRejected rejected) => rejected.Reason switch
+    // Only the input check's text is meant for clients; the rest may carry ONNX Runtime's words, paths or URLs.
+    private static OipError Rejection(HttpContext context, InferenceRejected rejected) => rejected.Reason switch
     {
         RejectionReason.InvalidInput => OipError.BadRequest(rejected.Detail),
-        RejectionReason.ModelNotFound or RejectionReason.ModelNotDeployed => OipError.NotFound(rejected.Detail),
-        RejectionReason.DeadlineExceeded => new OipError(StatusCodes.Status504GatewayTimeout, rejected.Detail),
-        RejectionReason.Overloaded or RejectionReason.ShuttingDown => new OipError(StatusCodes.Status503ServiceUnavailable, rejected.Detail),
-        _ => new OipError(StatusCodes.Status500InternalServerError, rejected.Detail),
+        RejectionReason.ModelNotFound or RejectionReason.ModelNotDeployed => OipError.NotFound(WorkerText.Hide(context, "the model version is not available on a worker", rejected.Detail)),
+        RejectionReason.DeadlineExceeded => new OipError(StatusCodes.Status504GatewayTimeout, "the request's deadline passed before a worker ran it"),
+        RejectionReason.Overloaded or RejectionReason.ShuttingDown => new OipError(StatusCodes.Status503ServiceUnavailable, "the model's workers are busy or stopping; retry shortly"),
+        _ => new OipError(StatusCodes.Status500InternalServerError, WorkerText.Hide(context, "the model failed to run on this input", rejected.Detail)),
     };
 }

@@ -33,9 +33,9 @@ internal sealed partial class AdminBootstrap(
 
         var configured = options.Value.AdminKey;
         var key = string.IsNullOrWhiteSpace(configured) ? ApiKeys.Generate() : configured.Trim();
-        if (key.Length < 16)
+        if (key.Length < AdminKeyRule.MinLength)
         {
-            throw new InvalidOperationException("Orbit:Registry:AdminKey (environment ORBIT_ADMIN_KEY) must be at least 16 characters.");
+            throw new InvalidOperationException($"Orbit:Registry:AdminKey (environment ORBIT_ADMIN_KEY) must be at least {AdminKeyRule.MinLength} characters.");
         }
 
         var id = ApiKeys.NewId();

@@ -6,6 +6,7 @@ using Orbit.Hosting.Errors;
 using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Audit;
+using Orbit.Registry.Outbox;
 using Orbit.Registry.Storage;
 
 namespace Orbit.Registry.Auth;
@@ -142,7 +143,12 @@ internal static partial class AuthEndpoints
         return Results.Ok(new Page<ApiKeyView>(page, Paging.Next(page, take, k => k.KeyId)));
     }
 
-    private static async Task<IResult> RevokeKeyAsync(string id, ClaimsPrincipal user, RegistryDatabase database, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes in the store, announces <see cref="ApiKeyRevoked"/> through the outbox (every gateway
+    /// evicts the key at once), and evicts it from this registry's own cache after the commit.
+    /// </summary>
+    private static async Task<IResult> RevokeKeyAsync(
+        string id, ClaimsPrincipal user, RegistryDatabase database, KeyStore keyStore, OutboxDispatcher outbox, TimeProvider time, CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -159,9 +165,12 @@ internal static partial class AuthEndpoints
             await connection.ExecuteAsync("UPDATE api_keys SET revoked_at_ms = @now WHERE id = @id", new { now, id }, transaction);
             var after = await KeyStore.FindAsync(connection, id, transaction);
             await AuditLog.AppendAsync(connection, transaction, caller, now, before.TenantId, "key.revoked", $"keys/{id}", null, before, after);
+            await Outbox.Outbox.EnqueueAsync(connection, transaction, new ApiKeyRevoked(id, before.TenantId, DateTimeOffset.FromUnixTimeMilliseconds(now), caller.Actor), now);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        keyStore.Evict(id);
+        outbox.Notify();
         return Results.NoContent();
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Net;
 using Dapper;
 using Orbit.Contracts.Registry;
 using Orbit.Hosting.Security;
@@ -9,11 +10,12 @@ namespace Orbit.Registry.Auth;
 
 internal sealed class KeyStore(RegistryDatabase database, TimeProvider time) : IApiKeyResolver
 {
-    // Revocation must take effect within seconds, not at once: a short cache spares the store a query per request.
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    // A short cache spares the store a query per request; a revocation here evicts at once, and one
+    // made by another registry instance takes effect within this.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
-    public async Task<KeyResolution> ResolveAsync(string key, CancellationToken cancellationToken)
+    public async Task<KeyResolution> ResolveAsync(string key, IPAddress? client, CancellationToken cancellationToken)
     {
         try
         {
@@ -46,6 +48,18 @@ internal sealed class KeyStore(RegistryDatabase database, TimeProvider time) : I
 
         _cache[hash] = (caller, now + CacheFor);
         return caller;
+    }
+
+    /// <summary>Forgets a revoked key's cached answer (called after the revocation committed).</summary>
+    public void Evict(string keyId)
+    {
+        foreach (var (hash, entry) in _cache)
+        {
+            if (entry.Caller?.KeyId == keyId)
+            {
+                _cache.TryRemove(hash, out _);
+            }
+        }
     }
 
     public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, string id, string tenantId, Role role, string key, string? description, long atMs, string createdBy) =>

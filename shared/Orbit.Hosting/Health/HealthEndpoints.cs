@@ -12,7 +12,8 @@ internal static class HealthEndpoints
     /// <summary>
     /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> runs every check
     /// tagged <see cref="HealthTags.Ready"/> and answers 503 naming each failing dependency.
-    /// Both are anonymous and mapped in every environment, because orchestrators probe them.
+    /// Both are anonymous and mapped in every environment, because orchestrators probe them; so they
+    /// name a failing check but never carry its exception text (addresses, hosts): that is in the log.
     /// </summary>
     public static IEndpointRouteBuilder MapOrbitHealth(this IEndpointRouteBuilder endpoints, string serviceName)
     {
@@ -49,7 +50,6 @@ internal static class HealthEndpoints
                 name = e.Key,
                 status = e.Value.Status.ToString(),
                 description = e.Value.Description,
-                error = e.Value.Exception?.Message,
                 durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 3),
             }),
         };

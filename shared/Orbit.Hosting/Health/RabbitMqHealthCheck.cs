@@ -11,7 +11,8 @@ internal sealed class RabbitMqHealthCheck(IBusControl bus) : IHealthCheck
         var health = bus.CheckHealth();
         var result = health.Status == BusHealthStatus.Healthy
             ? HealthCheckResult.Healthy(health.Description)
-            : new HealthCheckResult(context.Registration.FailureStatus, health.Description, health.Exception);
+            : new HealthCheckResult(context.Registration.FailureStatus, "RabbitMQ is not reachable or a receive endpoint is not consuming", health.Exception,
+                new Dictionary<string, object> { ["detail"] = health.Description });
         return Task.FromResult(result);
     }
 }

@@ -14,7 +14,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, ex.Message, ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, "Redis is not reachable", ex);
         }
     }
 }

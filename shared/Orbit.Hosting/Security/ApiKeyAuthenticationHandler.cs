@@ -21,6 +21,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     /// <summary>Set on a request whose key could not be checked, so the refusal is a 503 rather than a 401.</summary>
     public const string UnavailableItem = "orbit.keys-unavailable";
 
+    /// <summary>Set (to the wait) on a request whose key was not looked up because its address looked up too many unknown keys.</summary>
+    public const string ThrottledItem = "orbit.keys-throttled";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = ApiKeyHeader.Read(Request.Headers);
@@ -29,7 +32,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var resolution = await keys.ResolveAsync(key, Context.RequestAborted);
+        var resolution = await keys.ResolveAsync(key, Context.Connection.RemoteIpAddress, Context.RequestAborted);
         switch (resolution.Check)
         {
             case KeyCheck.Valid:
@@ -37,6 +40,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             case KeyCheck.Unavailable:
                 Context.Items[UnavailableItem] = true;
                 return AuthenticateResult.Fail("API keys cannot be checked right now.");
+            case KeyCheck.Throttled:
+                Context.Items[ThrottledItem] = resolution.RetryAfter;
+                return AuthenticateResult.Fail("Too many unknown API keys from this address.");
             default:
                 return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
         }

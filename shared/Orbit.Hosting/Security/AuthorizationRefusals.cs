@@ -6,9 +6,10 @@ using Orbit.Hosting.Errors;
 namespace Orbit.Hosting.Security;
 
 /// <summary>
-/// Explains a refusal: a 401 says how to send a key, a 403 names the role the call needs, and a key
-/// that could not be checked is a 503. Problem details everywhere, except on endpoints marked
-/// <see cref="OipErrorShape"/>, which answer <c>{"error": "…"}</c>.
+/// Explains a refusal: a 401 says how to send a key, a 403 names the role the call needs, a key
+/// that could not be checked is a 503, and an address that presented too many unknown keys gets a
+/// 429. Problem details everywhere, except on endpoints marked <see cref="OipErrorShape"/>, which
+/// answer <c>{"error": "…"}</c>.
 /// </summary>
 internal sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHandler
 {
@@ -22,6 +23,13 @@ internal sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHand
             {
                 return Refuse(context, StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable,
                     "Service Unavailable", "API keys cannot be checked: the registry is not reachable; retry shortly.");
+            }
+
+            if (context.Items.TryGetValue(ApiKeyAuthenticationHandler.ThrottledItem, out var wait) && wait is TimeSpan retryAfter)
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Refuse(context, StatusCodes.Status429TooManyRequests, ProblemTypes.RateLimited, "Too Many Requests",
+                    "Too many unknown API keys were presented from this address; retry later with a valid key.");
             }
 
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -45,13 +53,8 @@ internal sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHand
 
     private static Task Refuse(HttpContext context, int status, string type, string title, string detail)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<OipErrorShape>() is not null)
-        {
-            return Results.Json(new OipErrorBody(detail), statusCode: status).ExecuteAsync(context);
-        }
-
-        return Results.Problem(statusCode: status, type: type, title: title, detail: detail).ExecuteAsync(context);
+        return OipErrorShape.Applies(context)
+            ? OipErrorShape.Write(context, status, detail)
+            : Results.Problem(statusCode: status, type: type, title: title, detail: detail).ExecuteAsync(context);
     }
-
-    private sealed record OipErrorBody(string error);
 }

@@ -25,6 +25,7 @@ public sealed partial class ContractExamplesTests
     [
         "InferenceRequested", "InferenceCompleted", "InferenceRejected", "ModelVersionRegistered",
         "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
+        "ApiKeyRevoked",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);

@@ -131,8 +131,8 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
         var tenant = (await client.GetFromJsonAsync<CallerIdentity>("/v1/auth/whoami"))!.TenantId;
         var model = await DeployedModelAsync(client);
         await WaitRoutedAsync(client, model);
-        var worker = await ClaimAWorkerServesAsync(tenant, model);
-        await Eventually.GetAsync(async () => (await client.GetStringAsync("/v1/workers")).Contains(worker, StringComparison.Ordinal) ? "seen" : null,
+        await ClaimAWorkerServesAsync(tenant, model);
+        await Eventually.GetAsync(async () => (await client.GetStringAsync("/v1/workers")).Contains(model, StringComparison.Ordinal) ? "seen" : null,
             TimeSpan.FromSeconds(15), "the gateway to see the heartbeat");
 
         using var response = await client.PostAsync($"/v2/models/{model}/infer", Json(AddInputs.Replace("{\"inputs\"", "{\"parameters\":{\"timeout\":300},\"inputs\"", StringComparison.Ordinal)));

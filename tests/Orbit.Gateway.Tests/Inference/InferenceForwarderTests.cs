@@ -87,7 +87,7 @@ public sealed class InferenceForwarderTests : IAsyncDisposable
     [Fact]
     public async Task A_full_queue_is_503_with_retry_after_in_OIP_form()
     {
-        var result = InferRequest.Write("m", 1, null, ForwardOutcome.QueueFull("queue full"), Long).Result;
+        var result = InferRequest.Write(new Microsoft.AspNetCore.Http.DefaultHttpContext(), "m", 1, null, ForwardOutcome.QueueFull("queue full"), Long).Result;
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         context.Response.Body = new MemoryStream();
 

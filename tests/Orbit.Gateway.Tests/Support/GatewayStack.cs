@@ -2,6 +2,9 @@ extern alias registry;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Orbit.Contracts.Registry;
 using Orbit.Testing;
 
@@ -62,6 +65,17 @@ public sealed class GatewayStack : IAsyncLifetime
         (await admin.PostAsJsonAsync("/v1/tenants", new CreateTenant(tenant))).EnsureSuccessStatusCode();
         var created = await (await admin.PostAsJsonAsync("/v1/keys", new CreateApiKey(role, tenant))).Content.ReadFromJsonAsync<ApiKeyCreated>();
         return created!.Key;
+    }
+
+    /// <summary>
+    /// Another gateway in front of the same registry, with its own settings and service overrides
+    /// (e.g. Redis through a proxy, a handler that counts registry calls). The caller disposes it.
+    /// </summary>
+    public WebApplicationFactory<Program> AnotherGateway(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        var merged = new Dictionary<string, string?>(settings) { ["Orbit:Gateway:RegistryUrl"] = RegistryUrl.ToString() };
+        var factory = new OrbitServiceFactory<Program>(merged);
+        return services is null ? factory : factory.WithWebHostBuilder(b => b.ConfigureTestServices(services));
     }
 
     public async Task DisposeAsync()
