@@ -1,7 +1,8 @@
 # Sourced by ./orbit: the whole test suite against the real servers that deps starts.
 
 # ./orbit test [--long] [dotnet test options]: the suite; --long then runs what takes minutes and
-# disturbs the shared servers (faults under load: restarting RabbitMQ and Redis), one test at a time.
+# disturbs the shared servers (faults under load: restarting RabbitMQ and Redis; a 10-minute soak at
+# 70% of capacity, ORBIT_SOAK_MINUTES to change it), one test at a time.
 orbit_test() {
   local long=0 args=()
   for arg in "$@"; do
@@ -24,12 +25,12 @@ orbit_test() {
     --blame-hang-timeout 10m --blame-hang-dump-type none --filter "Category!=Long" "${args[@]}" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   if [ "$long" = 1 ] && [ "$status" = 0 ]; then
-    echo "orbit: the long suite (faults under load), alone on the servers"
+    echo "orbit: the long suite (faults under load, soak), alone on the servers"
     dotnet test "$ORBIT_ROOT/tests/Orbit.EndToEnd.Tests" -c Release --no-build --nologo \
       --blame-hang-timeout 20m --blame-hang-dump-type none --filter "Category=Long" \
       --logger "console;verbosity=detailed" "${args[@]}" 2>&1 | tee -a "$log"
     status=${PIPESTATUS[0]}
-    grep -E '^faults: ' "$log" | sed 's/^faults: //'
+    grep -E '^(faults|soak): ' "$log" | sed -E 's/^(faults|soak): //'
   fi
   # dotnet test prints one summary per test assembly; add them up into one closing line.
   local passed failed skipped
