@@ -34,6 +34,7 @@ internal sealed partial class KeyValidator(
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _valid = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<KeyResolution>> _lookups = new(StringComparer.Ordinal);
 
     public async Task<KeyResolution> ResolveAsync(string key, IPAddress? client, CancellationToken cancellationToken)
     {
@@ -49,17 +50,52 @@ internal sealed partial class KeyValidator(
             return KeyResolution.Invalid;
         }
 
+        // One lookup per key at a time: when a busy key's cache entry expires, the requests that miss
+        // together share one lookup rather than each asking the registry and each spending a token of
+        // the unknown-key limit (which would refuse a valid key's own requests).
+        if (_lookups.TryGetValue(hash, out var running))
+        {
+            return await running.WaitAsync(cancellationToken);
+        }
+
         if (!throttle.TryTake(client, out var retryAfter))
         {
             return KeyResolution.Throttled(retryAfter);
         }
 
+        var lookup = new TaskCompletionSource<KeyResolution>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_lookups.TryAdd(hash, lookup.Task))
+        {
+            throttle.GiveBack(client);
+            return await _lookups.GetValueOrDefault(hash, Task.FromResult(KeyResolution.Unavailable)).WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            // Not the caller's token: the lookup is shared, and one caller leaving must not fail the others.
+            var resolution = await LookUpAsync(key, hash, client, now);
+            lookup.SetResult(resolution);
+            return resolution;
+        }
+        catch (Exception ex)
+        {
+            lookup.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            _lookups.TryRemove(hash, out _);
+        }
+    }
+
+    private async Task<KeyResolution> LookUpAsync(string key, string hash, IPAddress? client, DateTimeOffset now)
+    {
         Caller? caller;
         try
         {
-            caller = await AskRegistryAsync(key, cancellationToken);
+            caller = await AskRegistryAsync(key, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             throttle.GiveBack(client);
             return KeyResolution.Unavailable;

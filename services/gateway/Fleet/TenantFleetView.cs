@@ -31,6 +31,7 @@ internal static class TenantFleetView
             .OrderBy(w => w.WorkerId, StringComparer.Ordinal)
             .ToList();
 
-    private static string Alias(string tenantId, string workerId) =>
+    /// <summary>The name a tenant knows a worker by: stable for that tenant, meaningless to any other.</summary>
+    public static string Alias(string tenantId, string workerId) =>
         "worker-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenantId + "\n" + workerId)))[..12];
 }

@@ -134,7 +134,7 @@ internal static class InferRequest
 
     internal static Results<OipInferResponse, OipError> Write(HttpContext context, string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch
     {
-        ForwardStatus.Completed => new OipInferResponse(model, outcome.Completed!, id),
+        ForwardStatus.Completed => new OipInferResponse(model, outcome.Completed!, id, Caller.From(context.User)),
         ForwardStatus.Rejected => Rejection(context, outcome.Rejected!).WithVersion(version),
         ForwardStatus.TimedOut => new OipError(StatusCodes.Status504GatewayTimeout, $"no answer from a worker within {timeout.TotalMilliseconds:0} ms", version),
         ForwardStatus.QueueFull => new OipError(StatusCodes.Status503ServiceUnavailable, outcome.Detail!, version, InferenceForwarder.QueueFullRetryAfter),

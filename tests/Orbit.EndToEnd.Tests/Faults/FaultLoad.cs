@@ -28,7 +28,7 @@ internal sealed record FaultFigures(string Fault, int Accepted, int Correct, int
 /// <summary>
 /// Closed-loop load on one model while a fault is injected: every request's outcome and time is
 /// kept, so the figures say how many were answered correctly, refused cleanly or lost, and how long
-/// after the fault the platform answered correctly again without a miss (<see cref="SteadyRun"/> in a row).
+/// after the fault the last miss was (after it, only correct answers, at least <see cref="SteadyRun"/>).
 /// </summary>
 internal sealed class FaultLoad(OipClient client, string model, string modelPath, int concurrency = 8)
 {
@@ -54,30 +54,31 @@ internal sealed class FaultLoad(OipClient client, string model, string modelPath
             await Task.Delay(250);
         }
 
-        // A little more load after recovery, so late failures would show.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // More load after recovery, longer than the gateway's 5 s key cache, so late failures would show.
+        await Task.Delay(TimeSpan.FromSeconds(6));
         await stop.CancelAsync();
         await Task.WhenAll(loops);
+        recovered = RecoveredAfter(injectedAt);
         var all = _outcomes.ToList();
         return new FaultFigures(fault, all.Count, all.Count(o => o.Outcome == Outcome.Correct),
             all.Count(o => o.Outcome == Outcome.CleanRefusal), all.Count(o => o.Outcome == Outcome.Lost), recovered);
     }
 
+    /// <summary>
+    /// Seconds from the fault to the start of the run of correct answers that lasts to the end (at
+    /// least <see cref="SteadyRun"/> long): 0 when nothing after the fault went wrong; null while the
+    /// answers since the last miss are fewer than that.
+    /// </summary>
     private double? RecoveredAfter(TimeSpan injectedAt)
     {
         var after = _outcomes.Where(o => o.At > injectedAt).OrderBy(o => o.At).ToList();
-        var run = 0;
-        for (var i = 0; i < after.Count; i++)
+        var lastMiss = after.FindLastIndex(o => o.Outcome != Outcome.Correct);
+        if (after.Count - (lastMiss + 1) < SteadyRun)
         {
-            run = after[i].Outcome == Outcome.Correct ? run + 1 : 0;
-            if (run == SteadyRun)
-            {
-                // Recovered when that run of correct answers began.
-                return (after[i - SteadyRun + 1].At - injectedAt).TotalSeconds;
-            }
+            return null;
         }
 
-        return null;
+        return lastMiss < 0 ? 0 : (after[lastMiss + 1].At - injectedAt).TotalSeconds;
     }
 
     private async Task LoopAsync(int loop, CancellationToken stop)

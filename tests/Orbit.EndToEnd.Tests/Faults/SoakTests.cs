@@ -9,7 +9,7 @@ namespace Orbit.EndToEnd.Tests.Faults;
 /// <summary>
 /// The soak (<c>./orbit test --long</c>): the platform's capacity is measured first (16 closed-loop
 /// clients, 10 s), then requests arrive at 70% of it, paced, for <c>ORBIT_SOAK_MINUTES</c> (10). After
-/// a minute's warm-up and at the end it samples each service's resident memory and its <c>/metrics</c>:
+/// half the time and at the end it samples each service's resident memory and its <c>/metrics</c>:
 /// every request answered correctly, memory flat within 10%, no new metric series.
 /// </summary>
 [Trait("Category", "Long")]
@@ -47,7 +47,8 @@ public sealed class SoakTests : IClassFixture<InferencePlatform>
         var pending = new List<Task>();
         while (clock.Elapsed < end)
         {
-            if (warm is null && clock.Elapsed > TimeSpan.FromMinutes(Math.Min(1, minutes / 2)))
+            // Warm by half-time: series that appear once (the first gen-2 collection, a route's first answer) have appeared.
+            if (warm is null && clock.Elapsed > TimeSpan.FromMinutes(minutes / 2))
             {
                 warm = await SampleAsync();
             }
@@ -101,6 +102,10 @@ public sealed class SoakTests : IClassFixture<InferencePlatform>
                 $"soak: {service}: memory {first.RssMegabytes:F0} -> {final.RssMegabytes:F0} MB ({final.RssMegabytes / first.RssMegabytes:F2}x); /metrics {first.Series} -> {final.Series} series, {first.MetricsBytes} -> {final.MetricsBytes} bytes");
             _output.WriteLine(line);
             Console.WriteLine(line);
+            foreach (var added in final.SeriesNames.Except(first.SeriesNames).Take(10))
+            {
+                Console.WriteLine($"soak: {service}: new series {added}");
+            }
         }
 
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(20)));
@@ -128,7 +133,10 @@ public sealed class SoakTests : IClassFixture<InferencePlatform>
         return answered / clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record Sample(double RssMegabytes, int Series, int MetricsBytes);
+    private sealed record Sample(double RssMegabytes, HashSet<string> SeriesNames, int MetricsBytes)
+    {
+        public int Series => SeriesNames.Count;
+    }
 
     /// <summary>Each service's resident memory (from /proc) and its /metrics: series (lines that are not comments) and bytes.</summary>
     private async Task<Dictionary<string, Sample>> SampleAsync()
@@ -152,7 +160,8 @@ public sealed class SoakTests : IClassFixture<InferencePlatform>
             var rss = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
             var kilobytes = double.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
             var metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
-            var series = metrics.Split('\n').Count(l => l.Length > 0 && l[0] != '#');
+            // A series is a line's name and labels, without its value.
+            var series = metrics.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l[..l.LastIndexOf(' ')]).ToHashSet();
             samples[service] = new Sample(kilobytes / 1024, series, metrics.Length);
         }
 

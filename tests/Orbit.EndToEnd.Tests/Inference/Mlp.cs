@@ -43,6 +43,6 @@ internal static class Mlp
     public static float[] RandomRow(Random random) =>
         Enumerable.Range(0, Features).Select(_ => (float)Math.Round(random.NextDouble() * 4 - 2, 3)).ToArray();
 
-    private static float[] Weights(Random random, int count) =>
+    internal static float[] Weights(Random random, int count) =>
         Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
 }

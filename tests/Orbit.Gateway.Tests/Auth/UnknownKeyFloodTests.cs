@@ -84,11 +84,35 @@ public sealed class UnknownKeyFloodTests(GatewayStack stack, ITestOutputHelper o
         Assert.Equal(1, lookups.Count);
     }
 
-    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Gateway(RegistryCallCounter lookups) => stack.AnotherGateway(
+    /// <summary>
+    /// A busy valid key whose cache entry has just expired: the requests that miss together share one
+    /// lookup. Found by the soak: each used to take a token of the unknown-key limit, so a valid key's
+    /// own burst was refused 429 "too many unknown keys".
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_requests_of_a_valid_key_whose_cache_entry_expired_share_one_lookup_and_none_is_refused()
+    {
+        var lookups = new RegistryCallCounter();
+        await using var gateway = Gateway(lookups, keyCacheSeconds: 0);
+        var valid = await stack.TenantKeyAsync("viewer");
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 60).Select(async _ =>
+        {
+            using var caller = Client(gateway, valid);
+            return (await caller.GetAsync("/v2")).StatusCode;
+        }));
+
+        output.WriteLine($"60 concurrent requests of one valid key, no key cache: {lookups.Count} lookups reached the registry");
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.True(lookups.Count < 60, $"{lookups.Count} lookups for 60 requests of one key");
+    }
+
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Gateway(RegistryCallCounter lookups, int keyCacheSeconds = 5) => stack.AnotherGateway(
         new Dictionary<string, string?>
         {
             ["Orbit:Gateway:UnknownKeyLookupsPerSecond"] = LookupsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orbit:Gateway:UnknownKeyLookupBurst"] = LookupBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orbit:Gateway:KeyCacheSeconds"] = keyCacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
         services => services.AddHttpClient(KeyValidator.HttpClientName).AddHttpMessageHandler(() => new CountingHandler(lookups)));
 

@@ -15,7 +15,7 @@ public sealed class InferenceForwarderTests : IAsyncDisposable
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(10);
 
-    private readonly ManualTime _time = new();
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new();
     private readonly HoldingWorker _worker = new();
     private ServiceProvider? _services;
 
