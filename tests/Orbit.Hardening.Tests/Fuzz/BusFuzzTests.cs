@@ -7,7 +7,8 @@ using RabbitMQ.Client;
 
 namespace Orbit.Hardening.Tests.Fuzz;
 
-public sealed class BusFuzzTests(Platform platform) : IClassFixture<Platform>
+[Collection(PlatformCollection.Name)]
+public sealed class BusFuzzTests(Platform platform)
 {
     public const int Iterations = 200;
 

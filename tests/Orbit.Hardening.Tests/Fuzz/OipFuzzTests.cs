@@ -5,7 +5,8 @@ using Orbit.Hardening.Tests.Support;
 
 namespace Orbit.Hardening.Tests.Fuzz;
 
-public sealed class OipFuzzTests(Platform platform) : IClassFixture<Platform>
+[Collection(PlatformCollection.Name)]
+public sealed class OipFuzzTests(Platform platform)
 {
     public const int Iterations = 600;
 

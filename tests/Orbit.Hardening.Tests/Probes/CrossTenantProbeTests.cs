@@ -15,7 +15,8 @@ namespace Orbit.Hardening.Tests.Probes;
 /// every route value: no answer may reveal the owner's model, digest, tenant or key, none may be a
 /// 5xx, and afterwards the owner's model, deployment and key are exactly as they were.
 /// </summary>
-public sealed class CrossTenantProbeTests(Platform platform) : IClassFixture<Platform>
+[Collection(PlatformCollection.Name)]
+public sealed class CrossTenantProbeTests(Platform platform)
 {
     [Fact]
     public async Task Another_tenants_key_learns_and_changes_nothing_of_this_tenant_on_any_endpoint()

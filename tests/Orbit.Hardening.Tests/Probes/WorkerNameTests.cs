@@ -6,7 +6,8 @@ using Orbit.Hardening.Tests.Support;
 
 namespace Orbit.Hardening.Tests.Probes;
 
-public sealed class WorkerNameTests(Platform platform) : IClassFixture<Platform>
+[Collection(PlatformCollection.Name)]
+public sealed class WorkerNameTests(Platform platform)
 {
     /// <summary>A tenant's answers name the worker by the alias its fleet view shows, never by the shared machine's instance id.</summary>
     [Fact]

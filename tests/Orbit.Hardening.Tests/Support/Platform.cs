@@ -95,7 +95,7 @@ public sealed class Platform : IAsyncLifetime
         {
             using var answer = await owner.PostAsync($"/v2/models/{Model}/infer", new StringContent(InferBody, System.Text.Encoding.UTF8, "application/json"));
             return answer.StatusCode == HttpStatusCode.OK ? "served" : null;
-        }, TimeSpan.FromSeconds(60), "the worker to serve the model");
+        }, TimeSpan.FromSeconds(120), "the worker to serve the model");
     }
 
     /// <summary>A client of the gateway; with a key, it sends it as a bearer token.</summary>
