@@ -36,6 +36,8 @@ public sealed class SoakTests : IClassFixture<InferencePlatform>
         var expected = rows.Select(r => Mlp.RunDirect(path, r)).ToArray();
 
         var capacity = await CapacityAsync(client, model, rows);
+        // The first scrape makes the /metrics route's own duration series; taken now, they are not new at the end.
+        await SampleAsync();
         var rate = capacity * 0.7;
         var answered = 0;
         var failures = new List<string>();
