@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Orbit.Registry.Models;
 
 /// <summary>
-/// Model names appear in URLs, queue names (<c>infer.{model}</c>) and Redis keys, so they are
+/// Model names appear in URLs, queue names (<c>infer.{tenant}.{model}</c>) and Redis keys, so they are
 /// restricted to ASCII letters, digits, '.', '_' and '-', starting with a letter or digit.
 /// </summary>
 internal static partial class ModelNames

@@ -1,7 +1,7 @@
 namespace Orbit.Contracts.Inference;
 
 /// <summary>
-/// A request to run one model on a set of inputs. Sent to queue <c>infer.{model}</c> by the
+/// A request to run one model on a set of inputs. Sent to queue <c>infer.{tenant}.{model}</c> by the
 /// gateway (request/response), or published by any upstream system for asynchronous prediction.
 /// A worker that takes it after <see cref="Deadline"/> drops it instead of running it.
 /// </summary>
