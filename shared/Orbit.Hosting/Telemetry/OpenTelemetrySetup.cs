@@ -32,6 +32,15 @@ internal static class OpenTelemetrySetup
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: OrbitServiceInfo.Version))
             .WithMetrics(metrics =>
             {
+                // Meters made by another host's IMeterFactory in this process (test hosts side by side) are not
+                // this host's: listening to them would export the wrong host's series, or none once it stops.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, builder) =>
+                {
+                    var own = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+                    builder.AddView(instrument => instrument.Meter.Scope is System.Diagnostics.Metrics.IMeterFactory factory && !ReferenceEquals(factory, own)
+                        ? MetricStreamConfiguration.Drop
+                        : null);
+                });
                 metrics
                     .AddMeter(OrbitMeters)
                     .AddAspNetCoreInstrumentation()

@@ -120,9 +120,18 @@ public sealed class GatewayApiTests(GatewayStack stack) : IClassFixture<GatewayS
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("no worker", await response.Content.ReadAsStringAsync());
         // The scrape reads what the exporter has collected; on a loaded machine give it a moment.
-        var series = new System.Text.RegularExpressions.Regex($"orbit_gateway_inference_duration_seconds_count\\{{code=\"503\",model=\"{model}\",tenant=\"[^\"]+\",version=\"1\"\\}} 1");
-        await Eventually.GetAsync(async () => series.IsMatch(await client.GetStringAsync("/metrics")) ? "recorded" : null,
-            TimeSpan.FromSeconds(15), "the 503 in the gateway's inference duration metric");
+        var series = new System.Text.RegularExpressions.Regex($"orbit_gateway_inference_duration_seconds_count\\{{code=\"503\",model=\"{model}\",tenant=\"[^\"]+\",version=\"1\"\\}} [1-9]");
+        var last = "";
+        try
+        {
+            await Eventually.GetAsync(async () => series.IsMatch(last = await client.GetStringAsync("/metrics")) ? "recorded" : null,
+                TimeSpan.FromSeconds(15), "the 503 in the gateway's inference duration metric");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("no 503 series for the model; the inference series in /metrics:\n"
+                + string.Join('\n', last.Split('\n').Where(l => l.StartsWith("orbit_gateway_inference_duration_seconds_count", StringComparison.Ordinal)).Take(40)));
+        }
     }
 
     [Fact]
