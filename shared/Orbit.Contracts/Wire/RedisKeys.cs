@@ -11,8 +11,6 @@ public static class RedisKeys
 
     public const string RoutesPattern = "orbit:routes:*";
 
-    public const string RoutesRevisionField = "revision";
-
     public const string RoutesTableField = "table";
 
     /// <summary>A worker's last heartbeat (<see cref="Workers.WorkerHeartbeat"/> as JSON), expiring when the worker goes quiet.</summary>

@@ -3,9 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Orbit.EndToEnd.Tests.Inference;
-using Orbit.Onnx.Protobuf;
-using Orbit.Onnx.Sessions;
-using Orbit.Onnx.Tensors;
 using Orbit.Testing;
 using Xunit.Abstractions;
 
@@ -110,29 +107,7 @@ public sealed class RegistryRestartTests : IClassFixture<InferencePlatform>
     }
 
     /// <summary>The MLP with a 200 MB initializer nothing reads: big enough that an upload or download takes a while.</summary>
-    private static string Big(string directory, int seed)
-    {
-        var path = Path.Combine(directory, $"big-{seed}.onnx");
-        var small = Mlp.Write(directory, seed);
-        var padding = new float[50_000_000];
-        var bytes = new ModelBuilder { GraphName = $"big{seed}" }
-            .AddInput("x", TensorElementType.Float, Dimension.Symbolic("batch"), Mlp.Features)
-            .AddInitializer(TensorProto.FromSpan<float>("unused", padding, padding.Length))
-            .AddInitializer(TensorProto.FromSpan<float>("w1", Mlp.Weights(new Random(seed), Mlp.Features * 16), Mlp.Features, 16))
-            .AddInitializer(TensorProto.FromSpan<float>("b1", Mlp.Weights(new Random(seed + 1), 16), 16))
-            .AddInitializer(TensorProto.FromSpan<float>("w2", Mlp.Weights(new Random(seed + 2), 16 * Mlp.Outputs), 16, Mlp.Outputs))
-            .AddInitializer(TensorProto.FromSpan<float>("b2", Mlp.Weights(new Random(seed + 3), Mlp.Outputs), Mlp.Outputs))
-            .AddNode("MatMul", ["x", "w1"], ["h"])
-            .AddNode("Add", ["h", "b1"], ["hb"])
-            .AddNode("Relu", ["hb"], ["r"])
-            .AddNode("MatMul", ["r", "w2"], ["o"])
-            .AddNode("Add", ["o", "b2"], ["y"])
-            .AddOutput("y", TensorElementType.Float, Dimension.Symbolic("batch"), Mlp.Outputs)
-            .ToBytes();
-        File.Delete(small);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
+    private static string Big(string directory, int seed) => Mlp.Write(directory, seed, padding: 50_000_000, prefix: "big");
 
     /// <summary>Reads its source 1 MB per 50 ms, so an upload is still running when the registry dies.</summary>
     private sealed class SlowStream(Stream inner) : Stream

@@ -10,10 +10,17 @@ internal static class Mlp
     public const int Features = 8;
     public const int Outputs = 3;
 
-    public static string Write(string directory, int seed)
+    /// <summary>Writes <c>{prefix}-{seed}.onnx</c>; <paramref name="padding"/> floats of an initializer nothing reads make it as big as a test needs.</summary>
+    public static string Write(string directory, int seed, int padding = 0, string prefix = "mlp")
     {
         var random = new Random(seed);
-        var bytes = new ModelBuilder { GraphName = $"mlp{seed}" }
+        var builder = new ModelBuilder { GraphName = $"{prefix}{seed}" };
+        if (padding > 0)
+        {
+            builder.AddInitializer(TensorProto.FromSpan<float>("unused", new float[padding], padding));
+        }
+
+        var bytes = builder
             .AddInput("x", TensorElementType.Float, Dimension.Symbolic("batch"), Features)
             .AddInitializer(TensorProto.FromSpan<float>("w1", Weights(random, Features * 16), Features, 16))
             .AddInitializer(TensorProto.FromSpan<float>("b1", Weights(random, 16), 16))
@@ -26,7 +33,7 @@ internal static class Mlp
             .AddNode("Add", ["o", "b2"], ["y"])
             .AddOutput("y", TensorElementType.Float, Dimension.Symbolic("batch"), Outputs)
             .ToBytes();
-        var path = Path.Combine(directory, $"mlp-{seed}.onnx");
+        var path = Path.Combine(directory, $"{prefix}-{seed}.onnx");
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -43,6 +50,6 @@ internal static class Mlp
     public static float[] RandomRow(Random random) =>
         Enumerable.Range(0, Features).Select(_ => (float)Math.Round(random.NextDouble() * 4 - 2, 3)).ToArray();
 
-    internal static float[] Weights(Random random, int count) =>
+    private static float[] Weights(Random random, int count) =>
         Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
 }
