@@ -65,8 +65,9 @@ public sealed class SingleTraceTests(GatewayStack stack) : IClassFixture<Gateway
         var trace = await Eventually.GetAsync(() =>
         {
             var inTrace = spans.Snapshot().Where(s => s.TraceId == caller.TraceId).ToList();
-            // The last span to end is the gateway's handling of the reply.
-            return Task.FromResult(inTrace.Count(s => s.Kind == ActivityKind.Consumer) >= 4 ? inTrace : null);
+            // The last spans to end are the gateway's handling of the reply and its server span, which ends
+            // after the response is written: the client can hold the answer before either is exported.
+            return Task.FromResult(inTrace.Count(s => s.Kind == ActivityKind.Consumer) >= 4 && inTrace.Any(s => s.Kind == ActivityKind.Server) ? inTrace : null);
         }, TimeSpan.FromSeconds(10), "the reply's spans");
 
         var server = Assert.Single(trace, s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore");

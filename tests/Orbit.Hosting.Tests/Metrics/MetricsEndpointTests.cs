@@ -20,7 +20,9 @@ public sealed class MetricsEndpointTests
         var text = await Eventually.GetAsync(async () =>
         {
             var body = await client.GetStringAsync("/metrics");
-            return body.Contains("orbit_bus_messages_consumed_total{message_type=\"MetricsProbe\"}", StringComparison.Ordinal) ? body : null;
+            // The counter and the duration are recorded one after the other: a scrape can fall between them.
+            return body.Contains("orbit_bus_messages_consumed_total{message_type=\"MetricsProbe\"}", StringComparison.Ordinal)
+                && body.Contains("orbit_bus_consume_duration_seconds_count{message_type=\"MetricsProbe\"}", StringComparison.Ordinal) ? body : null;
         }, TimeSpan.FromSeconds(30), "the consumed message in /metrics");
 
         Assert.Contains("http_server_request_duration_seconds_bucket{", text);
