@@ -13,6 +13,8 @@ internal static class RegistryLogEvents
     public const int OrphanSweepFailed = 2203;
     public const int ValidationBusy = 2501;
     public const int ValidationTimedOut = 2502;
+    public const int ValidationCrashed = 2503;
+    public const int ValidationRuntimeMissing = 2504;
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;

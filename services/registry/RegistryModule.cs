@@ -26,7 +26,7 @@ internal static class RegistryModule
         services.AddValidatedOptions<ArtifactOptions>(ArtifactOptions.Section);
         services.AddSingleton<OrphanCollector>();
         services.AddValidatedOptions<UploadValidationOptions>(UploadValidationOptions.Section);
-        services.AddSingleton<IModelInspector, ModelInspector>();
+        services.AddSingleton<IModelInspector, IsolatedModelInspector>();
         services.AddSingleton<ModelValidator>();
         services.AddSingleton<AdminBootstrap>();
         services.AddSingleton<ModelRepository>();

@@ -8,22 +8,29 @@ namespace Orbit.Registry.Models;
 /// <summary>Opens a file with ONNX Runtime: if ORT cannot load it, it is not a model we can serve.</summary>
 internal interface IModelInspector
 {
-    /// <summary>The model's signature, or ORT's message when it cannot load the file.</summary>
-    (ModelSignature? Signature, string? Error) Inspect(string path, Orbit.Onnx.Sessions.SessionOptions options);
+    /// <summary>
+    /// The model's signature, or why it cannot be served. Cancelling stops the load where the inspector can
+    /// (<see cref="IsolatedModelInspector"/> kills its process); it then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    Task<ModelInspection> InspectAsync(string path, Orbit.Onnx.Sessions.SessionOptions options, CancellationToken cancellationToken);
 }
 
-internal sealed class ModelInspector : IModelInspector
+/// <summary>A model's signature when ORT loaded it, else ORT's message (or how the load died).</summary>
+internal sealed record ModelInspection(ModelSignature? Signature, string? Error);
+
+/// <summary>Loads the model in this process: what the check process runs (<see cref="ModelInspectionChild"/>).</summary>
+internal static class InProcessInspection
 {
-    public (ModelSignature? Signature, string? Error) Inspect(string path, Orbit.Onnx.Sessions.SessionOptions options)
+    public static ModelInspection Inspect(string path, Orbit.Onnx.Sessions.SessionOptions options)
     {
         try
         {
             using var session = OnnxSession.FromFile(path, options);
-            return (new ModelSignature(session.Inputs.Select(Describe).ToList(), session.Outputs.Select(Describe).ToList(), session.ExecutionProvider), null);
+            return new ModelInspection(new ModelSignature(session.Inputs.Select(Describe).ToList(), session.Outputs.Select(Describe).ToList(), session.ExecutionProvider), null);
         }
         catch (OnnxRuntimeException ex)
         {
-            return (null, ex.OrtMessage);
+            return new ModelInspection(null, ex.OrtMessage);
         }
     }
 

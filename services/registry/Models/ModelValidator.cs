@@ -8,8 +8,8 @@ namespace Orbit.Registry.Models;
 /// Loads an upload the way a worker will (<see cref="ServingSessions"/>), a few at a time: a load
 /// holds the model's memory and CPU, so uploads beyond the slots wait in a bounded queue and
 /// beyond that are turned away (<see cref="ValidationVerdict.Busy"/>) rather than piling up. A load
-/// past the time limit is refused; it keeps its slot until ORT returns, so hung loads cannot
-/// multiply threads.
+/// past the time limit is refused and cancelled (the check process is killed); a load that cannot be
+/// stopped keeps its slot until it returns, so hung loads cannot multiply.
 /// </summary>
 internal sealed partial class ModelValidator
 {
@@ -56,24 +56,29 @@ internal sealed partial class ModelValidator
             throw;
         }
 
-        var load = Task.Run(() => _inspector.Inspect(path, SessionOptions), CancellationToken.None);
-        _ = load.ContinueWith(_ => Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var deadline = new CancellationTokenSource(Timeout, _time);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var load = Task.Run(() => _inspector.InspectAsync(path, SessionOptions, stop.Token), CancellationToken.None);
+        _ = load.ContinueWith(t => Release(t.Exception, deadline, stop), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            var (signature, error) = await load.WaitAsync(Timeout, _time, cancellationToken);
-            return signature is null
-                ? new ModelValidation(ValidationVerdict.Refused, null, error)
-                : new ModelValidation(ValidationVerdict.Loaded, signature, null);
+            var inspection = await load.WaitAsync(Timeout, _time, cancellationToken);
+            return inspection.Signature is null
+                ? new ModelValidation(ValidationVerdict.Refused, null, inspection.Error)
+                : new ModelValidation(ValidationVerdict.Loaded, inspection.Signature, null);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             LogTimedOut(_logger, _options.TimeoutSeconds);
             return new ModelValidation(ValidationVerdict.TimedOut, null, $"ONNX Runtime did not finish loading the model within {_options.TimeoutSeconds} s (Orbit:Registry:Validation:TimeoutSeconds)");
         }
     }
 
-    private void Release()
+    // The exception is taken so that a load cancelled after its caller stopped waiting is not reported unobserved.
+    private void Release(AggregateException? _, CancellationTokenSource deadline, CancellationTokenSource stop)
     {
+        stop.Dispose();
+        deadline.Dispose();
         _slots.Release();
         Interlocked.Decrement(ref _admitted);
     }
@@ -81,7 +86,7 @@ internal sealed partial class ModelValidator
     [LoggerMessage(EventId = RegistryLogEvents.ValidationBusy, Level = LogLevel.Warning, Message = "Upload refused: all {Slots} validation slots and {Queued} queue places are taken")]
     private static partial void LogBusy(ILogger logger, int slots, int queued);
 
-    [LoggerMessage(EventId = RegistryLogEvents.ValidationTimedOut, Level = LogLevel.Warning, Message = "Upload refused: ONNX Runtime did not load it within {Seconds} s; its slot stays taken until the load returns")]
+    [LoggerMessage(EventId = RegistryLogEvents.ValidationTimedOut, Level = LogLevel.Warning, Message = "Upload refused: ONNX Runtime did not load it within {Seconds} s; the check was stopped")]
     private static partial void LogTimedOut(ILogger logger, int seconds);
 }
 

@@ -16,12 +16,13 @@ internal sealed class BlockingInspector : IModelInspector
 
     public SessionOptions? LastOptions { get; private set; }
 
-    public (ModelSignature? Signature, string? Error) Inspect(string path, SessionOptions options)
+    /// <summary>Ignores cancellation, as an in-process ORT load would: only <see cref="Release"/> ends it.</summary>
+    public Task<ModelInspection> InspectAsync(string path, SessionOptions options, CancellationToken cancellationToken)
     {
         LastOptions = options;
         Interlocked.Increment(ref _started);
-        _release.Wait();
-        return (Signature, null);
+        _release.Wait(CancellationToken.None);
+        return Task.FromResult(new ModelInspection(Signature, null));
     }
 
     public void Release() => _release.Set();
