@@ -56,10 +56,10 @@ public sealed class SoakTests : IClassFixture<InferencePlatform>
             }
 
             // Paced, not closed-loop: the n-th request leaves at n / rate seconds.
-            var due = TimeSpan.FromSeconds(sent / rate);
-            if (due > clock.Elapsed)
+            var wait = TimeSpan.FromSeconds(sent / rate) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - clock.Elapsed);
+                await Task.Delay(wait);
             }
 
             await inFlight.WaitAsync();
