@@ -10,17 +10,23 @@ namespace Orbit.Gateway.Fleet;
 /// The live inference workers, as their heartbeats in Redis (<c>orbit:workers:{id}</c>, expiring
 /// unless renewed) say, refreshed every second: which model versions have a worker right now.
 /// A failed refresh keeps the last snapshot, is logged, and backs off (up to 10 s); nothing it
-/// throws stops the loop or the host.
+/// throws stops the loop or the host. A version counts as served for <see cref="Grace"/> after a
+/// heartbeat last listed it: a worker starved of CPU can miss its heartbeat's expiry (a soak run on a
+/// loaded machine answered 3,375 requests 503 that way), and a request then waits for its timeout
+/// instead of being refused while the worker is in fact working.
 /// </summary>
 internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProvider time, ILogger<WorkerFleet> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private volatile Snapshot _snapshot = new([], FrozenSet<(string, string, int)>.Empty);
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    private volatile Snapshot _snapshot = new([], FrozenDictionary<(string, string, int), DateTimeOffset>.Empty);
 
     public IReadOnlyList<WorkerHeartbeat> Workers => _snapshot.Workers;
 
-    public bool Serves(string tenant, string model, int version) => _snapshot.Serving.Contains((tenant, model, version));
+    public bool Serves(string tenant, string model, int version) =>
+        _snapshot.LastSeen.TryGetValue((tenant, model, version), out var seen) && time.GetUtcNow() - seen <= Grace;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,11 +77,17 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
             .Select(v => JsonSerializer.Deserialize<WorkerHeartbeat>(v.ToString(), Json)!)
             .OrderBy(w => w.WorkerId, StringComparer.Ordinal)
             .ToList();
-        var serving = workers.SelectMany(w => w.LoadedModels).Select(m => (m.TenantId, m.ModelName, m.Version)).ToFrozenSet();
-        _snapshot = new Snapshot(workers, serving);
+        var now = time.GetUtcNow();
+        var lastSeen = _snapshot.LastSeen.Where(e => now - e.Value <= Grace).ToDictionary();
+        foreach (var served in workers.SelectMany(w => w.LoadedModels))
+        {
+            lastSeen[(served.TenantId, served.ModelName, served.Version)] = now;
+        }
+
+        _snapshot = new Snapshot(workers, lastSeen.ToFrozenDictionary());
     }
 
-    private sealed record Snapshot(IReadOnlyList<WorkerHeartbeat> Workers, FrozenSet<(string, string, int)> Serving);
+    private sealed record Snapshot(IReadOnlyList<WorkerHeartbeat> Workers, FrozenDictionary<(string, string, int), DateTimeOffset> LastSeen);
 
     [LoggerMessage(EventId = GatewayLogEvents.FleetRefreshFailed, Level = LogLevel.Warning, Message = "Worker heartbeats could not be read from Redis ({Failures} times in a row); keeping the last snapshot")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception, int failures);
