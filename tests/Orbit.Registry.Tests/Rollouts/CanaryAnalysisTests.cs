@@ -1,10 +1,12 @@
 using Orbit.Registry.Rollouts.Analysis;
 
+using Orbit.Contracts.Rollouts;
+
 namespace Orbit.Registry.Tests.Rollouts;
 
 public sealed class CanaryAnalysisTests
 {
-    private static readonly AnalysisSettings Settings = new(MinSamples: 50, ErrorRateMargin: 0.02, LatencyMargin: 0.10);
+    private static readonly RolloutAnalysis Settings = new(MinSamples: 50, ErrorRateMargin: 0.02, LatencyMargin: 0.10);
 
     [Fact]
     public void A_healthy_candidate_with_enough_traffic_passes_every_metric()

@@ -1,5 +1,7 @@
 using Orbit.Registry.Rollouts.Analysis;
 
+using Orbit.Contracts.Rollouts;
+
 namespace Orbit.Registry.Tests.Rollouts;
 
 public sealed class CanaryJudgeTests
@@ -7,7 +9,7 @@ public sealed class CanaryJudgeTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Bake = TimeSpan.FromMinutes(2);
-    private static readonly AnalysisSettings Defaults = new();
+    private static readonly RolloutAnalysis Defaults = new();
 
     [Fact]
     public void A_step_advances_only_once_its_checks_have_passed_for_the_whole_bake_time()
@@ -29,7 +31,7 @@ public sealed class CanaryJudgeTests
     [Fact]
     public void Inconclusive_rolls_back_when_so_configured()
     {
-        var (actions, _) = Run(StepProgress.Start(0, T0), Defaults with { OnInconclusive = AnalysisSettings.Rollback }, Verdict.Pass, Verdict.Inconclusive);
+        var (actions, _) = Run(StepProgress.Start(0, T0), Defaults with { OnInconclusive = RolloutAnalysis.Rollback }, Verdict.Pass, Verdict.Inconclusive);
 
         Assert.Equal([RolloutAction.Hold, RolloutAction.Rollback], actions);
     }
@@ -67,7 +69,7 @@ public sealed class CanaryJudgeTests
         Assert.Equal(RolloutAction.Promote, decision.Action);
     }
 
-    private static (List<RolloutAction> Actions, StepProgress Progress) Run(StepProgress progress, AnalysisSettings settings, params Verdict[] verdicts)
+    private static (List<RolloutAction> Actions, StepProgress Progress) Run(StepProgress progress, RolloutAnalysis settings, params Verdict[] verdicts)
     {
         var actions = new List<RolloutAction>();
         for (var i = 0; i < verdicts.Length; i++)

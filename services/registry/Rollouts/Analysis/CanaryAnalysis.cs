@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Orbit.Contracts.Rollouts;
+
 namespace Orbit.Registry.Rollouts.Analysis;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal static class CanaryAnalysis
     public const string Accuracy = "accuracy";
     public const string Drift = "drift";
 
-    public static IReadOnlyList<MetricResult> Evaluate(ArmSample candidate, ArmSample stable, AnalysisSettings settings)
+    public static IReadOnlyList<MetricResult> Evaluate(ArmSample candidate, ArmSample stable, RolloutAnalysis settings)
     {
         var results = new List<MetricResult>
         {
@@ -41,7 +43,7 @@ internal static class CanaryAnalysis
         : results.All(r => r.Verdict == Verdict.Pass) ? Verdict.Pass
         : Verdict.Inconclusive;
 
-    private static MetricResult ErrorRateOf(ArmSample candidate, ArmSample stable, AnalysisSettings settings)
+    private static MetricResult ErrorRateOf(ArmSample candidate, ArmSample stable, RolloutAnalysis settings)
     {
         var test = $"two-proportion z (Agresti-Caffo), non-inferiority margin {Format(settings.ErrorRateMargin)}";
         var result = new MetricResult(ErrorRate, test, Rate(candidate.Errors, candidate.Requests), Rate(stable.Errors, stable.Requests),
@@ -55,7 +57,7 @@ internal static class CanaryAnalysis
         return Judge(result, comparison, settings.Alpha, "error rate");
     }
 
-    private static MetricResult LatencyOf(ArmSample candidate, ArmSample stable, AnalysisSettings settings)
+    private static MetricResult LatencyOf(ArmSample candidate, ArmSample stable, RolloutAnalysis settings)
     {
         var test = $"Mann-Whitney U, non-inferiority margin {Format(settings.LatencyMargin * 100)} %";
         var result = new MetricResult(LatencyP99, test, P99(candidate.LatenciesMs), P99(stable.LatenciesMs), settings.LatencyMargin,
@@ -69,7 +71,7 @@ internal static class CanaryAnalysis
         return Judge(result, comparison, settings.Alpha, "latency");
     }
 
-    private static MetricResult AccuracyOf(ArmSample candidate, ArmSample stable, AnalysisSettings settings)
+    private static MetricResult AccuracyOf(ArmSample candidate, ArmSample stable, RolloutAnalysis settings)
     {
         var test = $"two-proportion z (Agresti-Caffo) on misses, non-inferiority margin {Format(settings.AccuracyMargin)}";
         var result = new MetricResult(Accuracy, test, Rate(candidate.Correct, candidate.Labelled), Rate(stable.Correct, stable.Labelled),

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 
+using Orbit.Contracts.Rollouts;
+
 namespace Orbit.Registry.Rollouts.Analysis;
 
 [JsonConverter(typeof(JsonStringEnumConverter<RolloutAction>))]
@@ -30,14 +32,14 @@ internal sealed record JudgeDecision(RolloutAction Action, StepProgress Progress
 /// <summary>
 /// The canary's decision semantics, without storage or clocks: what an interval's verdict does to the step.
 /// A step is promoted when its checks have passed, interval after interval, for its bake time; it is rolled
-/// back at <see cref="AnalysisSettings.FailureLimit"/> failing intervals within the step, or after
-/// <see cref="AnalysisSettings.SourceErrorLimit"/> intervals in a row whose metrics could not be read.
+/// back at <see cref="RolloutAnalysis.FailureLimit"/> failing intervals within the step, or after
+/// <see cref="RolloutAnalysis.SourceErrorLimit"/> intervals in a row whose metrics could not be read.
 /// </summary>
 internal static class CanaryJudge
 {
     public static JudgeDecision Decide(
         StepProgress progress, Verdict? verdict, string? sourceError, DateTimeOffset intervalStart, DateTimeOffset now,
-        TimeSpan bake, bool lastStep, AnalysisSettings settings)
+        TimeSpan bake, bool lastStep, RolloutAnalysis settings)
     {
         if (sourceError is not null || verdict is null)
         {
@@ -61,7 +63,7 @@ internal static class CanaryJudge
             }
 
             case Verdict.Inconclusive:
-                return settings.OnInconclusive == AnalysisSettings.Rollback
+                return settings.OnInconclusive == RolloutAnalysis.Rollback
                     ? new JudgeDecision(RolloutAction.Rollback, progress with { PassingSince = null }, "inconclusive interval and onInconclusive is rollback")
                     : new JudgeDecision(RolloutAction.Hold, progress with { PassingSince = null }, "inconclusive interval: holding the step until the data decides");
 

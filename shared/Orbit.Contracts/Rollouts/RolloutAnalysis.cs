@@ -1,6 +1,9 @@
-namespace Orbit.Registry.Rollouts.Analysis;
+namespace Orbit.Contracts.Rollouts;
 
-/// <summary>How a canary is judged; stored with each rollout, so a change of defaults never alters one in flight.</summary>
+/// <summary>
+/// How a canary is judged. Stored with each rollout, so changing a default never alters one in flight; any
+/// field left out of a start request takes the default shown.
+/// </summary>
 /// <param name="Alpha">Significance level of every one-sided test.</param>
 /// <param name="MinSamples">Below this many requests (or labelled outcomes) in either arm, a metric is inconclusive.</param>
 /// <param name="ErrorRateMargin">How much higher (absolute) the candidate's error rate may be and still count as no worse.</param>
@@ -8,8 +11,8 @@ namespace Orbit.Registry.Rollouts.Analysis;
 /// <param name="AccuracyMargin">How much lower (absolute) the candidate's accuracy may be.</param>
 /// <param name="FailureLimit">Failing intervals within one step that roll the canary back.</param>
 /// <param name="SourceErrorLimit">Intervals in a row whose metrics could not be read that roll it back.</param>
-/// <param name="OnInconclusive"><c>hold</c> (wait for data) or <c>rollback</c>.</param>
-internal sealed record AnalysisSettings(
+/// <param name="OnInconclusive"><c>hold</c> (wait for the data to decide) or <c>rollback</c>.</param>
+public sealed record RolloutAnalysis(
     double Alpha = 0.05,
     int MinSamples = 50,
     double ErrorRateMargin = 0.01,
@@ -17,7 +20,7 @@ internal sealed record AnalysisSettings(
     double AccuracyMargin = 0.02,
     int FailureLimit = 2,
     int SourceErrorLimit = 4,
-    string OnInconclusive = AnalysisSettings.Hold)
+    string OnInconclusive = RolloutAnalysis.Hold)
 {
     public const string Hold = "hold";
     public const string Rollback = "rollback";
