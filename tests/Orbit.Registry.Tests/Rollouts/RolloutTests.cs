@@ -165,6 +165,27 @@ public sealed class RolloutTests
         Assert.Equal((1, (int?)null), (deployment.StableVersion!.Value, deployment.CandidateVersion));
     }
 
+    [Fact]
+    public async Task Serving_windows_from_the_bus_become_evidence_and_a_malformed_one_does_not_stop_the_next()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        await using var host = RegistryHost.Start(store, FastController);
+        await using var probe = await RabbitMqProbe.ConnectAsync();
+        var evidence = host.Services.GetRequiredService<ServingEvidence>();
+        var model = TestModels.UniqueName("sw");
+        var at = DateTimeOffset.UtcNow;
+        await Eventually.HttpOkAsync(host.RawClient(), "/health/ready", Within);
+
+        await probe.PublishJsonAsync("Orbit.Contracts.Rollouts:ServingWindowObserved", "",
+            $$"""{"tenantId":"acme","modelName":"{{model}}","modelVersion":1,"source":"py","windowStart":"{{at.AddSeconds(-5):O}}","windowEnd":"{{at:O}}","requests":5,"errors":9,"latencySampleMs":[]}""");
+        await probe.PublishJsonAsync("Orbit.Contracts.Rollouts:ServingWindowObserved", "",
+            $$"""{"tenantId":"acme","modelName":"{{model}}","modelVersion":1,"source":"py","windowStart":"{{at.AddSeconds(-5):O}}","windowEnd":"{{at:O}}","requests":7,"errors":1,"latencySampleMs":[3.5,4.0]}""");
+
+        var arm = await Eventually.GetAsync(
+            () => Task.FromResult(evidence.Collect("acme", model, 1, at.AddMinutes(-1), at.AddMinutes(1)) is { Requests: > 0 } a ? a : null), Within, "the valid window");
+        Assert.Equal((7L, 1L, 2), (arm.Requests, arm.Errors, arm.LatenciesMs.Count));
+    }
+
     private static async Task<string> DeployedWithCandidateAsync(RegistryClient admin)
     {
         var model = TestModels.UniqueName("ro");

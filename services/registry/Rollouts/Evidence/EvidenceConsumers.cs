@@ -38,23 +38,10 @@ internal sealed class ServingWindowConsumer(ServingEvidence evidence) : IConsume
 }
 
 /// <summary>
-/// Windows wait in a durable queue while the registry restarts, so the interval after a restart is still judged
-/// on what was served; they expire after ten minutes, when no interval would read them any more.
+/// Every registry hears every window on a queue of its own: evidence is small and kept only minutes, and a
+/// registry that restarts judges its next interval on what arrives after it (an inconclusive interval holds).
 /// </summary>
-internal sealed class ServingWindowConsumerDefinition : ConsumerDefinition<ServingWindowConsumer>
-{
-    public ServingWindowConsumerDefinition() => EndpointName = "registry-serving-windows";
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ServingWindowConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.SetQueueArgument("x-message-ttl", 600_000);
-        }
-
-        endpointConfigurator.UseEventRetry(context);
-    }
-}
+internal sealed class ServingWindowConsumerDefinition() : InstanceEventConsumerDefinition<ServingWindowConsumer>("registry-serving-windows-");
 
 /// <summary>Each version's drift state, as the drift monitor announces changes to it.</summary>
 internal sealed class DriftLevelConsumer(ServingEvidence evidence) : IConsumer<DriftDetected>, IConsumer<DriftCleared>
@@ -74,10 +61,4 @@ internal sealed class DriftLevelConsumer(ServingEvidence evidence) : IConsumer<D
     }
 }
 
-internal sealed class DriftLevelConsumerDefinition : ConsumerDefinition<DriftLevelConsumer>
-{
-    public DriftLevelConsumerDefinition() => EndpointName = "registry-drift-levels";
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<DriftLevelConsumer> consumerConfigurator, IRegistrationContext context) =>
-        endpointConfigurator.UseEventRetry(context);
-}
+internal sealed class DriftLevelConsumerDefinition() : InstanceEventConsumerDefinition<DriftLevelConsumer>("registry-drift-levels-");
