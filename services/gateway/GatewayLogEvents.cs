@@ -6,4 +6,5 @@ internal static class GatewayLogEvents
     public const int FleetRefreshFailed = 3101;
     public const int KeyRevoked = 3201;
     public const int RateLimitStoreUnreachable = 3301;
+    public const int ServingWindowLost = 3401;
 }

@@ -6,6 +6,7 @@ using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
 using Orbit.Gateway.RateLimiting;
+using Orbit.Gateway.Serving;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
 using Orbit.Hosting.Security;
@@ -41,6 +42,9 @@ internal static class GatewayModule
         services.AddSingleton<InferenceForwarder>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<InferenceMetricsFilter>();
+        services.AddValidatedOptions<ServingWindowOptions>(ServingWindowOptions.Section);
+        services.AddSingleton<ServingWindows>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServingWindows>());
         services.AddHttpForwarder();
         services.AddRegistryForwarding();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);

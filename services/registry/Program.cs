@@ -8,7 +8,7 @@ if (ModelInspectionChild.IsRequested(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddOrbitDefaults("registry");
+builder.AddOrbitDefaults("registry", bus => bus.AddRegistryConsumers());
 builder.AddRegistry();
 
 var app = builder.Build();

@@ -15,6 +15,9 @@ internal static class RegistryLogEvents
     public const int ValidationTimedOut = 2502;
     public const int ValidationCrashed = 2503;
     public const int ValidationRuntimeMissing = 2504;
+    public const int RolloutAdvanced = 2601;
+    public const int RolloutEnded = 2602;
+    public const int RolloutTickFailed = 2603;
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;

@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
@@ -8,12 +9,21 @@ using Orbit.Registry.Auth;
 using Orbit.Registry.Deployments;
 using Orbit.Registry.Models;
 using Orbit.Registry.Outbox;
+using Orbit.Registry.Rollouts;
+using Orbit.Registry.Rollouts.Evidence;
 using Orbit.Registry.Storage;
 
 namespace Orbit.Registry;
 
 internal static class RegistryModule
 {
+    /// <summary>The evidence the rollout controller judges canaries on: gateways' serving windows and the drift monitor's states.</summary>
+    public static void AddRegistryConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ServingWindowConsumer, ServingWindowConsumerDefinition>();
+        bus.AddConsumer<DriftLevelConsumer, DriftLevelConsumerDefinition>();
+    }
+
     public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -34,12 +44,17 @@ internal static class RegistryModule
         services.AddSingleton<RoutingTable>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddOrbitApiKeyAuth<KeyStore>();
+        services.AddValidatedOptions<RolloutOptions>(RolloutOptions.Section);
+        services.AddSingleton<RolloutStore>();
+        services.AddSingleton<ServingEvidence>();
+        services.AddSingleton<RolloutController>();
 
         // Order matters: the store is migrated before anything reads it.
         services.AddHostedService<RegistryStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<RoutingResync>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanCollector>());
+        services.AddHostedService(sp => sp.GetRequiredService<RolloutController>());
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         services.AddOpenApi();
@@ -53,6 +68,7 @@ internal static class RegistryModule
         app.MapModelEndpoints();
         app.MapArtifactEndpoints();
         app.MapDeploymentEndpoints();
+        app.MapRolloutEndpoints();
         app.MapAuditEndpoints();
         return app;
     }

@@ -1,14 +1,16 @@
+using Orbit.Gateway.Serving;
 using Orbit.Hosting.Security;
 using Orbit.Routing;
 
 namespace Orbit.Gateway.Inference;
 
 /// <summary>
-/// Records each inference's duration by tenant, model, version and status code. The model label is
+/// Records each inference's duration by tenant, model, version and status code, and reports it to the
+/// version's serving window (<see cref="ServingWindows"/>). The model label is
 /// a deployed model's name or <see cref="UnknownModel"/>: names in URLs are the client's to choose,
 /// and each new label value would be a new series for as long as the process lives.
 /// </summary>
-internal sealed class InferenceMetricsFilter(GatewayMetrics metrics, RoutingTables routing, TimeProvider time) : IEndpointFilter
+internal sealed class InferenceMetricsFilter(GatewayMetrics metrics, ServingWindows windows, RoutingTables routing, TimeProvider time) : IEndpointFilter
 {
     public const string UnknownModel = "_unknown";
 
@@ -20,12 +22,15 @@ internal sealed class InferenceMetricsFilter(GatewayMetrics metrics, RoutingTabl
         var answer = result is INestedHttpResult nested ? nested.Result : result;
         var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode;
         var tenant = Caller.From(http.User).TenantId;
-        metrics.Answered(
-            tenant,
-            ModelLabel(tenant, http.GetRouteValue("model") as string),
-            (answer as IModelVersionResult)?.Version,
-            status,
-            time.GetElapsedTime(started));
+        var model = ModelLabel(tenant, http.GetRouteValue("model") as string);
+        var version = (answer as IModelVersionResult)?.Version;
+        var elapsed = time.GetElapsedTime(started);
+        metrics.Answered(tenant, model, version, status, elapsed);
+        if (version is { } served && model != UnknownModel)
+        {
+            windows.Record(tenant, model, served, status, elapsed);
+        }
+
         return result;
     }
 

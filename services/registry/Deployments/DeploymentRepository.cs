@@ -104,7 +104,7 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             state.StableVersion,
             state.CandidateVersion,
             state.CandidateWeight,
-            DeploymentStrategy.Manual,
+            StrategyOf(state.Strategy),
             routes,
             now,
             caller.Actor,
@@ -153,7 +153,7 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             }
 
             tables.Add(new DeploymentChanged(tenant, model, state.Revision, state.StableVersion, state.CandidateVersion, state.CandidateWeight,
-                DeploymentStrategy.Manual, routes,
+                StrategyOf(state.Strategy), routes,
                 DateTimeOffset.FromUnixTimeMilliseconds(atMs), by, "resync"));
         }
 
@@ -192,6 +192,9 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
         return new DeploymentView(model, state.Revision, state.StableVersion, state.CandidateVersion, state.CandidateWeight, state.Strategy,
             state.PreviousStableVersion, routes, DateTimeOffset.FromUnixTimeMilliseconds(meta.AtMs), meta.By);
     }
+
+    private static DeploymentStrategy StrategyOf(string strategy) =>
+        strategy == DeploymentRules.Canary ? DeploymentStrategy.Canary : DeploymentStrategy.Manual;
 
     private static IEnumerable<(int Version, int Weight, string Field)> RoutesWithFields(DeploymentState state) =>
         DeploymentRules.Routes(state).Select(r => (r.Version, r.Weight, r.Version == state.StableVersion ? "stableVersion" : "candidateVersion"));

@@ -9,12 +9,13 @@ namespace Orbit.Registry.Deployments;
 internal static class DeploymentRules
 {
     public const string Manual = "manual";
+    public const string Canary = "canary";
 
     public static Outcome<DeploymentState> Set(DeploymentState? current, int stable, int? candidate, int weight, string strategy)
     {
         if (strategy != Manual)
         {
-            return Failure.Invalid("strategy", $"'{strategy}' is not available; use 'manual' (automatic canary rollouts come with the rollout controller)");
+            return Failure.Invalid("strategy", $"'{strategy}' is not set here: use 'manual', or start a canary with POST /v1/models/{{name}}/rollout (./orbit rollout start)");
         }
 
         if (weight is < 0 or > 100)
@@ -35,6 +36,17 @@ internal static class DeploymentRules
         var previous = current?.StableVersion is { } old && old != stable ? old : current?.PreviousStableVersion;
         // Rolling back to the version that is already stable would change nothing.
         return new DeploymentState(NextRevision(current), stable, candidate, weight, strategy, previous == stable ? null : previous);
+    }
+
+    /// <summary>A rollout's step: the candidate at <paramref name="weight"/> percent beside the stable version the rollout started from.</summary>
+    public static Outcome<DeploymentState> CanaryStep(DeploymentState? current, int stable, int candidate, int weight)
+    {
+        if (current?.StableVersion != stable || (current.CandidateVersion is { } other && other != candidate))
+        {
+            return Failure.Conflict($"the deployment no longer has stable version {stable} with candidate {candidate}");
+        }
+
+        return current with { Revision = NextRevision(current), CandidateVersion = candidate, CandidateWeight = weight, Strategy = Canary };
     }
 
     public static Outcome<DeploymentState> Promote(DeploymentState? current)

@@ -24,6 +24,8 @@ public sealed class GatewayStack : IAsyncLifetime
 
     public Uri RegistryUrl { get; private set; } = null!;
 
+    public IServiceProvider GatewayServices => _gateway.Services;
+
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();

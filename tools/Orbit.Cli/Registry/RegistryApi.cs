@@ -78,6 +78,16 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
             ("limit", query.Limit?.ToString(CultureInfo.InvariantCulture)),
             ("cursor", cursor)), null, ct);
 
+    public Task<ApiResult<Orbit.Contracts.Rollouts.RolloutView>> StartRolloutAsync(string name, Orbit.Contracts.Rollouts.StartRollout request, CancellationToken ct) =>
+        SendAsync<Orbit.Contracts.Rollouts.RolloutView>(HttpMethod.Post, Model(name) + "/rollout", Body(request), ct);
+
+    public Task<ApiResult<Orbit.Contracts.Rollouts.RolloutView>> RolloutAsync(string name, int decisions, CancellationToken ct) =>
+        SendAsync<Orbit.Contracts.Rollouts.RolloutView>(HttpMethod.Get, Model(name) + "/rollout" + Query(("decisions", decisions.ToString(CultureInfo.InvariantCulture))), null, ct);
+
+    /// <summary><c>pause</c>, <c>resume</c> or <c>abort</c>.</summary>
+    public Task<ApiResult<Orbit.Contracts.Rollouts.RolloutView>> ChangeRolloutAsync(string name, string verb, CancellationToken ct) =>
+        SendAsync<Orbit.Contracts.Rollouts.RolloutView>(HttpMethod.Post, Model(name) + "/rollout/" + verb, null, ct);
+
     /// <summary>The live inference workers (<c>GET /v1/workers</c>, answered by the gateway).</summary>
     public Task<ApiResult<WorkerList>> WorkersAsync(CancellationToken ct) => SendAsync<WorkerList>(HttpMethod.Get, "v1/workers", null, ct);
 

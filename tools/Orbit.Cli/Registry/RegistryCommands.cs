@@ -19,6 +19,7 @@ internal static class RegistryCommands
             DeployCommands.Promote(runner),
             DeployCommands.Rollback(runner),
             DeployCommands.Undeploy(runner),
+            Rollouts.RolloutCommands.Create(runner),
             AuditCommand.Create(runner),
             KeysCommands.Create(runner),
             TenantsCommands.Create(runner),

@@ -1,0 +1,64 @@
+using MassTransit;
+using Orbit.Contracts.Drift;
+using Orbit.Contracts.Rollouts;
+using Orbit.Hosting.Errors;
+using Orbit.Hosting.Messaging;
+
+namespace Orbit.Registry.Rollouts.Evidence;
+
+/// <summary>Gateways' serving windows into <see cref="ServingEvidence"/>; a window that makes no sense goes to the error queue.</summary>
+internal sealed class ServingWindowConsumer(ServingEvidence evidence) : IConsumer<ServingWindowObserved>
+{
+    public Task Consume(ConsumeContext<ServingWindowObserved> context)
+    {
+        var window = context.Message;
+        if (string.IsNullOrEmpty(window.TenantId) || string.IsNullOrEmpty(window.ModelName))
+        {
+            throw new MessageValidationException("tenantId", "tenant and model are required");
+        }
+
+        if (window.ModelVersion < 1)
+        {
+            throw new MessageValidationException("modelVersion", "must be 1 or more");
+        }
+
+        if (window.Requests < 0 || window.Errors < 0 || window.Errors > window.Requests)
+        {
+            throw new MessageValidationException("errors", "requests and errors must be counts, errors at most requests");
+        }
+
+        if (window.LatencySampleMs is null || window.LatencySampleMs.Any(l => !double.IsFinite(l) || l < 0))
+        {
+            throw new MessageValidationException("latencySampleMs", "must be a list of non-negative milliseconds");
+        }
+
+        evidence.Add(window);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Every registry hears every window on a queue of its own: evidence is small and kept only minutes, and a
+/// registry that restarts judges its next interval on what arrives after it (an inconclusive interval holds).
+/// </summary>
+internal sealed class ServingWindowConsumerDefinition() : InstanceEventConsumerDefinition<ServingWindowConsumer>("registry-serving-windows-");
+
+/// <summary>Each version's drift state, as the drift monitor announces changes to it.</summary>
+internal sealed class DriftLevelConsumer(ServingEvidence evidence) : IConsumer<DriftDetected>, IConsumer<DriftCleared>
+{
+    public Task Consume(ConsumeContext<DriftDetected> context)
+    {
+        var m = context.Message;
+        evidence.Drift(m.TenantId, m.ModelName, m.ModelVersion, m.Feature, m.Level);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<DriftCleared> context)
+    {
+        var m = context.Message;
+        evidence.Drift(m.TenantId, m.ModelName, m.ModelVersion, m.Feature, m.Level);
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class DriftLevelConsumerDefinition() : InstanceEventConsumerDefinition<DriftLevelConsumer>("registry-drift-levels-");

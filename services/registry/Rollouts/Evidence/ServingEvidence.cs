@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Orbit.Contracts.Drift;
+using Orbit.Contracts.Rollouts;
+using Orbit.Registry.Rollouts.Analysis;
+
+namespace Orbit.Registry.Rollouts.Evidence;
+
+/// <summary>
+/// What each model version served, window by window, as gateways reported it (<see cref="ServingWindowObserved"/>),
+/// and its latest drift level (<see cref="DriftDetected"/>, <see cref="DriftCleared"/>). Kept in memory for
+/// <see cref="RolloutOptions.EvidenceRetentionMinutes"/>: the controller reads only the interval it judges.
+/// </summary>
+internal sealed class ServingEvidence(TimeProvider time, IOptions<RolloutOptions> options)
+{
+    private readonly ConcurrentDictionary<(string Tenant, string Model, int Version), ConcurrentQueue<ServingWindowObserved>> _windows = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Model, int Version, string Feature), AlertLevel> _drift = new();
+
+    public void Add(ServingWindowObserved window)
+    {
+        var queue = _windows.GetOrAdd((window.TenantId, window.ModelName, window.ModelVersion), _ => new ConcurrentQueue<ServingWindowObserved>());
+        queue.Enqueue(window);
+        var oldest = time.GetUtcNow() - TimeSpan.FromMinutes(options.Value.EvidenceRetentionMinutes);
+        while (queue.TryPeek(out var head) && head.WindowEnd < oldest)
+        {
+            queue.TryDequeue(out _);
+        }
+    }
+
+    public void Drift(string tenant, string model, int version, string feature, AlertLevel level) =>
+        _drift[(tenant, model, version, feature)] = level;
+
+    /// <summary>Everything the version served in windows that ended in (<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public ArmSample Collect(string tenant, string model, int version, DateTimeOffset from, DateTimeOffset to)
+    {
+        long requests = 0, errors = 0;
+        var latencies = new List<double>();
+        if (_windows.TryGetValue((tenant, model, version), out var queue))
+        {
+            foreach (var window in queue)
+            {
+                if (window.WindowEnd > from && window.WindowEnd <= to)
+                {
+                    requests += window.Requests;
+                    errors += window.Errors;
+                    latencies.AddRange(window.LatencySampleMs);
+                }
+            }
+        }
+
+        return new ArmSample(version, requests, errors, latencies, DriftLevel: DriftLevelOf(tenant, model, version));
+    }
+
+    /// <summary>The version's worst feature state, or null when the drift monitor has said nothing about it.</summary>
+    private string? DriftLevelOf(string tenant, string model, int version)
+    {
+        AlertLevel? worst = null;
+        foreach (var ((t, m, v, _), level) in _drift)
+        {
+            if (t == tenant && m == model && v == version && (worst is null || level > worst))
+            {
+                worst = level;
+            }
+        }
+
+        return worst?.ToString().ToLowerInvariant();
+    }
+}

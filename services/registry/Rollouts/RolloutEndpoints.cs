@@ -1,0 +1,130 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Orbit.Contracts.Rollouts;
+using Orbit.Hosting.Security;
+using Orbit.Registry.Api;
+using Orbit.Registry.Deployments;
+
+namespace Orbit.Registry.Rollouts;
+
+internal static class RolloutEndpoints
+{
+    private const int DecisionsShown = 50;
+
+    public static void MapRolloutEndpoints(this IEndpointRouteBuilder app)
+    {
+        var rollout = app.MapGroup("/v1/models/{name}/rollout").WithTags("Rollouts");
+        rollout.MapPost("", StartAsync).RequireAuthorization(Policies.Deployer);
+        rollout.MapGet("", GetAsync).RequireAuthorization(Policies.Viewer);
+        rollout.MapPost("/pause", (string name, ClaimsPrincipal user, RolloutStore store, TimeProvider time, CancellationToken ct) =>
+            ChangeAsync(name, user, store, time, Rollout.Running, r => r with { State = Rollout.Paused }, ct)).RequireAuthorization(Policies.Deployer);
+        rollout.MapPost("/resume", (string name, ClaimsPrincipal user, RolloutStore store, TimeProvider time, CancellationToken ct) =>
+            ChangeAsync(name, user, store, time, Rollout.Paused, r => r with
+            {
+                State = Rollout.Running,
+                EvaluatedAt = time.GetUtcNow(),
+                Progress = r.Progress with { PassingSince = null },
+            }, ct)).RequireAuthorization(Policies.Deployer);
+        rollout.MapPost("/abort", AbortAsync).RequireAuthorization(Policies.Deployer);
+    }
+
+    private static async Task<IResult> StartAsync(
+        string name, StartRollout request, ClaimsPrincipal user, RolloutStore store, DeploymentRepository deployments, RolloutController controller,
+        IOptions<RolloutOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        if (await store.LatestAsync(caller.TenantId, name, cancellationToken) is { Active: true } active)
+        {
+            return Conflict($"rollout {active.Id} of version {active.CandidateVersion} is {active.State}: abort it first (./orbit rollout abort {name})");
+        }
+
+        var deployment = await deployments.GetAsync(caller.TenantId, name, cancellationToken);
+        var started = RolloutRules.Start(request, deployment, caller.TenantId, name, options.Value, caller.Actor, time.GetUtcNow());
+        if (started.Kind != OutcomeKind.Ok)
+        {
+            return deployment is null && started.Kind == OutcomeKind.Conflict
+                ? Problems.NotFound($"model '{name}' is not deployed (or does not exist)")
+                : started.ToResult(Results.Ok);
+        }
+
+        var rollout = started.Value!;
+        var applied = await controller.ApplyWeightAsync(rollout, rollout.Weight, cancellationToken);
+        if (applied.Kind != OutcomeKind.Ok)
+        {
+            return applied.ToResult(Results.Ok);
+        }
+
+        if (!await store.InsertAsync(rollout, caller, cancellationToken))
+        {
+            return Conflict("another rollout of this model started at the same moment");
+        }
+
+        return Results.Created($"/v1/models/{name}/rollout", View(rollout, []));
+    }
+
+    private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, RolloutStore store, int? decisions, CancellationToken cancellationToken)
+    {
+        if (decisions is < 0 or > 1000)
+        {
+            return Orbit.Hosting.Errors.FieldProblem.For("decisions", "must be from 0 to 1000");
+        }
+
+        var rollout = await store.LatestAsync(Caller.From(user).TenantId, name, cancellationToken);
+        return rollout is null
+            ? Problems.NotFound($"model '{name}' has no rollout (or does not exist)")
+            : Results.Ok(View(rollout, await store.DecisionsAsync(rollout.Id, decisions ?? DecisionsShown, cancellationToken)));
+    }
+
+    private static async Task<IResult> ChangeAsync(
+        string name, ClaimsPrincipal user, RolloutStore store, TimeProvider time, string from, Func<Rollout, Rollout> change, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        var rollout = await store.LatestAsync(caller.TenantId, name, cancellationToken);
+        if (rollout is null)
+        {
+            return Problems.NotFound($"model '{name}' has no rollout (or does not exist)");
+        }
+
+        if (rollout.State != from)
+        {
+            return Conflict($"rollout {rollout.Id} is {rollout.State}, not {from}");
+        }
+
+        var next = change(rollout);
+        await store.SaveAsync(next, null, caller, cancellationToken);
+        return Results.Ok(View(next, await store.DecisionsAsync(next.Id, DecisionsShown, cancellationToken)));
+    }
+
+    /// <summary>Stops the rollout and sends all traffic back to stable.</summary>
+    private static async Task<IResult> AbortAsync(string name, ClaimsPrincipal user, RolloutStore store, DeploymentRepository deployments, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        var rollout = await store.LatestAsync(caller.TenantId, name, cancellationToken);
+        if (rollout is null)
+        {
+            return Problems.NotFound($"model '{name}' has no rollout (or does not exist)");
+        }
+
+        if (!rollout.Active)
+        {
+            return Conflict($"rollout {rollout.Id} already ended ({rollout.State})");
+        }
+
+        var deployment = await deployments.GetAsync(caller.TenantId, name, cancellationToken);
+        if (deployment?.CandidateVersion == rollout.CandidateVersion)
+        {
+            await deployments.ApplyAsync(caller, name, "rollout-aborted", DeploymentRules.Rollback, cancellationToken);
+        }
+
+        var ended = rollout.Ended(Rollout.Aborted, $"aborted by {caller.Actor}", time.GetUtcNow());
+        await store.SaveAsync(ended, null, caller, cancellationToken);
+        return Results.Ok(View(ended, await store.DecisionsAsync(ended.Id, DecisionsShown, cancellationToken)));
+    }
+
+    private static IResult Conflict(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status409Conflict, type: Orbit.Hosting.Errors.ProblemTypes.Conflict, title: "Conflict", detail: detail);
+
+    private static RolloutView View(Rollout r, IReadOnlyList<RolloutDecisionView> decisions) => new(
+        r.Id, r.Model, r.StableVersion, r.CandidateVersion, r.Strategy, r.Steps, r.Progress.Step, r.Weight, r.State,
+        r.BakeSeconds, r.IntervalSeconds, r.Analysis, r.StartedAt, r.StartedBy, r.EndedAt, r.Reason, decisions);
+}

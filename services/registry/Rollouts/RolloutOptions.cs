@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orbit.Registry.Rollouts;
+
+/// <summary><c>Orbit:Registry:Rollouts</c>: the rollout controller's defaults; a start request may override the per-rollout ones.</summary>
+internal sealed class RolloutOptions
+{
+    public const string Section = "Orbit:Registry:Rollouts";
+
+    /// <summary>How often the controller looks for rollouts due an evaluation.</summary>
+    [Range(0.05, 60)]
+    public double TickSeconds { get; set; } = 1;
+
+    /// <summary>Candidate weights of a canary that names none.</summary>
+    [Required]
+    [MinLength(1)]
+    public int[] DefaultSteps { get; set; } = [5, 25, 50, 100];
+
+    [Range(0, 86_400)]
+    public int DefaultBakeSeconds { get; set; } = 300;
+
+    [Range(1, 3_600)]
+    public int DefaultIntervalSeconds { get; set; } = 60;
+
+    /// <summary>How long serving windows are kept in memory for the intervals that read them.</summary>
+    [Range(1, 1_440)]
+    public int EvidenceRetentionMinutes { get; set; } = 30;
+}

@@ -1,0 +1,91 @@
+using Orbit.Contracts.Registry;
+using Orbit.Contracts.Rollouts;
+using Orbit.Registry.Api;
+using Orbit.Registry.Rollouts.Analysis;
+
+namespace Orbit.Registry.Rollouts;
+
+/// <summary>Checks a start request field by field and builds the rollout it asks for, defaults filled in.</summary>
+internal static class RolloutRules
+{
+    public static Outcome<Rollout> Start(StartRollout request, DeploymentView? deployment, string tenant, string model, RolloutOptions defaults, string startedBy, DateTimeOffset now)
+    {
+        var strategy = request.Strategy ?? Rollout.Canary;
+        if (strategy != Rollout.Canary)
+        {
+            return Failure.Invalid("strategy", $"'{strategy}' is not available: use 'canary' (shadow and A/B are not built yet)");
+        }
+
+        if (deployment?.StableVersion is not { } stable)
+        {
+            return Failure.Conflict($"model '{model}' has no stable version deployed: deploy one first (./orbit deploy {model} VERSION)");
+        }
+
+        if (request.CandidateVersion < 1)
+        {
+            return Failure.Invalid("candidateVersion", "must be a version number (1 or more)");
+        }
+
+        if (request.CandidateVersion == stable)
+        {
+            return Failure.Invalid("candidateVersion", $"version {stable} is already stable");
+        }
+
+        var steps = request.Steps ?? defaults.DefaultSteps;
+        if (StepsProblem(steps) is { } stepsProblem)
+        {
+            return Failure.Invalid("steps", stepsProblem);
+        }
+
+        var bake = request.BakeSeconds ?? defaults.DefaultBakeSeconds;
+        if (bake is < 0 or > 86_400)
+        {
+            return Failure.Invalid("bakeSeconds", "must be from 0 to 86400");
+        }
+
+        var interval = request.IntervalSeconds ?? defaults.DefaultIntervalSeconds;
+        if (interval is < 1 or > 3_600)
+        {
+            return Failure.Invalid("intervalSeconds", "must be from 1 to 3600");
+        }
+
+        var analysis = request.Analysis ?? new RolloutAnalysis();
+        if (AnalysisProblem(analysis) is { } problem)
+        {
+            return Failure.Invalid("analysis." + problem.Field, problem.Problem);
+        }
+
+        return new Rollout(
+            "ro_" + Guid.NewGuid().ToString("N")[..16], tenant, model, stable, request.CandidateVersion, strategy, steps.ToList(), bake, interval,
+            analysis, Rollout.Running, StepProgress.Start(0, now), now, now, startedBy);
+    }
+
+    private static string? StepsProblem(IReadOnlyList<int> steps)
+    {
+        if (steps.Count is 0 or > 20)
+        {
+            return "give 1 to 20 weights, e.g. [5, 25, 50, 100]";
+        }
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i] is < 1 or > 100 || (i > 0 && steps[i] <= steps[i - 1]))
+            {
+                return "weights must be percentages from 1 to 100, each larger than the one before";
+            }
+        }
+
+        return steps[^1] == 100 ? null : "the last weight must be 100 (the candidate takes all traffic before it is promoted)";
+    }
+
+    private static (string Field, string Problem)? AnalysisProblem(RolloutAnalysis a) =>
+        a.Alpha is <= 0 or > 0.5 ? ("alpha", "must be above 0 and at most 0.5")
+        : a.MinSamples is < 1 or > 1_000_000 ? ("minSamples", "must be from 1 to 1000000")
+        : !(a.ErrorRateMargin is >= 0 and <= 1) ? ("errorRateMargin", "must be from 0 to 1")
+        : !(a.LatencyMargin is >= 0 and <= 10) ? ("latencyMargin", "must be from 0 to 10 (relative: 0.1 is 10 %)")
+        : !(a.AccuracyMargin is >= 0 and <= 1) ? ("accuracyMargin", "must be from 0 to 1")
+        : a.FailureLimit is < 1 or > 100 ? ("failureLimit", "must be from 1 to 100")
+        : a.SourceErrorLimit is < 1 or > 100 ? ("sourceErrorLimit", "must be from 1 to 100")
+        : a.OnInconclusive is not (RolloutAnalysis.Hold or RolloutAnalysis.Rollback) ? ("onInconclusive", "must be 'hold' or 'rollback'")
+        : null;
+}

@@ -1,0 +1,66 @@
+namespace Orbit.Contracts.Rollouts;
+
+/// <summary><c>POST /v1/models/{name}/rollout</c>: start moving traffic to a candidate version.</summary>
+/// <param name="Strategy"><c>canary</c> (the default).</param>
+/// <param name="Steps">Candidate weights in percent, increasing, ending at 100. Default 5, 25, 50, 100.</param>
+/// <param name="BakeSeconds">How long each step's checks must pass before the next.</param>
+/// <param name="IntervalSeconds">How often the candidate is compared with stable.</param>
+public sealed record StartRollout(
+    int CandidateVersion,
+    string? Strategy = null,
+    IReadOnlyList<int>? Steps = null,
+    int? BakeSeconds = null,
+    int? IntervalSeconds = null,
+    RolloutAnalysis? Analysis = null);
+
+/// <summary>A rollout and its most recent decisions, newest first.</summary>
+/// <param name="State"><c>running</c>, <c>paused</c>, <c>promoted</c>, <c>rolled-back</c> or <c>aborted</c>.</param>
+/// <param name="Step">Index into <see cref="Steps"/> of the current (or last) step.</param>
+public sealed record RolloutView(
+    string Id,
+    string Model,
+    int StableVersion,
+    int CandidateVersion,
+    string Strategy,
+    IReadOnlyList<int> Steps,
+    int Step,
+    int Weight,
+    string State,
+    int BakeSeconds,
+    int IntervalSeconds,
+    RolloutAnalysis Analysis,
+    DateTimeOffset StartedAt,
+    string StartedBy,
+    DateTimeOffset? EndedAt,
+    string? Reason,
+    IReadOnlyList<RolloutDecisionView> Decisions);
+
+/// <summary>One evaluation: the interval's per-metric judgements, the verdict, and what the controller did about it.</summary>
+/// <param name="Verdict"><c>pass</c>, <c>fail</c>, <c>inconclusive</c>, or <c>unreadable</c> when the metrics could not be read.</param>
+/// <param name="Action"><c>hold</c>, <c>advance</c>, <c>promote</c> or <c>rollback</c>.</param>
+public sealed record RolloutDecisionView(
+    long Id,
+    DateTimeOffset At,
+    int Step,
+    int Weight,
+    DateTimeOffset IntervalStart,
+    DateTimeOffset IntervalEnd,
+    string Verdict,
+    string Action,
+    string Reason,
+    IReadOnlyList<RolloutMetricView> Metrics);
+
+/// <summary>One metric's judgement with the numbers behind it.</summary>
+/// <param name="Margin">The tolerance the test allowed the candidate.</param>
+/// <param name="PValue">The p-value the verdict rests on; null where no test ran.</param>
+public sealed record RolloutMetricView(
+    string Metric,
+    string Test,
+    double Candidate,
+    double Stable,
+    double Margin,
+    long CandidateSamples,
+    long StableSamples,
+    double? PValue,
+    string Verdict,
+    string Reason);
