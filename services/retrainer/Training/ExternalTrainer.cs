@@ -137,7 +137,7 @@ internal sealed class ExternalTrainer(TimeProvider time)
 }
 
 /// <summary>An external trainer: the command (an absolute path, or a name on PATH), its leading arguments and its time limit.</summary>
-internal sealed class ExternalTrainerSettings
+public sealed class ExternalTrainerSettings
 {
     public string Command { get; set; } = "";
 
