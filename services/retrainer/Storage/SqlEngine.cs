@@ -1,0 +1,7 @@
+namespace Orbit.Retrainer.Storage;
+
+internal enum SqlEngine
+{
+    Sqlite,
+    Postgres,
+}
