@@ -18,6 +18,8 @@ internal static class RegistryLogEvents
     public const int RolloutAdvanced = 2601;
     public const int RolloutEnded = 2602;
     public const int RolloutTickFailed = 2603;
+    public const int ProposalStarted = 2604;
+    public const int ProposalLeft = 2605;
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;

@@ -48,6 +48,7 @@ internal static class RegistryModule
         services.AddSingleton<RolloutStore>();
         services.AddSingleton<ServingEvidence>();
         services.AddSingleton<RolloutController>();
+        services.AddSingleton<RolloutStarter>();
 
         // Order matters: the store is migrated before anything reads it.
         services.AddHostedService<RegistryStartup>();
@@ -69,6 +70,7 @@ internal static class RegistryModule
         app.MapArtifactEndpoints();
         app.MapDeploymentEndpoints();
         app.MapRolloutEndpoints();
+        app.MapProposalEndpoints();
         app.MapAuditEndpoints();
         return app;
     }

@@ -4,6 +4,7 @@ using Orbit.Contracts.Rollouts;
 using Orbit.Hosting.Security;
 using Orbit.Registry.Api;
 using Orbit.Registry.Deployments;
+using Orbit.Registry.Models;
 
 namespace Orbit.Registry.Rollouts;
 
@@ -26,40 +27,39 @@ internal static class RolloutEndpoints
                 Progress = r.Progress with { PassingSince = null },
             }, ct)).RequireAuthorization(Policies.Deployer);
         rollout.MapPost("/abort", AbortAsync).RequireAuthorization(Policies.Deployer);
+        var policy = app.MapGroup("/v1/models/{name}/rollout-policy").WithTags("Rollouts");
+        policy.MapGet("", GetPolicyAsync).RequireAuthorization(Policies.Viewer);
+        policy.MapPut("", SetPolicyAsync).RequireAuthorization(Policies.Deployer);
     }
 
-    private static async Task<IResult> StartAsync(
-        string name, StartRollout request, ClaimsPrincipal user, RolloutStore store, DeploymentRepository deployments, RolloutController controller,
-        IOptions<RolloutOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> StartAsync(string name, StartRollout request, ClaimsPrincipal user, RolloutStarter starter, CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
-        if (await store.LatestAsync(caller.TenantId, name, cancellationToken) is { Active: true } active)
+        var started = await starter.StartAsync(caller, name, request, caller.Actor, cancellationToken);
+        return started.Kind == OutcomeKind.Conflict && started.Detail!.StartsWith("rollout ", StringComparison.Ordinal)
+            ? Conflict(started.Detail)
+            : started.ToResult(rollout => Results.Created($"/v1/models/{name}/rollout", View(rollout, [])));
+    }
+
+    private static async Task<IResult> GetPolicyAsync(string name, ClaimsPrincipal user, RolloutStore store, CancellationToken cancellationToken) =>
+        Results.Ok(await store.PolicyAsync(Caller.From(user).TenantId, name, cancellationToken) ?? new RolloutPolicy());
+
+    private static async Task<IResult> SetPolicyAsync(string name, RolloutPolicy policy, ClaimsPrincipal user, RolloutStore store, ModelRepository models,
+        IOptions<RolloutOptions> options, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        if (await models.GetModelAsync(caller.TenantId, name, cancellationToken) is null)
         {
-            return Conflict($"rollout {active.Id} of version {active.CandidateVersion} is {active.State}: abort it first (./orbit rollout abort {name})");
+            return Problems.NotFound($"model '{name}' not found");
         }
 
-        var deployment = await deployments.GetAsync(caller.TenantId, name, cancellationToken);
-        var started = RolloutRules.Start(request, deployment, caller.TenantId, name, options.Value, caller.Actor, time.GetUtcNow());
-        if (started.Kind != OutcomeKind.Ok)
+        if (RolloutRules.Settings(policy.Strategy, policy.Steps, policy.BakeSeconds, policy.IntervalSeconds, policy.Analysis, options.Value) is { Kind: not OutcomeKind.Ok } invalid)
         {
-            return deployment is null && started.Kind == OutcomeKind.Conflict
-                ? Problems.NotFound($"model '{name}' is not deployed (or does not exist)")
-                : started.ToResult(Results.Ok);
+            return invalid.ToResult(Results.Ok);
         }
 
-        var rollout = started.Value!;
-        var applied = await controller.ApplyWeightAsync(rollout, rollout.Weight, cancellationToken);
-        if (applied.Kind != OutcomeKind.Ok)
-        {
-            return applied.ToResult(Results.Ok);
-        }
-
-        if (!await store.InsertAsync(rollout, caller, cancellationToken))
-        {
-            return Conflict("another rollout of this model started at the same moment");
-        }
-
-        return Results.Created($"/v1/models/{name}/rollout", View(rollout, []));
+        await store.SetPolicyAsync(caller, name, policy, cancellationToken);
+        return Results.Ok(policy);
     }
 
     private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, RolloutStore store, int? decisions, CancellationToken cancellationToken)

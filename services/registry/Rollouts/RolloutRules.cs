@@ -10,15 +10,15 @@ internal static class RolloutRules
 {
     public static Outcome<Rollout> Start(StartRollout request, DeploymentView? deployment, string tenant, string model, RolloutOptions defaults, string startedBy, DateTimeOffset now)
     {
-        var strategy = request.Strategy ?? Rollout.Canary;
-        if (strategy != Rollout.Canary)
+        var settings = Settings(request.Strategy, request.Steps, request.BakeSeconds, request.IntervalSeconds, request.Analysis, defaults);
+        if (settings.Kind != OutcomeKind.Ok)
         {
-            return Failure.Invalid("strategy", $"'{strategy}' is not available: use 'canary' (shadow and A/B are not built yet)");
+            return new Outcome<Rollout>(settings.Kind, null, settings.Field, settings.Detail);
         }
 
         if (deployment?.StableVersion is not { } stable)
         {
-            return Failure.Conflict($"model '{model}' has no stable version deployed: deploy one first (./orbit deploy {model} VERSION)");
+            return Failure.Conflict($"model '{model}' has no stable version deployed: deploy one first (./orbit deploy {model} --stable VERSION)");
         }
 
         if (request.CandidateVersion < 1)
@@ -31,33 +31,46 @@ internal static class RolloutRules
             return Failure.Invalid("candidateVersion", $"version {stable} is already stable");
         }
 
-        var steps = request.Steps ?? defaults.DefaultSteps;
+        var s = settings.Value!;
+        return new Rollout(
+            "ro_" + Guid.NewGuid().ToString("N")[..16], tenant, model, stable, request.CandidateVersion, s.Strategy, s.Steps, s.BakeSeconds, s.IntervalSeconds,
+            s.Analysis, Rollout.Running, StepProgress.Start(0, now), now, now, startedBy);
+    }
+
+    /// <summary>A rollout's settings, checked field by field, with the registry's defaults where left out.</summary>
+    public static Outcome<RolloutSettings> Settings(string? strategy, IReadOnlyList<int>? steps, int? bakeSeconds, int? intervalSeconds, RolloutAnalysis? analysis, RolloutOptions defaults)
+    {
+        strategy ??= Rollout.Canary;
+        if (strategy != Rollout.Canary)
+        {
+            return Failure.Invalid("strategy", $"'{strategy}' is not available: use 'canary' (shadow and A/B are not built yet)");
+        }
+
+        steps ??= defaults.DefaultSteps;
         if (StepsProblem(steps) is { } stepsProblem)
         {
             return Failure.Invalid("steps", stepsProblem);
         }
 
-        var bake = request.BakeSeconds ?? defaults.DefaultBakeSeconds;
+        var bake = bakeSeconds ?? defaults.DefaultBakeSeconds;
         if (bake is < 0 or > 86_400)
         {
             return Failure.Invalid("bakeSeconds", "must be from 0 to 86400");
         }
 
-        var interval = request.IntervalSeconds ?? defaults.DefaultIntervalSeconds;
+        var interval = intervalSeconds ?? defaults.DefaultIntervalSeconds;
         if (interval is < 1 or > 3_600)
         {
             return Failure.Invalid("intervalSeconds", "must be from 1 to 3600");
         }
 
-        var analysis = request.Analysis ?? new RolloutAnalysis();
+        analysis ??= new RolloutAnalysis();
         if (AnalysisProblem(analysis) is { } problem)
         {
             return Failure.Invalid("analysis." + problem.Field, problem.Problem);
         }
 
-        return new Rollout(
-            "ro_" + Guid.NewGuid().ToString("N")[..16], tenant, model, stable, request.CandidateVersion, strategy, steps.ToList(), bake, interval,
-            analysis, Rollout.Running, StepProgress.Start(0, now), now, now, startedBy);
+        return new RolloutSettings(strategy, steps.ToList(), bake, interval, analysis);
     }
 
     private static string? StepsProblem(IReadOnlyList<int> steps)
@@ -89,3 +102,5 @@ internal static class RolloutRules
         : a.OnInconclusive is not (RolloutAnalysis.Hold or RolloutAnalysis.Rollback) ? ("onInconclusive", "must be 'hold' or 'rollback'")
         : null;
 }
+
+internal sealed record RolloutSettings(string Strategy, List<int> Steps, int BakeSeconds, int IntervalSeconds, RolloutAnalysis Analysis);

@@ -125,6 +125,41 @@ internal sealed class RolloutStore(RegistryDatabase database)
             JsonSerializer.Deserialize<List<MetricResult>>(r.MetricsJson, Json)!.Select(MetricView).ToList())).ToList();
     }
 
+    public async Task<RolloutPolicy?> PolicyAsync(string tenant, string model, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var json = await connection.ExecuteScalarAsync<string?>(
+            "SELECT policy_json FROM rollout_policies WHERE tenant_id = @tenant AND model_name = @model", new { tenant, model });
+        return json is null ? null : JsonSerializer.Deserialize<RolloutPolicy>(json, Json);
+    }
+
+    public async Task SetPolicyAsync(Caller caller, string model, RolloutPolicy policy, CancellationToken cancellationToken)
+    {
+        var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var before = await connection.ExecuteScalarAsync<string?>(
+            "SELECT policy_json FROM rollout_policies WHERE tenant_id = @tenant AND model_name = @model", new { tenant = caller.TenantId, model }, transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO rollout_policies (tenant_id, model_name, policy_json, updated_at_ms, updated_by) VALUES (@tenant, @model, @json, @nowMs, @actor)
+            ON CONFLICT (tenant_id, model_name) DO UPDATE SET policy_json = excluded.policy_json, updated_at_ms = excluded.updated_at_ms, updated_by = excluded.updated_by
+            """,
+            new { tenant = caller.TenantId, model, json = JsonSerializer.Serialize(policy, Json), nowMs, actor = caller.Actor }, transaction);
+        await AuditLog.AppendAsync(connection, transaction, caller, nowMs, caller.TenantId, "rollout.policy", $"models/{model}/rollout-policy", model,
+            before is null ? null : JsonSerializer.Deserialize<RolloutPolicy>(before, Json), policy);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>An event about a model's rollouts that changed no rollout (a proposal left alone), for the audit log.</summary>
+    public async Task NoteAsync(Caller actor, string tenant, string model, string action, object details, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await AuditLog.AppendAsync(connection, transaction, actor, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), tenant, action, $"models/{model}/rollout", model, null, details);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public static RolloutDecisionView View(RolloutDecision decision, long id) => new(
         id, decision.At, decision.Step, decision.Weight, decision.IntervalStart, decision.IntervalEnd, decision.Verdict,
         ActionName(decision.Action), decision.Reason, decision.Metrics.Select(MetricView).ToList());

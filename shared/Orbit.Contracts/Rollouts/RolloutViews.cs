@@ -64,3 +64,22 @@ public sealed record RolloutMetricView(
     double? PValue,
     string Verdict,
     string Reason);
+
+/// <summary>
+/// <c>PUT /v1/models/{name}/rollout-policy</c>: what the registry does with a version the retrainer proposes
+/// (<c>ModelVersionProposed</c>). <see cref="AutoStart"/> false leaves proposals for a person to roll out; the
+/// other fields are those of <see cref="StartRollout"/>, the registry's defaults where left out.
+/// </summary>
+public sealed record RolloutPolicy(
+    bool AutoStart = true,
+    string? Strategy = null,
+    IReadOnlyList<int>? Steps = null,
+    int? BakeSeconds = null,
+    int? IntervalSeconds = null,
+    RolloutAnalysis? Analysis = null);
+
+/// <summary><c>POST /v1/models/{name}/proposals</c>: put a registered version forward for production. <see cref="Reference"/> says who or what proposed it (a retrain attempt id).</summary>
+public sealed record ProposeVersion(int Version, string? Reference = null);
+
+/// <summary>Whether the proposal started a rollout, which, and why (not).</summary>
+public sealed record ProposalAnswer(bool Started, string? RolloutId, string Reason);

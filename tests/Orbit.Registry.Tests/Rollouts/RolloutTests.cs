@@ -186,6 +186,46 @@ public sealed class RolloutTests
         Assert.Equal((7L, 1L, 2), (arm.Requests, arm.Errors, arm.LatenciesMs.Count));
     }
 
+    [Fact]
+    public async Task A_proposed_version_starts_a_canary_by_the_model_s_policy_and_a_policy_can_leave_proposals_to_people()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        await using var host = RegistryHost.Start(store, FastController);
+        using var admin = host.Client();
+        var model = await DeployedWithCandidateAsync(admin);
+
+        using var badPolicy = await admin.Http.PutAsJsonAsync($"/v1/models/{model}/rollout-policy", new RolloutPolicy(Steps: [10, 50]), RegistryClient.Json);
+        Assert.Equal("steps", (await RegistryClient.ProblemAsync(badPolicy)).Field);
+        using var policy = await admin.Http.PutAsJsonAsync($"/v1/models/{model}/rollout-policy", new RolloutPolicy(Steps: [20, 100], BakeSeconds: 60), RegistryClient.Json);
+        await RegistryClient.ExpectAsync(policy, HttpStatusCode.OK);
+
+        var first = await ProposeAsync(admin, model, new ProposeVersion(2, "attempt-1"));
+        var second = await ProposeAsync(admin, model, new ProposeVersion(2, "attempt-2"));
+
+        Assert.True(first.Started, first.Reason);
+        var rollout = (await GetAsync(admin, model))!;
+        Assert.Equal((first.RolloutId, 20, 60), (rollout.Id, rollout.Weight, rollout.BakeSeconds));
+        Assert.Contains("attempt-1", rollout.StartedBy);
+        Assert.False(second.Started);
+        Assert.Contains("abort it first", second.Reason);
+
+        using var manual = await admin.Http.PutAsJsonAsync($"/v1/models/{model}/rollout-policy", new RolloutPolicy(AutoStart: false), RegistryClient.Json);
+        using var aborted = await admin.Http.PostAsync($"/v1/models/{model}/rollout/abort", null);
+        var third = await ProposeAsync(admin, model, new ProposeVersion(2, "attempt-3"));
+        Assert.False(third.Started);
+        Assert.Contains("autoStart: false", third.Reason);
+        Assert.Equal(2, (await admin.AuditAsync(model)).Count(a => a.Action == "rollout.proposal-left"));
+        using var unknown = await admin.Http.PostAsJsonAsync("/v1/models/no-such-model/proposals", new ProposeVersion(1), RegistryClient.Json);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private static async Task<ProposalAnswer> ProposeAsync(RegistryClient admin, string model, ProposeVersion proposal)
+    {
+        using var response = await admin.Http.PostAsJsonAsync($"/v1/models/{model}/proposals", proposal, RegistryClient.Json);
+        await RegistryClient.ExpectAsync(response, HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<ProposalAnswer>(RegistryClient.Json))!;
+    }
+
     private static async Task<string> DeployedWithCandidateAsync(RegistryClient admin)
     {
         var model = TestModels.UniqueName("ro");

@@ -40,3 +40,13 @@ CREATE TABLE rollout_decisions (
     metrics_json       TEXT NOT NULL
 );
 CREATE INDEX rollout_decisions_rollout ON rollout_decisions (rollout_id, id);
+
+-- How a model's proposed versions (ModelVersionProposed) are rolled out; no row means the registry's defaults.
+CREATE TABLE rollout_policies (
+    tenant_id      TEXT NOT NULL,
+    model_name     TEXT NOT NULL,
+    policy_json    TEXT NOT NULL,
+    updated_at_ms  BIGINT NOT NULL,
+    updated_by     TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, model_name)
+);
