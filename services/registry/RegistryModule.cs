@@ -17,11 +17,12 @@ namespace Orbit.Registry;
 
 internal static class RegistryModule
 {
-    /// <summary>The evidence the rollout controller judges canaries on: gateways' serving windows and the drift monitor's states.</summary>
+    /// <summary>The evidence the rollout controller judges canaries on: gateways' serving windows, the drift monitor's accuracy windows and states.</summary>
     public static void AddRegistryConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ServingWindowConsumer, ServingWindowConsumerDefinition>();
         bus.AddConsumer<DriftLevelConsumer, DriftLevelConsumerDefinition>();
+        bus.AddConsumer<AccuracyWindowConsumer, AccuracyWindowConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)

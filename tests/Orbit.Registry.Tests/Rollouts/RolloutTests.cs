@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Orbit.Contracts.Drift;
 using Orbit.Contracts.Registry;
 using Orbit.Contracts.Rollouts;
 using Orbit.Registry.Rollouts.Evidence;
@@ -66,6 +67,24 @@ public sealed class RolloutTests
         Assert.True(errors.Candidate > 0.3, $"candidate error rate {errors.Candidate}");
         var deployment = await DeploymentAsync(admin, model);
         Assert.Equal((1, (int?)null), (deployment.StableVersion!.Value, deployment.CandidateVersion));
+    }
+
+    [Fact]
+    public async Task A_candidate_less_accurate_than_stable_on_ground_truth_is_rolled_back_on_accuracy()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        await using var host = RegistryHost.Start(store, FastController);
+        using var admin = host.Client();
+        var model = await DeployedWithCandidateAsync(admin);
+        using var feeding = Feed(host, model, candidate: (200, 0, 5.0), stable: (200, 0, 5.0), outcomes: (100, 55, 90));
+
+        await StartAsync(admin, model, new StartRollout(2, Steps: [10, 100], BakeSeconds: 0, IntervalSeconds: 1));
+        var done = await WaitForStateAsync(admin, model, "rolled-back");
+
+        var accuracy = done.Decisions.First().Metrics.Single(m => m.Metric == "accuracy");
+        Assert.Equal("fail", accuracy.Verdict);
+        Assert.Equal((0.55, 0.9), (Math.Round(accuracy.Candidate, 2), Math.Round(accuracy.Stable, 2)));
+        Assert.Equal("pass", done.Decisions.First().Metrics.Single(m => m.Metric == "error_rate").Verdict);
     }
 
     [Fact]
@@ -262,7 +281,9 @@ public sealed class RolloutTests
         (await admin.Http.GetFromJsonAsync<DeploymentView>($"/v1/models/{model}/deployment", RegistryClient.Json))!;
 
     /// <summary>Serving windows for both arms every 100 ms, as gateways would publish them, until disposed.</summary>
-    private static CancellationTokenSource Feed(RegistryHost host, string model, (int Requests, int Errors, double LatencyMs) candidate, (int Requests, int Errors, double LatencyMs) stable)
+    private static CancellationTokenSource Feed(
+        RegistryHost host, string model, (int Requests, int Errors, double LatencyMs) candidate, (int Requests, int Errors, double LatencyMs) stable,
+        (int Labelled, int CandidateCorrect, int StableCorrect)? outcomes = null)
     {
         var evidence = host.Services.GetRequiredService<ServingEvidence>();
         var stop = new CancellationTokenSource();
@@ -279,6 +300,10 @@ public sealed class RolloutTests
                     // Latencies spread ±30 % around the arm's median, deterministic: only a real difference tells the arms apart.
                     var sample = Enumerable.Range(n, arm.Requests - arm.Errors).Select(i => arm.LatencyMs * (0.7 + (0.6 * ((i * 7919) % 1000) / 1000.0))).ToArray();
                     evidence.Add(new ServingWindowObserved("admin", model, version, "test", last, now, arm.Requests, arm.Errors, sample));
+                    if (outcomes is { } o)
+                    {
+                        evidence.Add(new AccuracyWindowObserved("admin", model, version, last, now, o.Labelled, version == 2 ? o.CandidateCorrect : o.StableCorrect));
+                    }
                 }
 
                 last = now;

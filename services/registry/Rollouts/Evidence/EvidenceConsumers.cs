@@ -43,6 +43,29 @@ internal sealed class ServingWindowConsumer(ServingEvidence evidence) : IConsume
 /// </summary>
 internal sealed class ServingWindowConsumerDefinition() : InstanceEventConsumerDefinition<ServingWindowConsumer>("registry-serving-windows-");
 
+/// <summary>The drift monitor's accuracy windows into <see cref="ServingEvidence"/>.</summary>
+internal sealed class AccuracyWindowConsumer(ServingEvidence evidence) : IConsumer<AccuracyWindowObserved>
+{
+    public Task Consume(ConsumeContext<AccuracyWindowObserved> context)
+    {
+        var window = context.Message;
+        if (string.IsNullOrEmpty(window.TenantId) || string.IsNullOrEmpty(window.ModelName) || window.ModelVersion < 1)
+        {
+            throw new MessageValidationException("modelVersion", "tenant, model and a version of 1 or more are required");
+        }
+
+        if (window.Labelled < 0 || window.Correct < 0 || window.Correct > window.Labelled)
+        {
+            throw new MessageValidationException("correct", "labelled and correct must be counts, correct at most labelled");
+        }
+
+        evidence.Add(window);
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class AccuracyWindowConsumerDefinition() : InstanceEventConsumerDefinition<AccuracyWindowConsumer>("registry-accuracy-windows-");
+
 /// <summary>Each version's drift state, as the drift monitor announces changes to it.</summary>
 internal sealed class DriftLevelConsumer(ServingEvidence evidence) : IConsumer<DriftDetected>, IConsumer<DriftCleared>
 {

@@ -8,17 +8,30 @@ namespace Orbit.Registry.Rollouts.Evidence;
 
 /// <summary>
 /// What each model version served, window by window, as gateways reported it (<see cref="ServingWindowObserved"/>),
-/// and its latest drift level (<see cref="DriftDetected"/>, <see cref="DriftCleared"/>). Kept in memory for
+/// ground truth joined to its predictions (<see cref="AccuracyWindowObserved"/>, from the drift monitor), and its latest
+/// drift level (<see cref="DriftDetected"/>, <see cref="DriftCleared"/>). Kept in memory for
 /// <see cref="RolloutOptions.EvidenceRetentionMinutes"/>: the controller reads only the interval it judges.
 /// </summary>
 internal sealed class ServingEvidence(TimeProvider time, IOptions<RolloutOptions> options)
 {
     private readonly ConcurrentDictionary<(string Tenant, string Model, int Version), ConcurrentQueue<ServingWindowObserved>> _windows = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model, int Version, string Feature), AlertLevel> _drift = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Model, int Version), ConcurrentQueue<AccuracyWindowObserved>> _accuracy = new();
 
     public void Add(ServingWindowObserved window)
     {
         var queue = _windows.GetOrAdd((window.TenantId, window.ModelName, window.ModelVersion), _ => new ConcurrentQueue<ServingWindowObserved>());
+        queue.Enqueue(window);
+        var oldest = time.GetUtcNow() - TimeSpan.FromMinutes(options.Value.EvidenceRetentionMinutes);
+        while (queue.TryPeek(out var head) && head.WindowEnd < oldest)
+        {
+            queue.TryDequeue(out _);
+        }
+    }
+
+    public void Add(AccuracyWindowObserved window)
+    {
+        var queue = _accuracy.GetOrAdd((window.TenantId, window.ModelName, window.ModelVersion), _ => new ConcurrentQueue<AccuracyWindowObserved>());
         queue.Enqueue(window);
         var oldest = time.GetUtcNow() - TimeSpan.FromMinutes(options.Value.EvidenceRetentionMinutes);
         while (queue.TryPeek(out var head) && head.WindowEnd < oldest)
@@ -48,7 +61,20 @@ internal sealed class ServingEvidence(TimeProvider time, IOptions<RolloutOptions
             }
         }
 
-        return new ArmSample(version, requests, errors, latencies, DriftLevel: DriftLevelOf(tenant, model, version));
+        long labelled = 0, correct = 0;
+        if (_accuracy.TryGetValue((tenant, model, version), out var outcomes))
+        {
+            foreach (var window in outcomes)
+            {
+                if (window.WindowEnd > from && window.WindowEnd <= to)
+                {
+                    labelled += window.Labelled;
+                    correct += window.Correct;
+                }
+            }
+        }
+
+        return new ArmSample(version, requests, errors, latencies, labelled, correct, DriftLevelOf(tenant, model, version));
     }
 
     /// <summary>The version's worst feature state, or null when the drift monitor has said nothing about it.</summary>
