@@ -5,6 +5,7 @@ using Orbit.Gateway.Auth;
 using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
+using Orbit.Gateway.Predictions;
 using Orbit.Gateway.RateLimiting;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
@@ -20,6 +21,7 @@ internal static class GatewayModule
     {
         bus.AddRoutingConsumers();
         bus.AddConsumer<ApiKeyRevokedConsumer, ApiKeyRevokedConsumerDefinition>();
+        bus.AddPredictionConsumers();
     }
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
@@ -43,6 +45,7 @@ internal static class GatewayModule
         services.AddSingleton<InferenceMetricsFilter>();
         services.AddHttpForwarder();
         services.AddRegistryForwarding();
+        builder.AddPredictions();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;
     }
@@ -51,6 +54,7 @@ internal static class GatewayModule
     {
         app.MapInferenceEndpoints();
         app.MapFleetEndpoints();
+        app.MapPredictionEndpoints();
         app.MapRegistryForwarding();
         return app;
     }
