@@ -22,7 +22,7 @@ internal sealed class PredictionIngressConsumer(
 {
     public async Task Consume(ConsumeContext<InferenceRequested> context)
     {
-        var caller = await AuthenticateAsync(context.Headers, keys, context.CancellationToken);
+        var caller = await AuthenticateAsync(ReadKey(context.Headers.GetAll().Select(h => (h.Key, Header(h.Value)))), keys, context.CancellationToken);
         var body = context.ReceiveContext.Body.GetBytes();
         using var document = JsonDocument.Parse(body);
         var (submission, refusal) = PredictionBodyReader.ReadMessage(document.RootElement, body.Length, PredictionSources.RabbitMq);
@@ -46,9 +46,8 @@ internal sealed class PredictionIngressConsumer(
     }
 
     /// <summary>The caller a message's key belongs to; a refusal is a validation failure (never retried), an unreachable registry a retry.</summary>
-    public static async Task<Caller> AuthenticateAsync(Headers headers, IApiKeyResolver keys, CancellationToken cancellationToken)
+    public static async Task<Caller> AuthenticateAsync(string? key, IApiKeyResolver keys, CancellationToken cancellationToken)
     {
-        var key = ReadKey(headers.GetAll().Select(h => (h.Key, Header(h.Value))));
         if (key is null)
         {
             throw new MessageValidationException("x-api-key", "the message carries no API key (header x-api-key, or authorization: Bearer <key>)");

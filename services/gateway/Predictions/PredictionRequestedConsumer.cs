@@ -12,7 +12,6 @@ namespace Orbit.Gateway.Predictions;
 internal sealed partial class PredictionRequestedConsumer(
     PredictionComputer computer,
     PredictionResults results,
-    IEnumerable<IPredictionResultSink> sinks,
     IOptions<PredictionOptions> options,
     ILogger<PredictionRequestedConsumer> logger) : IConsumer<PredictionRequested>
 {
@@ -28,10 +27,6 @@ internal sealed partial class PredictionRequestedConsumer(
         }
 
         await results.PublishAsync(finished, context.CancellationToken);
-        foreach (var sink in sinks.Where(s => s.Source == request.Source))
-        {
-            await sink.PublishAsync(finished, context.CancellationToken);
-        }
 
         LogFinished(logger, request.TenantId, request.PredictionId, finished.Status);
     }

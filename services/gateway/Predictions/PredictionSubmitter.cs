@@ -21,7 +21,8 @@ internal sealed class PredictionSubmitter(RoutingTables routing, PredictionStore
 
     private static readonly Uri PendingQueue = new($"queue:{PredictionAddresses.Pending}");
 
-    public async Task<SubmissionOutcome> SubmitAsync(Caller caller, Submission submission, CancellationToken cancellationToken)
+    /// <param name="enqueue">False for an ingress that computes the prediction itself (Kafka commits its offset only after the result).</param>
+    public async Task<SubmissionOutcome> SubmitAsync(Caller caller, Submission submission, CancellationToken cancellationToken, bool enqueue = true)
     {
         var (table, _) = InferenceEndpoints.FindDeployment(routing, caller.TenantId, submission.Model);
         if (table is null)
@@ -61,13 +62,19 @@ internal sealed class PredictionSubmitter(RoutingTables routing, PredictionStore
                 throw new DependencyUnavailableException("the prediction this key names expired a moment ago; retry the request");
             }
 
+            var again = message with { PredictionId = existing.Id, ModelVersion = existing.Version };
             // Its first gateway recorded it but died before queueing it: the retry queues it (by then it cannot be on its way).
-            if (!existing.IsDone && !existing.Enqueued && existing.CreatedAt + TimeSpan.FromSeconds(options.Value.RequeueAfterSeconds) <= now)
+            if (enqueue && !existing.IsDone && !existing.Enqueued && existing.CreatedAt + TimeSpan.FromSeconds(options.Value.RequeueAfterSeconds) <= now)
             {
-                await EnqueueAsync(message with { PredictionId = existing.Id, ModelVersion = existing.Version }, cancellationToken);
+                await EnqueueAsync(again, cancellationToken);
             }
 
-            return new SubmissionOutcome(existing, false, null);
+            return new SubmissionOutcome(existing, false, null, again);
+        }
+
+        if (!enqueue)
+        {
+            return new SubmissionOutcome(await store.GetAsync(caller.TenantId, id), true, null, message);
         }
 
         try
@@ -80,7 +87,7 @@ internal sealed class PredictionSubmitter(RoutingTables routing, PredictionStore
             throw new DependencyUnavailableException("the prediction queue is unreachable; nothing was accepted, retry the request", ex);
         }
 
-        return new SubmissionOutcome(await store.GetAsync(caller.TenantId, id), true, null);
+        return new SubmissionOutcome(await store.GetAsync(caller.TenantId, id), true, null, message);
     }
 
     private async Task EnqueueAsync(PredictionRequested message, CancellationToken cancellationToken)

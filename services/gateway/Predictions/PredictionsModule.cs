@@ -1,4 +1,5 @@
 using MassTransit;
+using Orbit.Gateway.Predictions.Kafka;
 using Orbit.Hosting.Configuration;
 
 namespace Orbit.Gateway.Predictions;
@@ -20,6 +21,9 @@ internal static class PredictionsModule
         services.AddSingleton<PredictionSubmitter>();
         services.AddSingleton<PredictionComputer>();
         services.AddSingleton<PredictionResults>();
+        services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+        services.AddSingleton<KafkaRequestHandler>();
+        services.AddHostedService<KafkaIngress>();
         return builder;
     }
 }

@@ -12,8 +12,8 @@ internal sealed record Submission(string Model, string? Version, int? Priority, 
 /// <summary>Why a submission was refused: an HTTP status, the offending field, and a sentence.</summary>
 internal sealed record SubmissionRefusal(int Status, string Field, string Detail);
 
-/// <summary>The prediction a submission created or found again (<see cref="Created"/> false), or why it was refused.</summary>
-internal readonly record struct SubmissionOutcome(StoredPrediction? Prediction, bool Created, SubmissionRefusal? Refusal)
+/// <summary>The prediction a submission created or found again (<see cref="Created"/> false) with its work message, or why it was refused.</summary>
+internal readonly record struct SubmissionOutcome(StoredPrediction? Prediction, bool Created, SubmissionRefusal? Refusal, Orbit.Contracts.Predictions.PredictionRequested? Message = null)
 {
     public static SubmissionOutcome Refused(int status, string field, string detail) => new(null, false, new SubmissionRefusal(status, field, detail));
 }

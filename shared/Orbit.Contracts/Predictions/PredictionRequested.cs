@@ -5,8 +5,8 @@ namespace Orbit.Contracts.Predictions;
 /// <summary>
 /// An accepted asynchronous prediction, queued on <c>orbit.predictions.pending</c> for any gateway
 /// to compute (competing consumers). Written by the gateway after it validated the request and
-/// recorded the prediction as pending; <see cref="Source"/> says where the result is published
-/// besides the results exchange (<c>kafka</c> also answers on the Kafka results topic).
+/// recorded the prediction as pending; <see cref="Source"/> says which ingress took it
+/// (<c>http</c>, <c>rabbitmq</c>, <c>kafka</c>).
 /// </summary>
 public sealed record PredictionRequested(
     string PredictionId,
