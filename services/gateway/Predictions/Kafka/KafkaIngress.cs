@@ -55,6 +55,8 @@ internal sealed partial class KafkaIngress(
             GroupId = settings.GroupId,
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Subscribing to a topic nobody has written yet creates it where the cluster allows (the mock does).
+            AllowAutoCreateTopics = true,
         }, settings)).Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]>(Config(new ProducerConfig
         {
