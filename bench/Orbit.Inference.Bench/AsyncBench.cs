@@ -31,11 +31,13 @@ internal static class AsyncBench
 
         var alone = await LoadGenerator.RunAsync(platform, path, body, RealTimeConcurrency, warmUp, duration);
         Report($"real-time c={RealTimeConcurrency} alone", alone);
-        var flood = load.RunAsync(platform, model.Name, body, concurrency, TimeSpan.Zero, warmUp + duration + TimeSpan.FromSeconds(1));
-        var beside = await LoadGenerator.RunAsync(platform, path, body, RealTimeConcurrency, warmUp, duration);
-        var floodResult = await flood;
-        Report($"real-time c={RealTimeConcurrency} beside async c={concurrency}", beside);
-        Report($"  (the async loops meanwhile)", floodResult);
+        var (beside, floodResult) = await BesideAsync(load, platform, model.Name, path, body, concurrency, warmUp, duration, priority: 5);
+        Report($"real-time c={RealTimeConcurrency} beside async c={concurrency} on the .async queue", beside);
+        Report("  (the async loops meanwhile)", floodResult);
+        // The alternative design, in the same run: predictions at priority 9 (the bench's tenant is allowed it) share the real-time queue.
+        var (shared, sharedFlood) = await BesideAsync(load, platform, model.Name, path, body, concurrency, warmUp, duration, priority: 9);
+        Report($"real-time c={RealTimeConcurrency} beside async c={concurrency} on the real-time queue", shared);
+        Report("  (the async loops meanwhile)", sharedFlood);
 
         Console.WriteLine(FormattableString.Invariant($"""
 
@@ -44,12 +46,23 @@ internal static class AsyncBench
             | synchronous OIP, concurrency {concurrency} | {sync.RequestsPerSecond:F0} | {sync.P50Milliseconds:F2} | {sync.P99Milliseconds:F2} |
             | asynchronous predictions, concurrency {concurrency} (submit → result event) | {asynchronous.RequestsPerSecond:F0} | {asynchronous.P50Milliseconds:F2} | {asynchronous.P99Milliseconds:F2} |
             | real-time, concurrency {RealTimeConcurrency}, alone | {alone.RequestsPerSecond:F0} | {alone.P50Milliseconds:F2} | {alone.P99Milliseconds:F2} |
-            | real-time, concurrency {RealTimeConcurrency}, beside {concurrency} async loops | {beside.RequestsPerSecond:F0} | {beside.P50Milliseconds:F2} | {beside.P99Milliseconds:F2} |
+            | real-time, concurrency {RealTimeConcurrency}, beside {concurrency} async loops (own .async queue) | {beside.RequestsPerSecond:F0} | {beside.P50Milliseconds:F2} | {beside.P99Milliseconds:F2} |
+            | (those async loops) | {floodResult.RequestsPerSecond:F0} | {floodResult.P50Milliseconds:F2} | {floodResult.P99Milliseconds:F2} |
+            | real-time, concurrency {RealTimeConcurrency}, beside {concurrency} async loops sharing the real-time queue | {shared.RequestsPerSecond:F0} | {shared.P50Milliseconds:F2} | {shared.P99Milliseconds:F2} |
+            | (those async loops) | {sharedFlood.RequestsPerSecond:F0} | {sharedFlood.P50Milliseconds:F2} | {sharedFlood.P99Milliseconds:F2} |
 
             async / sync throughput: {asynchronous.RequestsPerSecond / sync.RequestsPerSecond:F2}×
-            real-time p99 beside async / alone: {beside.P99Milliseconds / alone.P99Milliseconds:F2}×
+            real-time p99 beside async / alone: {beside.P99Milliseconds / alone.P99Milliseconds:F2}× with the .async queue, {shared.P99Milliseconds / alone.P99Milliseconds:F2}× sharing the real-time queue
             """));
         return 0;
+    }
+
+    private static async Task<(LoadResult RealTime, LoadResult Async)> BesideAsync(
+        AsyncLoad load, Target platform, string model, string path, byte[] body, int concurrency, TimeSpan warmUp, TimeSpan duration, int priority)
+    {
+        var flood = load.RunAsync(platform, model, body, concurrency, TimeSpan.Zero, warmUp + duration + TimeSpan.FromSeconds(1), priority);
+        var realTime = await LoadGenerator.RunAsync(platform, path, body, RealTimeConcurrency, warmUp, duration);
+        return (realTime, await flood);
     }
 
     private static void Report(string what, LoadResult result) => Console.Error.WriteLine(FormattableString.Invariant(

@@ -47,9 +47,9 @@ internal sealed class AsyncLoad : IAsyncDisposable
         return load;
     }
 
-    public async Task<LoadResult> RunAsync(Target target, string model, byte[] inferBody, int concurrency, TimeSpan warmUp, TimeSpan duration)
+    public async Task<LoadResult> RunAsync(Target target, string model, byte[] inferBody, int concurrency, TimeSpan warmUp, TimeSpan duration, int priority = 5)
     {
-        var body = Encoding.UTF8.GetBytes($"{{\"model\":\"{model}\"," + Encoding.UTF8.GetString(inferBody)[1..]);
+        var body = Encoding.UTF8.GetBytes($"{{\"model\":\"{model}\",\"priority\":{priority}," + Encoding.UTF8.GetString(inferBody)[1..]);
         using var client = target.CreateClient(concurrency);
         var failures = new ConcurrentDictionary<string, long>();
         var start = Stopwatch.GetTimestamp();

@@ -39,36 +39,33 @@ internal sealed class PredictionComputer(
             case ForwardStatus.Completed:
                 var completed = outcome.Completed!;
                 var shown = Caller.PlatformTenant == request.TenantId ? completed : completed with { WorkerId = TenantFleetView.Alias(request.TenantId, completed.WorkerId) };
-                await store.CompleteAsync(request.TenantId, request.PredictionId, completed.ModelVersion,
-                    OipResponseWriter.ToBytes(request.ModelName, shown, request.RequestId), now);
-                break;
+                var response = OipResponseWriter.ToBytes(request.ModelName, shown, request.RequestId);
+                return await RecordedAsync(stored with { Status = PredictionStates.Completed, Version = completed.ModelVersion, CompletedAt = now, Response = response },
+                    store.CompleteAsync(request.TenantId, request.PredictionId, completed.ModelVersion, response, now));
             case ForwardStatus.Rejected when outcome.Rejected!.Reason == RejectionReason.InvalidInput:
-                await store.FailAsync(request.TenantId, request.PredictionId, version, PredictionFailureReasons.InvalidInput, outcome.Rejected.Detail, now);
-                break;
+                return await FailAsync(stored, version, PredictionFailureReasons.InvalidInput, outcome.Rejected.Detail, now);
             case ForwardStatus.Rejected when outcome.Rejected!.Reason == RejectionReason.ModelError:
                 // ONNX Runtime's words may carry paths: clients get the kind of failure, operators the worker's log.
-                await store.FailAsync(request.TenantId, request.PredictionId, version, PredictionFailureReasons.ModelError, "the model failed to run on this input", now);
-                break;
+                return await FailAsync(stored, version, PredictionFailureReasons.ModelError, "the model failed to run on this input", now);
             case ForwardStatus.TooLarge:
-                await store.FailAsync(request.TenantId, request.PredictionId, version, PredictionFailureReasons.InvalidInput, outcome.Detail!, now);
-                break;
+                return await FailAsync(stored, version, PredictionFailureReasons.InvalidInput, outcome.Detail!, now);
             case ForwardStatus.Rejected when version is null:
-                await store.FailAsync(request.TenantId, request.PredictionId, null, PredictionFailureReasons.ModelNotFound, outcome.Rejected!.Detail, now);
-                break;
+                return await FailAsync(stored, null, PredictionFailureReasons.ModelNotFound, outcome.Rejected!.Detail, now);
             default:
                 var reason = Describe(outcome);
-                if (!lastAttempt)
-                {
-                    throw new RetryLaterException(reason);
-                }
-
-                await store.FailAsync(request.TenantId, request.PredictionId, version, PredictionFailureReasons.Unavailable,
-                    $"{reason}; gave up after {options.Value.MaxAttempts} attempts", now);
-                break;
+                return lastAttempt
+                    ? await FailAsync(stored, version, PredictionFailureReasons.Unavailable, $"{reason}; gave up after {options.Value.MaxAttempts} attempts", now)
+                    : throw new RetryLaterException(reason);
         }
-
-        return await store.GetAsync(request.TenantId, request.PredictionId);
     }
+
+    private Task<StoredPrediction?> FailAsync(StoredPrediction stored, int? version, string reason, string detail, DateTimeOffset now) =>
+        RecordedAsync(stored with { Status = PredictionStates.Failed, Version = version, CompletedAt = now, Reason = reason, Detail = detail },
+            store.FailAsync(stored.TenantId, stored.Id, version, reason, detail, now));
+
+    /// <summary>What was recorded: this answer, unless another came first (then that one, read back).</summary>
+    private async Task<StoredPrediction?> RecordedAsync(StoredPrediction finished, Task<int> recording) =>
+        await recording == 0 ? await store.GetAsync(finished.TenantId, finished.Id) : finished;
 
     /// <summary>The version it ran on (null when the model is no longer routed), and how the forwarding ended.</summary>
     private async Task<(int? Version, ForwardOutcome Outcome)> RunAsync(PredictionRequested request)

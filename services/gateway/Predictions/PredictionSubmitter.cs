@@ -72,9 +72,10 @@ internal sealed class PredictionSubmitter(RoutingTables routing, PredictionStore
             return new SubmissionOutcome(existing, false, null, again);
         }
 
+        var pending = new StoredPrediction(id, caller.TenantId, PredictionStates.Pending, submission.Model, version, submission.Request.Id, now, null, null, null, null, enqueue);
         if (!enqueue)
         {
-            return new SubmissionOutcome(await store.GetAsync(caller.TenantId, id), true, null, message);
+            return new SubmissionOutcome(pending, true, null, message);
         }
 
         try
@@ -87,7 +88,7 @@ internal sealed class PredictionSubmitter(RoutingTables routing, PredictionStore
             throw new DependencyUnavailableException("the prediction queue is unreachable; nothing was accepted, retry the request", ex);
         }
 
-        return new SubmissionOutcome(await store.GetAsync(caller.TenantId, id), true, null, message);
+        return new SubmissionOutcome(pending, true, null, message);
     }
 
     private async Task EnqueueAsync(PredictionRequested message, CancellationToken cancellationToken)
