@@ -6,6 +6,8 @@ using Orbit.Inference.Bench;
 //   models DIR                                      write the bench models into DIR
 //   run --baseline URL [--platform URL --key KEY]   measure; prints a markdown table per model
 //       [--models "mlp conv"] [--concurrency "1 8 64"] [--duration S] [--warmup S]
+//   async --platform URL --key KEY --amqp URL      asynchronous predictions against the synchronous path, same run
+//       [--concurrency 64] [--duration S] [--warmup S]
 if (args is ["models", var directory])
 {
     Directory.CreateDirectory(directory);
@@ -14,6 +16,11 @@ if (args is ["models", var directory])
         File.WriteAllBytes(Path.Combine(directory, model.Name + ".onnx"), model.Write());
     }
     return 0;
+}
+
+if (args is ["async", ..])
+{
+    return await AsyncBench.RunAsync(Option);
 }
 
 if (args is not ["run", ..])

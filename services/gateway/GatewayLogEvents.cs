@@ -6,5 +6,10 @@ internal static class GatewayLogEvents
     public const int FleetRefreshFailed = 3101;
     public const int KeyRevoked = 3201;
     public const int RateLimitStoreUnreachable = 3301;
-    public const int ServingWindowLost = 3401;
+    public const int PredictionExpired = 3401;
+    public const int PredictionFinished = 3402;
+    public const int KafkaStarted = 3411;
+    public const int KafkaRefused = 3412;
+    public const int KafkaFailed = 3413;
+    public const int ServingWindowLost = 3501;
 }

@@ -5,6 +5,7 @@ using Orbit.Gateway.Auth;
 using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
+using Orbit.Gateway.Predictions;
 using Orbit.Gateway.RateLimiting;
 using Orbit.Gateway.Serving;
 using Orbit.Hosting.Configuration;
@@ -21,6 +22,7 @@ internal static class GatewayModule
     {
         bus.AddRoutingConsumers();
         bus.AddConsumer<ApiKeyRevokedConsumer, ApiKeyRevokedConsumerDefinition>();
+        bus.AddPredictionConsumers();
     }
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
@@ -47,6 +49,7 @@ internal static class GatewayModule
         services.AddHostedService(sp => sp.GetRequiredService<ServingWindows>());
         services.AddHttpForwarder();
         services.AddRegistryForwarding();
+        builder.AddPredictions();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;
     }
@@ -55,6 +58,7 @@ internal static class GatewayModule
     {
         app.MapInferenceEndpoints();
         app.MapFleetEndpoints();
+        app.MapPredictionEndpoints();
         app.MapRegistryForwarding();
         return app;
     }

@@ -39,7 +39,8 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                 $"the request would be a bus message of about {size} bytes, over the broker's limit of {limit} (Orbit:Gateway:MaxMessageBytes)"));
         }
 
-        var lane = _lanes.GetOrAdd(InferenceAddresses.Queue(request.TenantId, request.ModelName), name => new Lane(name, clients, options.Value, metrics, time));
+        // Real-time and asynchronous requests travel on separate queues, each with its own lane of in-flight slots.
+        var lane = _lanes.GetOrAdd(InferenceAddresses.QueueFor(request.TenantId, request.ModelName, request.Priority), name => new Lane(name, clients, options.Value, metrics, time));
         return lane.SendAsync(request, size, timeout);
     }
 

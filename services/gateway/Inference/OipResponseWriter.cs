@@ -13,6 +13,24 @@ internal static class OipResponseWriter
     {
         response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(response.BodyWriter);
+        Write(json, model, completed, id);
+        await json.FlushAsync();
+    }
+
+    /// <summary>The same response as bytes, for answers that are stored or published rather than returned at once.</summary>
+    public static byte[] ToBytes(string model, InferenceCompleted completed, string? id)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, model, completed, id);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter json, string model, InferenceCompleted completed, string? id)
+    {
         json.WriteStartObject();
         json.WriteString("model_name", model);
         json.WriteString("model_version", completed.ModelVersion.ToString(CultureInfo.InvariantCulture));
@@ -60,7 +78,6 @@ internal static class OipResponseWriter
 
         json.WriteEndArray();
         json.WriteEndObject();
-        await json.FlushAsync();
     }
 
     private static void WriteData(Utf8JsonWriter json, string datatype, ReadOnlySpan<byte> raw)

@@ -20,4 +20,10 @@ public static class RedisKeys
 
     /// <summary>A tenant's request-rate token bucket, shared by every gateway.</summary>
     public static string RateLimit(string tenantId) => $"orbit:ratelimit:{tenantId}";
+
+    /// <summary>An asynchronous prediction: a hash of its state, request and, once done, its result; it expires with its result.</summary>
+    public static string Prediction(string tenantId, string predictionId) => $"orbit:predictions:{tenantId}:{predictionId}";
+
+    /// <summary>The prediction an idempotency key (or request id) of a tenant already created.</summary>
+    public static string PredictionKey(string tenantId, string keyHash) => $"orbit:prediction-keys:{tenantId}:{keyHash}";
 }

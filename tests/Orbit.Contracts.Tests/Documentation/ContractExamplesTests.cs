@@ -25,7 +25,7 @@ public sealed partial class ContractExamplesTests
     [
         "InferenceRequested", "InferenceCompleted", "InferenceRejected", "ModelVersionRegistered",
         "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
-        "ApiKeyRevoked",
+        "ApiKeyRevoked", "PredictionRequested", "PredictionCompleted", "PredictionFailed",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);
@@ -71,6 +71,17 @@ public sealed partial class ContractExamplesTests
         var json = JsonSerializer.Serialize(tensor, Strict);
 
         Assert.Contains("\"rawData\":\"AACAPwAAAEA=\"", json);
+    }
+
+    [Theory]
+    [InlineData("predict_rabbitmq.py")]
+    [InlineData("predict_kafka.py")]
+    public void The_Python_examples_on_the_page_are_the_files_the_end_to_end_tests_run(string example)
+    {
+        var markdown = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "contracts.md"));
+        var file = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "examples", example));
+
+        Assert.Contains("```python\n" + file + "```", markdown, StringComparison.Ordinal);
     }
 
     private static Type ContractType(string name) =>
