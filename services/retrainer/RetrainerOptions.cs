@@ -125,6 +125,10 @@ public sealed class DataSettings
     [Range(50, 60_000)]
     public int IdleMilliseconds { get; set; } = 1500;
 
+    /// <summary>How long a stream read waits for its first record (attaching a consumer takes a while); an empty stream costs this much.</summary>
+    [Range(50, 120_000)]
+    public int FirstRecordMilliseconds { get; set; } = 5000;
+
     /// <summary>The folder registered datasets (CSV) must lie under; empty: datasets are not allowed.</summary>
     public string? DatasetRoot { get; set; }
 
