@@ -185,7 +185,11 @@ public sealed class ModelRetrainSettings
     [Range(0.001, 24 * 365)]
     public double? PeriodHours { get; set; }
 
-    /// <summary>A CSV under <c>Data:DatasetRoot</c> (relative path) merged into the training rows: the original training set.</summary>
+    /// <summary>
+    /// A CSV under <c>Data:DatasetRoot</c> (relative path) merged into the training rows: the original training set. When the
+    /// registry has no such model yet, a trigger trains version 1 from the dataset alone (its columns but the label are
+    /// the features, in file order).
+    /// </summary>
     public string? Dataset { get; set; }
 
     /// <summary>The dataset's label column.</summary>

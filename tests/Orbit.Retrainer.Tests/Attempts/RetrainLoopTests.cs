@@ -90,6 +90,43 @@ public sealed class RetrainLoopTests(RetrainPlatform platform) : IClassFixture<R
     }
 
     [Fact]
+    public async Task A_failing_candidate_forced_past_the_gate_is_registered_and_proposed_as_forced()
+    {
+        await platform.PushStableAsync("forced");
+        await platform.PublishTrafficAsync("forced", GeneratedData.Classification(600, seed: 500));
+
+        await Bus.Publish(new RetrainRequested(platform.Tenant, "forced", "canary rollback test", "test", ShuffleLabels: true, ForcePastGate: true));
+
+        var attempt = await platform.FinishedAttemptAsync("forced");
+        Assert.True(attempt.GetProperty("status").GetString() == "registered", attempt.GetRawText());
+        Assert.StartsWith("gate forced past the gate by configuration; failed: auc", attempt.GetProperty("reason").GetString());
+        var proposed = await Eventually.GetAsync(() => Task.FromResult(platform.Proposed.FirstOrDefault(p => p.ModelName == "forced")),
+            TimeSpan.FromSeconds(30), "ModelVersionProposed");
+        Assert.True(proposed.ForcedPastGate);
+        Assert.Equal(2, proposed.Version);
+    }
+
+    [Fact]
+    public async Task A_model_configured_with_a_dataset_gets_its_first_version_trained_from_the_dataset_alone()
+    {
+        using var http = platform.RetrainerClient();
+        var response = await http.PostAsJsonAsync("v1/retrains/fresh", new { reason = "first version" });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var attempt = await platform.FinishedAttemptAsync("fresh");
+        Assert.True(attempt.GetProperty("status").GetString() == "registered", attempt.GetRawText());
+        Assert.Equal(1, attempt.GetProperty("candidateVersion").GetInt32());
+        Assert.Contains("no stable version yet", attempt.GetProperty("reason").GetString());
+        Assert.True(attempt.GetProperty("candidateMetrics").GetProperty("auc").GetDouble() >= 0.9);
+        using var registry = platform.Registry.Client(platform.DeployerKey);
+        var version = (await registry.GetFromJsonAsync<VersionView>("v1/models/fresh/versions/1", RetrainPlatform.Json))!;
+        var lineage = version.Metadata.GetProperty("lineage");
+        Assert.False(lineage.TryGetProperty("parentVersion", out _));
+        Assert.Equal("ml.net/boosted-trees", lineage.GetProperty("trainer").GetString());
+        Assert.Equal(["x0", "x1", "x2", "churned"], version.Metadata.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task An_unknown_model_is_a_failed_attempt_naming_it()
     {
         await Bus.Publish(new RetrainRequested(platform.Tenant, "no-such-model", "test"));

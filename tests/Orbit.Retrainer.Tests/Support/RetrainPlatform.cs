@@ -63,8 +63,21 @@ public sealed class RetrainPlatform : IAsyncLifetime
             File.SetUnixFileMode(CrashScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
+        var datasets = Directory.CreateDirectory(Path.Combine(DataDirectory, "datasets")).FullName;
+        var original = GeneratedData.Classification(800, seed: 600);
+        await File.WriteAllLinesAsync(Path.Combine(datasets, "fresh.csv"), original.Features
+            .Select((row, i) => string.Join(",", row.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "," + (original.Labels[i] >= 0.5 ? "yes" : "no"))
+            .Prepend("x0,x1,x2,churned"));
         _retrainer = new OrbitServiceFactory<Program>(new Dictionary<string, string?>
         {
+            ["Orbit:Retrainer:Data:DatasetRoot"] = datasets,
+            ["Orbit:Retrainer:Models:1:Tenant"] = Tenant,
+            ["Orbit:Retrainer:Models:1:Model"] = "fresh",
+            ["Orbit:Retrainer:Models:1:Dataset"] = "fresh.csv",
+            ["Orbit:Retrainer:Models:1:LabelColumn"] = "churned",
+            ["Orbit:Retrainer:Models:1:PositiveLabel"] = "yes",
+            ["Orbit:Retrainer:Models:1:Recipe"] = "boosted-trees",
+            ["Orbit:Retrainer:Models:1:Bounds:auc"] = "0.9",
             ["Orbit:RabbitMq:Url"] = _vhost.Url,
             ["Orbit:DataDirectory"] = DataDirectory,
             ["Orbit:Retrainer:RegistryUrl"] = Registry.Url.ToString(),
