@@ -18,7 +18,7 @@ namespace Orbit.Retrainer.Tests.Attempts;
 /// Triggers through the real bus, data through real streams, registration in a real registry process: the retrainer
 /// from trigger to registered version, and every way an attempt ends without one.
 /// </summary>
-public sealed class RetrainLoopTests(RetrainPlatform platform) : IClassFixture<RetrainPlatform>
+public sealed class RetrainLoopTests(RetrainPlatform platform, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<RetrainPlatform>
 {
     [Fact]
     public async Task Critical_drift_retrains_on_served_rows_joined_with_outcomes_and_registers_a_version_that_beats_stable()
@@ -30,6 +30,7 @@ public sealed class RetrainLoopTests(RetrainPlatform platform) : IClassFixture<R
         await Bus.Publish(new DriftDetected(platform.Tenant, "churn", 1, "x1", "psi", 0.4, 0.25, AlertLevel.Critical, AlertLevel.Warning, 600, DateTimeOffset.UtcNow));
 
         var attempt = await platform.FinishedAttemptAsync("churn");
+        output.WriteLine(attempt.GetRawText());
         Assert.True(attempt.GetProperty("status").GetString() == "registered", attempt.GetRawText());
         Assert.Equal("drift", attempt.GetProperty("trigger").GetString());
         Assert.Equal(1, attempt.GetProperty("stableVersion").GetInt32());
