@@ -42,6 +42,7 @@ internal static class RetrainerModule
         services.AddSingleton<RetrainLease>();
         services.AddSingleton<AttemptSignal>();
         services.AddSingleton<TriggerIntake>();
+        services.AddSingleton<ITriggerIntake>(sp => sp.GetRequiredService<TriggerIntake>());
         services.AddSingleton<LoggedDataReader>();
         services.AddSingleton<MlNetTrainer>();
         services.AddSingleton<ExternalTrainer>();

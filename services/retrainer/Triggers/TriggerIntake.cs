@@ -9,6 +9,12 @@ namespace Orbit.Retrainer.Triggers;
 internal sealed record TriggerRequest(
     string TenantId, string Model, string Kind, string Detail, string? RequestedBy = null, bool ShuffleLabels = false, bool ForcePastGate = false);
 
+/// <summary>Where triggers go: the scheduler, the consumers and the API hand theirs to the intake.</summary>
+internal interface ITriggerIntake
+{
+    Task<RetrainAttempt> RecordAsync(TriggerRequest request, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Records every trigger, acted on or not: it decides with <see cref="TriggerPolicy"/> against the store, writes the
 /// attempt (pending, or skipped with the reason, published as <see cref="RetrainAttempted"/>), and wakes the runner.
@@ -20,7 +26,7 @@ internal sealed partial class TriggerIntake(
     IBus bus,
     IOptions<RetrainerOptions> options,
     TimeProvider time,
-    ILogger<TriggerIntake> logger)
+    ILogger<TriggerIntake> logger) : ITriggerIntake
 {
     // One decision at a time in this process, so two triggers that arrive together cannot both be accepted.
     private readonly SemaphoreSlim _decide = new(1, 1);

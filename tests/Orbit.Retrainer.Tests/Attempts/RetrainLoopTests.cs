@@ -168,6 +168,25 @@ public sealed class RetrainLoopTests(RetrainPlatform platform, Xunit.Abstraction
     }
 
     [Fact]
+    public async Task An_attempt_a_crashed_retrainer_left_running_is_run_again_once_its_lease_has_expired()
+    {
+        await platform.PushStableAsync("orphan");
+        var store = platform.Services.GetRequiredService<Orbit.Retrainer.Storage.RetrainStore>();
+        var id = "orphan-" + Guid.NewGuid().ToString("N")[..8];
+        await store.InsertAsync(new Orbit.Retrainer.Storage.RetrainAttempt
+        {
+            Id = id, TenantId = platform.Tenant, Model = "orphan", Trigger = "request", Detail = "left by a crash",
+            Status = Orbit.Retrainer.Storage.AttemptStatus.Running, CreatedAt = DateTimeOffset.UtcNow,
+        }, default);
+
+        var attempt = await platform.FinishedAttemptAsync("orphan", id);
+
+        // It ran to its end: this model has no outcomes, so the run fails for want of data (not left running).
+        Assert.Equal("failed", attempt.GetProperty("status").GetString());
+        Assert.StartsWith("no labelled data", attempt.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Drift_below_critical_is_recorded_as_skipped_with_the_reason()
     {
         await platform.PushStableAsync("calm");
