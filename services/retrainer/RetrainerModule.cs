@@ -39,6 +39,7 @@ internal static class RetrainerModule
         services.AddSingleton<RetrainerDatabase>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<RetrainStore>();
+        services.AddSingleton<Metrics.RetrainMetrics>();
         services.AddSingleton<RetrainLease>();
         services.AddSingleton<AttemptSignal>();
         services.AddSingleton<TriggerIntake>();

@@ -24,6 +24,7 @@ internal sealed partial class TriggerIntake(
     RetrainStore store,
     AttemptSignal signal,
     IBus bus,
+    Metrics.RetrainMetrics metrics,
     IOptions<RetrainerOptions> options,
     TimeProvider time,
     ILogger<TriggerIntake> logger) : ITriggerIntake
@@ -80,6 +81,7 @@ internal sealed partial class TriggerIntake(
         }
         else
         {
+            metrics.Ended(attempt.Trigger, attempt.Status);
             await bus.Publish(new RetrainAttempted(
                 attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, attempt.Status, attempt.Reason ?? "", attempt.CreatedAt), cancellationToken);
         }
@@ -97,6 +99,7 @@ internal sealed partial class TriggerIntake(
             RequestedBy = request.RequestedBy, Status = AttemptStatus.Skipped, Reason = reason, CreatedAt = now, FinishedAt = now,
         };
         await store.InsertAsync(attempt, cancellationToken);
+        metrics.Ended(attempt.Trigger, attempt.Status);
         LogRecorded(logger, attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, attempt.Status, reason);
         await bus.Publish(new RetrainAttempted(attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, attempt.Status, reason, now), cancellationToken);
     }

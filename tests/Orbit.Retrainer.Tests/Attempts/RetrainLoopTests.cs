@@ -64,6 +64,10 @@ public sealed class RetrainLoopTests(RetrainPlatform platform, Xunit.Abstraction
         Assert.Equal(1, proposed.StableVersion);
         Assert.False(proposed.ForcedPastGate);
         Assert.False(await Redis.KeyExistsAsync($"orbit:retrain-lease:{platform.Tenant}:churn"));
+        using var scrape = platform.RetrainerClient();
+        var metrics = await scrape.GetStringAsync("/metrics");
+        Assert.Contains("orbit_retrainer_attempts_total{outcome=\"registered\",trigger=\"drift\"}", metrics);
+        Assert.Contains("orbit_retrainer_attempt_duration_seconds_count{outcome=\"registered\"}", metrics);
     }
 
     [Fact]
