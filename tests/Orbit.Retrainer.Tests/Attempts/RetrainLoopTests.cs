@@ -191,6 +191,39 @@ public sealed class RetrainLoopTests(RetrainPlatform platform, Xunit.Abstraction
     }
 
     [Fact]
+    public async Task A_request_without_a_tenant_goes_to_the_error_queue_naming_the_field_and_consumption_goes_on()
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(platform.RabbitMqUrl) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"modelName\": \"poison\"}");
+        await channel.BasicPublishAsync("Orbit.Contracts.Retraining:RetrainRequested", "", mandatory: false,
+            new RabbitMQ.Client.BasicProperties { ContentType = "application/json" }, body);
+
+        var fault = await Eventually.GetAsync(async () =>
+        {
+            // The error queue appears with the first fault; asking for a queue that does not exist closes the channel.
+            await using var probe = await connection.CreateChannelAsync();
+            try
+            {
+                return await probe.BasicGetAsync("retrainer-retrain-requested_error", autoAck: true) is { } message
+                    ? System.Text.Encoding.UTF8.GetString((byte[])message.BasicProperties.Headers!["MT-Fault-Message"]!)
+                    : null;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                return null;
+            }
+        }, TimeSpan.FromSeconds(30), "the poison message in the error queue");
+        Assert.Contains("tenantId", fault);
+
+        await Bus.Publish(new RetrainRequested(platform.Tenant, "after-poison"));
+        var next = await Eventually.GetAsync(
+            () => Task.FromResult(platform.Attempted.FirstOrDefault(a => a.ModelName == "after-poison")), TimeSpan.FromSeconds(60), "the next request handled");
+        Assert.Equal(RetrainAttempted.Failed, next.Outcome);
+    }
+
+    [Fact]
     public async Task Drift_below_critical_is_recorded_as_skipped_with_the_reason()
     {
         await platform.PushStableAsync("calm");

@@ -35,6 +35,9 @@ public sealed class RetrainPlatform : IAsyncLifetime
 
     public string CrashScript { get; private set; } = "";
 
+    /// <summary>The broker URL of the fixture's virtual host.</summary>
+    public string RabbitMqUrl => _vhost.Url;
+
     internal RegistryProcess Registry { get; private set; } = null!;
 
     public string DeployerKey { get; private set; } = "";
