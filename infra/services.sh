@@ -111,6 +111,8 @@ start_service() {
     # Secrets are exported to the one service that needs each, never put on a command line.
     case "$name" in
       registry) export Orbit__Registry__AdminKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
+      # The retrainer registers versions in any tenant: with the admin key it issues itself a deployer key per tenant.
+      retrainer) export Orbit__Retrainer__RegistryKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
       inference-worker-*)
         export Orbit__Worker__RegistryKey="$(cat "$ORBIT_RUN_DIR/worker.key")"
         [ "${ORBIT_GPU:-}" = 1 ] && [ -z "${Orbit__Worker__Device:-}" ] && export Orbit__Worker__Device=cuda:0
@@ -121,6 +123,7 @@ start_service() {
     Orbit__DataDirectory="$ORBIT_RUN_DIR/data/$name" \
     Orbit__Gateway__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
     Orbit__Worker__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
+    Orbit__Retrainer__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
       setsid nohup dotnet "$assembly.dll" --urls "http://127.0.0.1:$port" \
       >>"$ORBIT_RUN_DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$ORBIT_RUN_DIR/pids/$name.pid"

@@ -39,9 +39,11 @@ internal static class RetrainerModule
         services.AddSingleton<RetrainerDatabase>();
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<RetrainStore>();
+        services.AddSingleton<Metrics.RetrainMetrics>();
         services.AddSingleton<RetrainLease>();
         services.AddSingleton<AttemptSignal>();
         services.AddSingleton<TriggerIntake>();
+        services.AddSingleton<ITriggerIntake>(sp => sp.GetRequiredService<TriggerIntake>());
         services.AddSingleton<LoggedDataReader>();
         services.AddSingleton<MlNetTrainer>();
         services.AddSingleton<ExternalTrainer>();

@@ -125,6 +125,10 @@ public sealed class DataSettings
     [Range(50, 60_000)]
     public int IdleMilliseconds { get; set; } = 1500;
 
+    /// <summary>How long a stream read waits for its first record (attaching a consumer takes a while); an empty stream costs this much.</summary>
+    [Range(50, 120_000)]
+    public int FirstRecordMilliseconds { get; set; } = 5000;
+
     /// <summary>The folder registered datasets (CSV) must lie under; empty: datasets are not allowed.</summary>
     public string? DatasetRoot { get; set; }
 
@@ -181,7 +185,11 @@ public sealed class ModelRetrainSettings
     [Range(0.001, 24 * 365)]
     public double? PeriodHours { get; set; }
 
-    /// <summary>A CSV under <c>Data:DatasetRoot</c> (relative path) merged into the training rows: the original training set.</summary>
+    /// <summary>
+    /// A CSV under <c>Data:DatasetRoot</c> (relative path) merged into the training rows: the original training set. When the
+    /// registry has no such model yet, a trigger trains version 1 from the dataset alone (its columns but the label are
+    /// the features, in file order).
+    /// </summary>
     public string? Dataset { get; set; }
 
     /// <summary>The dataset's label column.</summary>

@@ -28,7 +28,8 @@ internal static class RetrainEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        string model, int? limit, string? cursor, HttpContext http, ClaimsPrincipal user, RetrainStore store, IHttpClientFactory clients, CancellationToken cancellationToken)
+        string model, int? limit, string? cursor, HttpContext http, ClaimsPrincipal user, RetrainStore store, IHttpClientFactory clients,
+        Microsoft.Extensions.Options.IOptions<RetrainerOptions> options, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
@@ -46,7 +47,7 @@ internal static class RetrainEndpoints
             before = parsed;
         }
 
-        if (await ModelMissingAsync(model, http, clients, cancellationToken) is { } missing)
+        if (!IsBootstrap(options, user, model) && await ModelMissingAsync(model, http, clients, cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -58,9 +59,10 @@ internal static class RetrainEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string model, string id, HttpContext http, ClaimsPrincipal user, RetrainStore store, IHttpClientFactory clients, CancellationToken cancellationToken)
+        string model, string id, HttpContext http, ClaimsPrincipal user, RetrainStore store, IHttpClientFactory clients,
+        Microsoft.Extensions.Options.IOptions<RetrainerOptions> options, CancellationToken cancellationToken)
     {
-        if (await ModelMissingAsync(model, http, clients, cancellationToken) is { } missing)
+        if (!IsBootstrap(options, user, model) && await ModelMissingAsync(model, http, clients, cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -71,14 +73,15 @@ internal static class RetrainEndpoints
     }
 
     private static async Task<IResult> RequestAsync(
-        string model, RetrainRequestBody? body, HttpContext http, ClaimsPrincipal user, TriggerIntake intake, IHttpClientFactory clients, CancellationToken cancellationToken)
+        string model, RetrainRequestBody? body, HttpContext http, ClaimsPrincipal user, TriggerIntake intake, IHttpClientFactory clients,
+        Microsoft.Extensions.Options.IOptions<RetrainerOptions> options, CancellationToken cancellationToken)
     {
         if (body?.Reason is { Length: > 500 })
         {
             return FieldProblem.For("reason", "must be at most 500 characters");
         }
 
-        if (await ModelMissingAsync(model, http, clients, cancellationToken) is { } missing)
+        if (!IsBootstrap(options, user, model) && await ModelMissingAsync(model, http, clients, cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -89,6 +92,10 @@ internal static class RetrainEndpoints
             body?.ShuffleLabels ?? false, body?.ForcePastGate ?? false), cancellationToken);
         return TypedResults.Accepted($"/v1/retrains/{Uri.EscapeDataString(model)}/{attempt.Id}", AttemptView.From(attempt));
     }
+
+    /// <summary>A model configured with a dataset may not exist yet: its first version is trained from the dataset.</summary>
+    private static bool IsBootstrap(Microsoft.Extensions.Options.IOptions<RetrainerOptions> options, ClaimsPrincipal user, string model) =>
+        options.Value.Models.Any(m => m.Tenant == Caller.From(user).TenantId && m.Model == model && m.Dataset is not null);
 
     /// <summary>Asks the registry with the caller's own key, so another tenant's model is a 404 exactly as there.</summary>
     private static async Task<IResult?> ModelMissingAsync(string model, HttpContext http, IHttpClientFactory clients, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ internal sealed partial class AttemptRunner(
     RetrainPipeline pipeline,
     AttemptSignal signal,
     IBus bus,
+    Metrics.RetrainMetrics metrics,
     IOptions<RetrainerOptions> options,
     TimeProvider time,
     ILogger<AttemptRunner> logger) : BackgroundService
@@ -69,6 +70,7 @@ internal sealed partial class AttemptRunner(
         }
 
         AttemptResult result;
+        var started = time.GetTimestamp();
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var lost = false;
         var renewal = RenewAsync(attempt, ttl, () => lost = true, running);
@@ -98,6 +100,7 @@ internal sealed partial class AttemptRunner(
         await running.CancelAsync();
         await renewal;
         await lease.ReleaseAsync(attempt.TenantId, attempt.Model, attempt.Id);
+        metrics.Ran(result.Status, time.GetElapsedTime(started));
         await FinishAsync(attempt, result, CancellationToken.None);
     }
 
@@ -144,6 +147,7 @@ internal sealed partial class AttemptRunner(
             SnapshotHash = result.SnapshotHash, Trainer = result.Trainer,
         };
         await store.FinishAsync(finished, cancellationToken);
+        metrics.Ended(attempt.Trigger, result.Status);
         LogFinished(logger, attempt.Id, attempt.TenantId, attempt.Model, result.Status, result.Reason);
         await bus.Publish(new RetrainAttempted(
             attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, result.Status, result.Reason, now,

@@ -59,11 +59,14 @@ internal sealed class RetrainPipeline(
     {
         var settings = options.Value;
         var model = settings.For(attempt.TenantId, attempt.Model);
-        var (stableVersion, schema, stableDigest) = await StableAsync(attempt, cancellationToken);
+        var (stableVersion, schema, stableDigest) = await StableAsync(attempt, model, cancellationToken);
 
         var recipe = model.Recipe is { } name ? Recipes.ByName[name] : (Recipe?)null;
         var task = recipe is { } r ? Recipes.TaskOf(r) : schema.Task;
-        var data = await ReadDataAsync(attempt, model, task, cancellationToken);
+        // A first version is trained from the dataset alone: there is nothing served to learn from yet.
+        var data = stableVersion is null
+            ? new LoggedData(schema.Features, [], 0, 0, 0, 0, 0, null)
+            : await ReadDataAsync(attempt, model, task, cancellationToken);
         task ??= data.Task ?? LearningTask.BinaryClassification;
         var featureNames = schema.Features.Count > 0 ? schema.Features : data.FeatureNames;
         if (!featureNames.SequenceEqual(data.FeatureNames))
@@ -110,10 +113,21 @@ internal sealed class RetrainPipeline(
         return result with { Status = AttemptStatus.Registered, CandidateVersion = version.Version, Reason = $"{reason}; registered as version {version.Version}" };
     }
 
-    private async Task<(int Version, ModelSchema Schema, string Digest)> StableAsync(RetrainAttempt attempt, CancellationToken cancellationToken)
+    private async Task<(int? Version, ModelSchema Schema, string? Digest)> StableAsync(
+        RetrainAttempt attempt, ModelRetrainSettings model, CancellationToken cancellationToken)
     {
-        var view = await registry.GetModelAsync(attempt.TenantId, attempt.Model, cancellationToken)
-            ?? throw new AttemptFailedException($"unknown model: tenant '{attempt.TenantId}' has no model '{attempt.Model}'");
+        var view = await registry.GetModelAsync(attempt.TenantId, attempt.Model, cancellationToken);
+        if (view is null)
+        {
+            if (model.Dataset is not { } dataset)
+            {
+                throw new AttemptFailedException($"unknown model: tenant '{attempt.TenantId}' has no model '{attempt.Model}'");
+            }
+
+            var features = DatasetLoader.FeatureColumns(options.Value.Data.DatasetRoot, dataset, model.LabelColumn);
+            return (null, new ModelSchema(features, model.LabelColumn, null), null);
+        }
+
         var stable = view.Deployment?.StableVersion ?? view.LatestVersion
             ?? throw new AttemptFailedException($"model '{attempt.Model}' has no version to start from");
         var version = await registry.GetVersionAsync(attempt.TenantId, attempt.Model, stable, cancellationToken)
@@ -164,8 +178,13 @@ internal sealed class RetrainPipeline(
     }
 
     private async Task<(Dictionary<string, double>? Metrics, string Note)> ScoreStableAsync(
-        string tenant, string digest, TrainingTable holdout, CancellationToken cancellationToken)
+        string tenant, string? digest, TrainingTable holdout, CancellationToken cancellationToken)
     {
+        if (digest is null)
+        {
+            return (null, "; no stable version yet: this is the first");
+        }
+
         var bytes = await registry.DownloadAsync(tenant, digest, cancellationToken);
         try
         {

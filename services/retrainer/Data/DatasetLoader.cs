@@ -64,6 +64,17 @@ internal static class DatasetLoader
         return ([.. features], [.. labels]);
     }
 
+    /// <summary>The dataset's feature columns: every header column but the label, in file order.</summary>
+    public static IReadOnlyList<string> FeatureColumns(string? root, string relativePath, string labelColumn)
+    {
+        using var reader = new StreamReader(Confine(root, relativePath));
+        var header = reader.ReadLine()?.Split(',').Select(c => c.Trim()).ToArray()
+            ?? throw new DatasetException($"Dataset '{relativePath}' is empty.");
+        return Array.IndexOf(header, labelColumn) < 0
+            ? throw new DatasetException($"Dataset '{relativePath}' lacks the column(s) {labelColumn}.")
+            : [.. header.Where(c => c != labelColumn)];
+    }
+
     public static string Confine(string? root, string relativePath)
     {
         if (string.IsNullOrWhiteSpace(root))

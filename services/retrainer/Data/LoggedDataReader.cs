@@ -21,10 +21,11 @@ internal sealed class LoggedDataReader(IStreamReader streams, TimeProvider time)
     {
         var started = time.GetUtcNow();
         var idle = TimeSpan.FromMilliseconds(settings.IdleMilliseconds);
+        var first = TimeSpan.FromMilliseconds(settings.FirstRecordMilliseconds);
         var logged = new Dictionary<(string, int), (DateTimeOffset At, int Version, IReadOnlyList<string> Names, double[] Features)>();
         var unparsable = 0;
         long? firstPrediction = null;
-        await StreamScan.ReadUntilIdleAsync<PredictionLogged>(streams, settings.PredictionsStream, from.Predictions, idle, time, record =>
+        await StreamScan.ReadUntilIdleAsync<PredictionLogged>(streams, settings.PredictionsStream, from.Predictions, first, idle, time, record =>
         {
             if (record.Message is not { } message)
             {
@@ -51,7 +52,7 @@ internal sealed class LoggedDataReader(IStreamReader streams, TimeProvider time)
 
         var outcomes = new Dictionary<(string, int), OutcomeObserved>();
         long? firstOutcome = null;
-        await StreamScan.ReadUntilIdleAsync<OutcomeObserved>(streams, settings.OutcomesStream, from.Outcomes, idle, time, record =>
+        await StreamScan.ReadUntilIdleAsync<OutcomeObserved>(streams, settings.OutcomesStream, from.Outcomes, first, idle, time, record =>
         {
             if (record.Message is not { } message)
             {

@@ -4,17 +4,19 @@ namespace Orbit.Retrainer.Data;
 
 /// <summary>
 /// Reads a stream from an offset until it goes quiet: the streams never end, so a read ends after
-/// <c>idle</c> without a new record, or when the visitor says it has seen enough.
+/// <c>idle</c> without a new record (<c>firstRecord</c> for the first one: connecting and attaching a consumer takes
+/// a while), or when the visitor says it has seen enough.
 /// </summary>
 internal static class StreamScan
 {
     /// <param name="visit">Called for every record in offset order; false ends the read.</param>
     public static async Task ReadUntilIdleAsync<T>(
-        IStreamReader streams, string stream, long fromOffset, TimeSpan idle, TimeProvider time,
+        IStreamReader streams, string stream, long fromOffset, TimeSpan firstRecord, TimeSpan idle, TimeProvider time,
         Func<StreamRecord<T>, bool> visit, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var records = streams.ReadAsync<T>(stream, fromOffset, stop.Token).GetAsyncEnumerator(stop.Token);
+        var wait = firstRecord > idle ? firstRecord : idle;
         try
         {
             while (true)
@@ -22,7 +24,7 @@ internal static class StreamScan
                 var next = records.MoveNextAsync().AsTask();
                 using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
-                    var idleTimer = Task.Delay(idle, time, quiet.Token);
+                    var idleTimer = Task.Delay(wait, time, quiet.Token);
                     if (await Task.WhenAny(next, idleTimer) != next)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
@@ -32,6 +34,7 @@ internal static class StreamScan
                     }
 
                     await quiet.CancelAsync();
+                    wait = idle;
                 }
 
                 if (!await next || !visit(records.Current))

@@ -8,6 +8,7 @@ namespace Orbit.Retrainer.Data;
 /// The rows of one attempt: <see cref="All"/> (the dataset's rows, then the logged labelled rows in time order: what
 /// the snapshot hashes), <see cref="Training"/> and <see cref="Holdout"/>. The holdout is drawn from the logged rows
 /// only (recent, as served), each row by a hash of its request id and row number, so the split is the same every time.
+/// With no logged rows (a first version trained from its dataset alone) it is drawn from the dataset, by row number.
 /// </summary>
 internal sealed record TrainingSet(TrainingTable All, TrainingTable Training, TrainingTable Holdout, int DatasetRows)
 {
@@ -24,8 +25,13 @@ internal sealed record TrainingSet(TrainingTable All, TrainingTable Training, Tr
             labels.AddRange(d.Labels);
         }
 
-        var trainIndexes = Enumerable.Range(0, datasetRows).ToList();
         var holdoutIndexes = new List<int>();
+        var trainIndexes = new List<int>();
+        foreach (var i in Enumerable.Range(0, datasetRows))
+        {
+            (logged.Count == 0 && IsHeldOut(new LabelledExample("dataset", i, default, 0, [], 0), holdoutPercent) ? holdoutIndexes : trainIndexes).Add(i);
+        }
+
         foreach (var example in logged)
         {
             (IsHeldOut(example, holdoutPercent) ? holdoutIndexes : trainIndexes).Add(features.Count);

@@ -60,7 +60,17 @@ internal sealed partial class RegistryKeys(IHttpClientFactory http, IOptions<Ret
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/auth/whoami");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await http.CreateClient(RegistryClient.HttpClientName).SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.CreateClient(RegistryClient.HttpClientName).SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RegistryException(0, $"The registry could not be reached: {ex.Message}");
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             throw new RegistryException((int)response.StatusCode, $"The registry refused Orbit:Retrainer:RegistryKey ({(int)response.StatusCode}).");
@@ -76,7 +86,17 @@ internal sealed partial class RegistryKeys(IHttpClientFactory http, IOptions<Ret
             Content = JsonContent.Create(new { tenantId = tenant, role = "deployer", description = "orbit-retrainer" }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
-        using var response = await http.CreateClient(RegistryClient.HttpClientName).SendAsync(request, CancellationToken.None);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.CreateClient(RegistryClient.HttpClientName).SendAsync(request, CancellationToken.None);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RegistryException(0, $"The registry could not be reached: {ex.Message}");
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             throw new RegistryException((int)response.StatusCode,

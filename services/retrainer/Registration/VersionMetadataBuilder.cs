@@ -45,16 +45,22 @@ internal static class VersionMetadataBuilder
                 ["features"] = baselines,
                 ["predictions"] = ToJson(BaselineBuilder.Numeric(trainingScores)),
             },
-            ["lineage"] = new JsonObject
-            {
-                ["parentVersion"] = parentVersion,
-                ["dataSnapshotHash"] = snapshotHash,
-                ["trainer"] = trainer,
-            },
+            ["lineage"] = Lineage(parentVersion, snapshotHash, trainer),
             ["description"] = $"retrained by orbit-retrainer (attempt {attemptId})",
             ["tags"] = new JsonArray("retrained"),
         };
         return JsonSerializer.SerializeToElement(metadata);
+    }
+
+    private static JsonObject Lineage(int? parentVersion, string snapshotHash, string trainer)
+    {
+        var lineage = new JsonObject { ["dataSnapshotHash"] = snapshotHash, ["trainer"] = trainer };
+        if (parentVersion is { } parent)
+        {
+            lineage["parentVersion"] = parent;
+        }
+
+        return lineage;
     }
 
     private static JsonObject ToJson(NumericBaseline baseline) => new()

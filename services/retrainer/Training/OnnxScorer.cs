@@ -16,10 +16,14 @@ internal sealed class OnnxScorer : IDisposable
     private readonly OnnxSession _session;
     private readonly int _output;
 
+    // A probability output holds P(class 1) in its last column; any other output is read from its first.
+    private readonly bool _lastColumn;
+
     private OnnxScorer(OnnxSession session, int output)
     {
         _session = session;
         _output = output;
+        _lastColumn = session.Outputs[output].Name.Contains("prob", StringComparison.OrdinalIgnoreCase);
     }
 
     public string InputName => _session.Inputs[0].Name;
@@ -114,10 +118,10 @@ internal sealed class OnnxScorer : IDisposable
                 }
 
                 var columns = values.Length / count;
-                var column = columns - 1;
+                var column = _lastColumn ? columns - 1 : 0;
                 for (var r = 0; r < count; r++)
                 {
-                    scores[start + r] = values[r * columns + (_session.Outputs[_output].Name.Contains("prob", StringComparison.OrdinalIgnoreCase) ? column : 0)];
+                    scores[start + r] = values[r * columns + column];
                 }
             }
         }

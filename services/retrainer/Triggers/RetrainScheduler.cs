@@ -7,7 +7,7 @@ namespace Orbit.Retrainer.Triggers;
 /// starts and every interval after that (the trigger then meets the same debounce, cooldown and lease as any other).
 /// </summary>
 internal sealed partial class RetrainScheduler(
-    TriggerIntake intake, IOptions<RetrainerOptions> options, TimeProvider time, ILogger<RetrainScheduler> logger) : BackgroundService
+    ITriggerIntake intake, IOptions<RetrainerOptions> options, TimeProvider time, ILogger<RetrainScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -9,6 +9,12 @@ namespace Orbit.Retrainer.Triggers;
 internal sealed record TriggerRequest(
     string TenantId, string Model, string Kind, string Detail, string? RequestedBy = null, bool ShuffleLabels = false, bool ForcePastGate = false);
 
+/// <summary>Where triggers go: the scheduler, the consumers and the API hand theirs to the intake.</summary>
+internal interface ITriggerIntake
+{
+    Task<RetrainAttempt> RecordAsync(TriggerRequest request, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Records every trigger, acted on or not: it decides with <see cref="TriggerPolicy"/> against the store, writes the
 /// attempt (pending, or skipped with the reason, published as <see cref="RetrainAttempted"/>), and wakes the runner.
@@ -18,9 +24,10 @@ internal sealed partial class TriggerIntake(
     RetrainStore store,
     AttemptSignal signal,
     IBus bus,
+    Metrics.RetrainMetrics metrics,
     IOptions<RetrainerOptions> options,
     TimeProvider time,
-    ILogger<TriggerIntake> logger)
+    ILogger<TriggerIntake> logger) : ITriggerIntake
 {
     // One decision at a time in this process, so two triggers that arrive together cannot both be accepted.
     private readonly SemaphoreSlim _decide = new(1, 1);
@@ -74,6 +81,7 @@ internal sealed partial class TriggerIntake(
         }
         else
         {
+            metrics.Ended(attempt.Trigger, attempt.Status);
             await bus.Publish(new RetrainAttempted(
                 attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, attempt.Status, attempt.Reason ?? "", attempt.CreatedAt), cancellationToken);
         }
@@ -91,6 +99,7 @@ internal sealed partial class TriggerIntake(
             RequestedBy = request.RequestedBy, Status = AttemptStatus.Skipped, Reason = reason, CreatedAt = now, FinishedAt = now,
         };
         await store.InsertAsync(attempt, cancellationToken);
+        metrics.Ended(attempt.Trigger, attempt.Status);
         LogRecorded(logger, attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, attempt.Status, reason);
         await bus.Publish(new RetrainAttempted(attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, attempt.Status, reason, now), cancellationToken);
     }

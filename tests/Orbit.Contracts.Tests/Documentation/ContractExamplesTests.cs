@@ -26,6 +26,7 @@ public sealed partial class ContractExamplesTests
         "InferenceRequested", "InferenceCompleted", "InferenceRejected", "ModelVersionRegistered",
         "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
         "ApiKeyRevoked", "PredictionRequested", "PredictionCompleted", "PredictionFailed",
+        "RetrainRequested", "RetrainAttempted", "ModelVersionProposed",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);

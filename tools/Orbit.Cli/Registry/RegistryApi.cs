@@ -18,6 +18,9 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
 
     public RegistryConnection Connection => connection;
 
+    /// <summary>The client the command runs with (the retrain commands call the retrainer through it).</summary>
+    public HttpClient Http => http;
+
     public Task<ApiResult<CallerIdentity>> WhoAmIAsync(CancellationToken ct) => SendAsync<CallerIdentity>(HttpMethod.Get, "v1/auth/whoami", null, ct);
 
     public Task<ApiResult<TenantView>> CreateTenantAsync(CreateTenant request, CancellationToken ct) => SendAsync<TenantView>(HttpMethod.Post, "v1/tenants", Body(request), ct);

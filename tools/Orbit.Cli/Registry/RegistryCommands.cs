@@ -25,6 +25,7 @@ internal static class RegistryCommands
             TenantsCommands.Create(runner),
             WhoAmICommand.Create(runner),
             WorkersCommand.Create(runner),
+            Retrain.RetrainCommands.Create(runner),
         ];
     }
 
