@@ -110,7 +110,30 @@ internal sealed class RetrainPipeline(
         await bus.Publish(new ModelVersionProposed(
             attempt.TenantId, attempt.Model, version.Version, stableVersion, snapshotHash, candidate.Trainer,
             result.CandidateMetrics!, result.StableMetrics, attempt.Id, decision.Forced, time.GetUtcNow()), cancellationToken);
-        return result with { Status = AttemptStatus.Registered, CandidateVersion = version.Version, Reason = $"{reason}; registered as version {version.Version}" };
+        var rollout = await ProposeAsync(attempt, version.Version, stableVersion, cancellationToken);
+        return result with { Status = AttemptStatus.Registered, CandidateVersion = version.Version, Reason = $"{reason}; registered as version {version.Version}; {rollout}" };
+    }
+
+    /// <summary>
+    /// What the registry did with the new version: a first version (no stable yet) is left for a person to deploy; a
+    /// registry that cannot be asked is noted, not fatal: the version is registered and can be rolled out by hand.
+    /// </summary>
+    private async Task<string> ProposeAsync(RetrainAttempt attempt, int version, int? stableVersion, CancellationToken cancellationToken)
+    {
+        if (stableVersion is null)
+        {
+            return "no stable version to roll out against: deploy it with ./orbit deploy";
+        }
+
+        try
+        {
+            var answer = await registry.ProposeAsync(attempt.TenantId, attempt.Model, version, "retrain " + attempt.Id, cancellationToken);
+            return answer.Started ? $"rollout {answer.RolloutId}: {answer.Reason}" : $"no rollout started: {answer.Reason}";
+        }
+        catch (RegistryException ex)
+        {
+            return $"the proposal could not be made ({ex.Message}); roll it out with ./orbit rollout start";
+        }
     }
 
     private async Task<(int? Version, ModelSchema Schema, string? Digest)> StableAsync(

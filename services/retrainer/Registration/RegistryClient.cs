@@ -54,6 +54,20 @@ internal sealed class RegistryClient(IHttpClientFactory http, RegistryKeys keys)
         return (await response.Content.ReadFromJsonAsync<VersionView>(cancellationToken))!;
     }
 
+    /// <summary>
+    /// Puts a registered version forward (<c>POST /v1/models/{name}/proposals</c>): the registry rolls it out by the
+    /// model's rollout policy and says whether a canary started, and why not.
+    /// </summary>
+    public async Task<Orbit.Contracts.Rollouts.ProposalAnswer> ProposeAsync(string tenant, string model, int version, string reference, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(tenant, () => new HttpRequestMessage(HttpMethod.Post, $"v1/models/{Uri.EscapeDataString(model)}/proposals")
+        {
+            Content = JsonContent.Create(new Orbit.Contracts.Rollouts.ProposeVersion(version, reference)),
+        }, cancellationToken);
+        await EnsureAsync(response, $"the proposal of version {version} of {model}");
+        return (await response.Content.ReadFromJsonAsync<Orbit.Contracts.Rollouts.ProposalAnswer>(cancellationToken))!;
+    }
+
     private async Task<T?> GetAsync<T>(string tenant, string path, CancellationToken cancellationToken) where T : class
     {
         using var response = await SendAsync(tenant, () => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
