@@ -30,6 +30,7 @@ public static class SampleComparison
         {
             KsRaw = ks.Statistic,
             KsPValue = ks.PValue,
+            KsExact = ks.Exact,
             Wasserstein = Scores.Wasserstein.FromSamples(sortedLive, sortedBaseline),
             WassersteinBinned = Scores.Wasserstein.FromBins(edges, liveCounts, baselineCounts),
         };

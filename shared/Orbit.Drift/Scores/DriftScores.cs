@@ -13,6 +13,7 @@ public sealed record DriftScores(
     double Ks,
     double? KsRaw = null,
     double? KsPValue = null,
+    bool? KsExact = null,
     double? Wasserstein = null,
     double? WassersteinBinned = null,
     double? ChiSquared = null,
