@@ -24,10 +24,10 @@ public static class DefaultTests
         var small = baselineRows <= SmallBaselineRows;
         return (kind, small) switch
         {
-            (FeatureWindow.Categorical, true) => new AlertMetric(Metrics.ChiSquaredPValue, new AlertThresholds(0.05, 0.01, false, consecutive, clearFactor)),
-            (FeatureWindow.Categorical, false) => new AlertMetric(Metrics.Js, new AlertThresholds(0.1, 0.2, true, consecutive, clearFactor)),
-            (_, true) => new AlertMetric(Metrics.KsPValue, new AlertThresholds(0.05, 0.01, false, consecutive, clearFactor)),
-            _ => new AlertMetric(Metrics.Psi, new AlertThresholds(0.1, 0.25, true, consecutive, clearFactor)),
+            (FeatureWindow.Categorical, true) => new AlertMetric(MetricNames.ChiSquaredPValue, new AlertThresholds(0.05, 0.01, false, consecutive, clearFactor)),
+            (FeatureWindow.Categorical, false) => new AlertMetric(MetricNames.Js, new AlertThresholds(0.1, 0.2, true, consecutive, clearFactor)),
+            (_, true) => new AlertMetric(MetricNames.KsPValue, new AlertThresholds(0.05, 0.01, false, consecutive, clearFactor)),
+            _ => new AlertMetric(MetricNames.Psi, new AlertThresholds(0.1, 0.25, true, consecutive, clearFactor)),
         };
     }
 }

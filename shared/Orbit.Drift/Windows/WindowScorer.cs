@@ -6,7 +6,8 @@ namespace Orbit.Drift.Windows;
 /// <summary>Scores a merged live histogram against its baseline (the monitor's path: bins only, no raw values).</summary>
 public static class WindowScorer
 {
-    public static DriftScores Score(FeatureBaseline baseline, WindowHistogram live)
+    /// <param name="baselineRows">The baseline's sample size for the KS p-value when its counts are proportions; else their sum.</param>
+    public static DriftScores Score(FeatureBaseline baseline, WindowHistogram live, long? baselineRows = null)
     {
         if (baseline.Kind == FeatureWindow.Categorical)
         {
@@ -27,7 +28,7 @@ public static class WindowScorer
 
         var scores = HistogramScores.Score(FeatureWindow.Numeric, liveCounts, baseline.Counts);
         var liveTotal = (long)Smoothing.Sum(liveCounts);
-        var baselineTotal = (long)Math.Round(Smoothing.Sum(baseline.Counts));
+        var baselineTotal = baselineRows ?? (long)Math.Round(Smoothing.Sum(baseline.Counts));
         return scores with
         {
             KsPValue = liveTotal > 0 && baselineTotal > 0 ? KolmogorovSmirnov.AsymptoticPValue(liveTotal, baselineTotal, scores.Ks) : null,

@@ -64,22 +64,22 @@ internal static class DriftCompareCommand
                 var s = column.Scores;
                 writer.WriteStartObject(column.Name);
                 writer.WriteString("kind", s.Kind);
-                Number(writer, Metrics.Psi, s.Psi);
-                Number(writer, Metrics.Kl, s.Kl);
-                Number(writer, Metrics.Js, s.Js);
-                Number(writer, Metrics.Ks, s.Ks);
+                Number(writer, MetricNames.Psi, s.Psi);
+                Number(writer, MetricNames.Kl, s.Kl);
+                Number(writer, MetricNames.Js, s.Js);
+                Number(writer, MetricNames.Ks, s.Ks);
                 if (s.Kind == FeatureWindow.Numeric)
                 {
-                    Number(writer, Metrics.KsRaw, s.KsRaw);
-                    Number(writer, Metrics.KsPValue, s.KsPValue);
+                    Number(writer, MetricNames.KsRaw, s.KsRaw);
+                    Number(writer, MetricNames.KsPValue, s.KsPValue);
                     writer.WriteString("ks_pvalue_method", s.KsExact == true ? "exact" : "asymptotic");
-                    Number(writer, Metrics.Wasserstein, s.Wasserstein);
+                    Number(writer, MetricNames.Wasserstein, s.Wasserstein);
                     Number(writer, "wasserstein_binned", s.WassersteinBinned);
                 }
                 else
                 {
-                    Number(writer, Metrics.ChiSquared, s.ChiSquared);
-                    Number(writer, Metrics.ChiSquaredPValue, s.ChiSquaredPValue);
+                    Number(writer, MetricNames.ChiSquared, s.ChiSquared);
+                    Number(writer, MetricNames.ChiSquaredPValue, s.ChiSquaredPValue);
                 }
 
                 writer.WriteNumber("baseline_count", s.BaselineCount);

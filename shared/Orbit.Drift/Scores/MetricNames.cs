@@ -1,7 +1,7 @@
 namespace Orbit.Drift.Scores;
 
 /// <summary>Metric names as they appear in events, the API and <c>drift compare --json</c>.</summary>
-public static class Metrics
+public static class MetricNames
 {
     public const string Psi = "psi";
     public const string Kl = "kl";
