@@ -123,6 +123,11 @@ internal sealed class MonitorWithRegistry : IAsyncDisposable
         return (tenant, created!.Key);
     }
 
+    /// <summary>A client of the in-process registry with no key of its own (a relay passes the caller's).</summary>
+    public HttpClient RegistryWithoutKey() => _registry.CreateClient();
+
+    public string DataDirectory => _data;
+
     public HttpClient RegistryAs(string key)
     {
         var client = _registry.CreateClient();

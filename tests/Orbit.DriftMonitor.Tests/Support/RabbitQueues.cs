@@ -59,7 +59,7 @@ internal static class RabbitQueues
     /// Appends <paramref name="body"/> to an existing stream (the monitor's reader declares it: this waits until it
     /// exists) and waits for the broker's confirm.
     /// </summary>
-    public static async Task AppendAsync(string stream, string body)
+    public static async Task AppendAsync(string stream, string? body)
     {
         await using var connection = await ConnectAsync();
         for (var attempt = 0; ; attempt++)
@@ -76,12 +76,29 @@ internal static class RabbitQueues
             }
         }
 
+        if (body is null)
+        {
+            return;
+        }
+
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await channel.BasicPublishAsync("", stream, mandatory: true, new BasicProperties { ContentType = "application/json" }, Encoding.UTF8.GetBytes(body));
     }
 
-    public static Task AppendAsync<T>(string stream, T message) =>
-        AppendAsync(stream, JsonSerializer.Serialize(message, Orbit.Hosting.Streams.StreamJson.Options));
+    public static Task AppendAsync<T>(string stream, T message) => AppendAllAsync(stream, [message]);
+
+    /// <summary>Appends many messages on one channel, in order, each confirmed.</summary>
+    public static async Task AppendAllAsync<T>(string stream, IEnumerable<T> messages)
+    {
+        await AppendAsync(stream, (string?)null);
+        await using var connection = await ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        foreach (var message in messages)
+        {
+            var body = message as string ?? JsonSerializer.Serialize(message, Orbit.Hosting.Streams.StreamJson.Options);
+            await channel.BasicPublishAsync("", stream, mandatory: true, new BasicProperties { ContentType = "application/json" }, Encoding.UTF8.GetBytes(body));
+        }
+    }
 
     public static async Task DeleteAsync(params string[] queues)
     {
