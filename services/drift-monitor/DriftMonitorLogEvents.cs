@@ -13,4 +13,7 @@ internal static class DriftMonitorLogEvents
     public const int EvaluationFailed = 6202;
     public const int StateChanged = 6203;
     public const int PublishFailed = 6204;
+    public const int AccuracyResumed = 6301;
+    public const int AccuracyFailed = 6302;
+    public const int AccuracyChanged = 6303;
 }

@@ -27,6 +27,9 @@ internal static class DriftMonitorModule
         // Migrations first: hosted services start in the order they are added.
         services.AddHostedService<MigrationRunner>();
         services.AddHostedService<StatsIngestor>();
+        services.AddSingleton<Accuracy.AccuracyStore>();
+        services.AddSingleton<Accuracy.AccuracyEvaluator>();
+        services.AddHostedService<Accuracy.AccuracyIngestor>();
         services.AddSingleton<DriftEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<DriftEvaluator>());
         return builder;

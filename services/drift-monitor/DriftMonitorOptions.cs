@@ -53,6 +53,39 @@ internal sealed class DriftMonitorOptions : IValidatableObject
     [Range(1, 100_000)]
     public int SeriesPoints { get; set; } = 500;
 
+    [Required]
+    public string PredictionsStream { get; set; } = StreamNames.Predictions;
+
+    [Required]
+    public string OutcomesStream { get; set; } = StreamNames.Outcomes;
+
+    /// <summary>The joined outcomes (most recent first) the rolling accuracy, MAE and RMSE are computed over.</summary>
+    [Range(1, 1_000_000)]
+    public int AccuracyRows { get; set; } = 500;
+
+    /// <summary>Joined outcomes below which a version's accuracy is shown but never alerted.</summary>
+    [Range(1, 1_000_000)]
+    public int AccuracyMinSamples { get; set; } = 50;
+
+    /// <summary>Relative degradation against the metadata's metric (accuracy drop, MAE/RMSE rise) for warning and critical.</summary>
+    [Range(0.0, 10.0)]
+    public double AccuracyWarning { get; set; } = 0.05;
+
+    [Range(0.0, 10.0)]
+    public double AccuracyCritical { get; set; } = 0.10;
+
+    /// <summary>How long an outcome waits for its prediction log before it is counted as unknown.</summary>
+    [Range(1, 7 * 24 * 3600)]
+    public int PendingOutcomeSeconds { get; set; } = 3600;
+
+    /// <summary>The most outcomes waiting at once; beyond it the oldest are counted as unknown.</summary>
+    [Range(1, 10_000_000)]
+    public int PendingOutcomeLimit { get; set; } = 100_000;
+
+    /// <summary>How long logged predictions are kept for the join.</summary>
+    [Range(60, 90 * 24 * 3600)]
+    public int PredictionRetentionSeconds { get; set; } = 2 * 24 * 3600;
+
     /// <summary>Per model name: its own window and cadence.</summary>
     public Dictionary<string, ModelDriftOptions> Models { get; set; } = new(StringComparer.Ordinal);
 

@@ -27,7 +27,8 @@ internal static class DriftEndpoints
     }
 
     private static async Task<IResult> GetModelAsync(
-        string model, string? tenant, string? feature, ClaimsPrincipal user, DriftStore store, IOptions<DriftMonitorOptions> options, CancellationToken cancellationToken)
+        string model, string? tenant, string? feature, ClaimsPrincipal user, DriftStore store, Accuracy.AccuracyStore accuracy, IOptions<DriftMonitorOptions> options,
+        CancellationToken cancellationToken)
     {
         var owner = Owner(user, tenant);
         var versions = await store.VersionsOfModelAsync(owner, model, cancellationToken);
@@ -39,15 +40,18 @@ internal static class DriftEndpoints
         var views = new List<DriftVersionView>();
         foreach (var row in versions)
         {
-            views.Add(await ViewAsync(row, feature, store, options.Value, cancellationToken));
+            views.Add(await ViewAsync(row, feature, store, accuracy, options.Value, cancellationToken));
         }
 
-        return TypedResults.Ok(new DriftModelView(owner, model, views));
+        return TypedResults.Ok(new DriftModelView(
+            owner, model, views,
+            await accuracy.UnknownOutcomesAsync(owner, model, cancellationToken),
+            await accuracy.PendingOutcomesAsync(owner, model, cancellationToken)));
     }
 
     private static async Task<IResult> GetVersionAsync(
-        string model, string version, string? tenant, string? feature, ClaimsPrincipal user, DriftStore store, IOptions<DriftMonitorOptions> options,
-        CancellationToken cancellationToken)
+        string model, string version, string? tenant, string? feature, ClaimsPrincipal user, DriftStore store, Accuracy.AccuracyStore accuracy,
+        IOptions<DriftMonitorOptions> options, CancellationToken cancellationToken)
     {
         if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
         {
@@ -57,7 +61,7 @@ internal static class DriftEndpoints
         var row = await store.VersionAsync(new VersionKey(Owner(user, tenant), model, number), cancellationToken);
         return row is null
             ? NotFound($"model '{model}' version {number} has no drift data")
-            : TypedResults.Ok(await ViewAsync(row, feature, store, options.Value, cancellationToken));
+            : TypedResults.Ok(await ViewAsync(row, feature, store, accuracy, options.Value, cancellationToken));
     }
 
     private static string Owner(ClaimsPrincipal user, string? tenant)
@@ -66,7 +70,8 @@ internal static class DriftEndpoints
         return caller.IsPlatform && !string.IsNullOrWhiteSpace(tenant) ? tenant : caller.TenantId;
     }
 
-    private static async Task<DriftVersionView> ViewAsync(VersionRow row, string? only, DriftStore store, DriftMonitorOptions options, CancellationToken cancellationToken)
+    private static async Task<DriftVersionView> ViewAsync(
+        VersionRow row, string? only, DriftStore store, Accuracy.AccuracyStore accuracy, DriftMonitorOptions options, CancellationToken cancellationToken)
     {
         var key = row.Key;
         var points = (await store.PointsAsync(key, only, options.SeriesPoints, cancellationToken)).ToLookup(p => p.Feature, StringComparer.Ordinal);
@@ -95,7 +100,8 @@ internal static class DriftEndpoints
             .ToList();
         return new DriftVersionView(
             key.TenantId, key.ModelName, key.ModelVersion, row.Status, row.Reason, row.SampleSize, options.WindowOf(key.ModelName),
-            row.EvaluatedAtMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null, features, alerts);
+            row.EvaluatedAtMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null, features, alerts,
+            await accuracy.StateAsync(key, cancellationToken) is { } state ? JsonSerializer.Deserialize<AccuracyView>(state.Latest, JsonSerializerOptions.Web) : null);
     }
 
     private static IResult NotFound(string detail) =>

@@ -23,6 +23,7 @@ namespace Orbit.DriftMonitor.Evaluation;
 /// </summary>
 internal sealed partial class DriftEvaluator(
     DriftStore store,
+    Accuracy.AccuracyEvaluator accuracy,
     BaselineSource baselines,
     IBus bus,
     IOptions<DriftMonitorOptions> options,
@@ -72,6 +73,7 @@ internal sealed partial class DriftEvaluator(
                 await EvaluateVersionAsync(version, now, cancellationToken);
             }
 
+            await accuracy.EvaluateAsync(now, cancellationToken);
             await PublishPendingAsync(cancellationToken);
             await store.PruneAsync(
                 reach.ToUnixTimeMilliseconds(),
@@ -183,7 +185,16 @@ internal sealed partial class DriftEvaluator(
             var at = DateTimeOffset.FromUnixTimeMilliseconds(alert.AtMs);
             try
             {
-                if (to > from)
+                if (alert.Feature == Accuracy.AccuracyEvaluator.Feature)
+                {
+                    // Only a worse tier is an event; a recovery is in the alert history.
+                    if (to > from)
+                    {
+                        await bus.Publish(new AccuracyDegraded(alert.TenantId, alert.ModelName, (int)alert.ModelVersion, alert.Metric,
+                            alert.Value, alert.Threshold, to, from, alert.SampleSize, at), cancellationToken);
+                    }
+                }
+                else if (to > from)
                 {
                     await bus.Publish(new DriftDetected(alert.TenantId, alert.ModelName, (int)alert.ModelVersion, alert.Feature, alert.Metric,
                         alert.Value, alert.Threshold, to, from, alert.SampleSize, at), cancellationToken);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Drift;
@@ -54,50 +53,9 @@ internal sealed partial class StatsIngestor(
         var stream = settings.StatsStream;
         var next = await store.NextOffsetAsync(stream, stoppingToken);
         LogResumed(logger, stream, next);
-        var buffer = Channel.CreateBounded<StreamRecord<FeatureStatsObserved>>(settings.CommitBatch * 2);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var pump = Task.Run(async () =>
+        await foreach (var batch in StreamBatches.ReadAsync<FeatureStatsObserved>(reader, stream, next, settings.CommitBatch, stoppingToken))
         {
-            try
-            {
-                await foreach (var record in reader.ReadAsync<FeatureStatsObserved>(stream, next, stop.Token))
-                {
-                    await buffer.Writer.WriteAsync(record, stop.Token);
-                }
-
-                buffer.Writer.TryComplete();
-            }
-            catch (Exception ex)
-            {
-                buffer.Writer.TryComplete(ex);
-            }
-        }, CancellationToken.None);
-
-        try
-        {
-            var batch = new List<StreamRecord<FeatureStatsObserved>>(settings.CommitBatch);
-            while (await buffer.Reader.WaitToReadAsync(stoppingToken))
-            {
-                batch.Clear();
-                while (batch.Count < settings.CommitBatch && buffer.Reader.TryRead(out var record))
-                {
-                    batch.Add(record);
-                }
-
-                await ProcessAsync(stream, batch, stoppingToken);
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            try
-            {
-                await pump;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
+            await ProcessAsync(stream, batch, stoppingToken);
         }
     }
 

@@ -1,7 +1,10 @@
 namespace Orbit.Contracts.Drift;
 
-/// <summary><c>GET /v1/drift/{model}</c>: every version the drift monitor has seen traffic for.</summary>
-public sealed record DriftModelView(string TenantId, string ModelName, IReadOnlyList<DriftVersionView> Versions);
+/// <summary>
+/// <c>GET /v1/drift/{model}</c>: every version the drift monitor has seen traffic for. <see cref="UnknownOutcomes"/>: outcomes
+/// whose request id matched no logged prediction in time; <see cref="PendingOutcomes"/>: outcomes still waiting for theirs.
+/// </summary>
+public sealed record DriftModelView(string TenantId, string ModelName, IReadOnlyList<DriftVersionView> Versions, long UnknownOutcomes = 0, long PendingOutcomes = 0);
 
 /// <summary>
 /// <c>GET /v1/drift/{model}/versions/{v}</c>. <see cref="Status"/>: <c>ok</c>, <c>warning</c>, <c>critical</c>,
@@ -17,7 +20,25 @@ public sealed record DriftVersionView(
     int WindowSeconds,
     DateTimeOffset? EvaluatedAt,
     IReadOnlyList<FeatureDriftView> Features,
-    IReadOnlyList<DriftAlertView> Alerts);
+    IReadOnlyList<DriftAlertView> Alerts,
+    AccuracyView? Accuracy = null);
+
+/// <summary>
+/// Rolling accuracy (classifiers) or MAE and RMSE (regressors) over the latest joined outcomes, against the version
+/// metadata's <c>metrics</c>. <see cref="Metric"/> is the one compared (<c>accuracy</c>, <c>rmse</c> or <c>mae</c>);
+/// <see cref="Degradation"/> is the relative loss against <see cref="Expected"/> that the tiers apply to.
+/// </summary>
+public sealed record AccuracyView(
+    string Metric,
+    double? Value,
+    double? Expected,
+    double? Degradation,
+    string Level,
+    long SampleSize,
+    double? Accuracy,
+    double? Mae,
+    double? Rmse,
+    string? Reason);
 
 /// <summary>
 /// One feature's latest evaluation: the test that drives its alert state (<see cref="Test"/>, e.g. <c>psi</c> or

@@ -49,6 +49,10 @@ internal sealed class MonitorWithRegistry : IAsyncDisposable
 
     public string ErrorQueue => "orbit.stats_error.test-" + Suffix;
 
+    public string PredictionsStream => "orbit.predictions.test-" + Suffix;
+
+    public string OutcomesStream => "orbit.outcomes.test-" + Suffix;
+
     public HttpClient Registry { get; }
 
     public IServiceProvider Services => (_monitor ?? throw new InvalidOperationException("The monitor has not started.")).Services;
@@ -62,6 +66,8 @@ internal sealed class MonitorWithRegistry : IAsyncDisposable
             ["Orbit:DriftMonitor:RegistryKey"] = AdminKey,
             ["Orbit:DriftMonitor:StatsStream"] = Stream,
             ["Orbit:DriftMonitor:ErrorQueue"] = ErrorQueue,
+            ["Orbit:DriftMonitor:PredictionsStream"] = PredictionsStream,
+            ["Orbit:DriftMonitor:OutcomesStream"] = OutcomesStream,
             ["Orbit:DriftMonitor:EvaluateEverySeconds"] = "3600",
             ["Orbit:DriftMonitor:WindowSeconds"] = "60",
             ["Orbit:DriftMonitor:MinSampleSize"] = "200",
@@ -94,6 +100,9 @@ internal sealed class MonitorWithRegistry : IAsyncDisposable
 
     public Task PublishAsync(FeatureStatsObserved window) =>
         Services.GetRequiredService<IStreamPublisher>().PublishAsync(Stream, window, CancellationToken.None);
+
+    public Task PublishAsync<T>(string stream, T message) =>
+        Services.GetRequiredService<IStreamPublisher>().PublishAsync(stream, message, CancellationToken.None);
 
     public Task EvaluateAsync(DateTimeOffset now) => Services.GetRequiredService<DriftEvaluator>().EvaluateAsync(now, force: true, CancellationToken.None);
 
@@ -140,7 +149,7 @@ internal sealed class MonitorWithRegistry : IAsyncDisposable
         await StopAsync();
         Registry.Dispose();
         await _registry.DisposeAsync();
-        await RabbitQueues.DeleteAsync(Stream, ErrorQueue);
+        await RabbitQueues.DeleteAsync(Stream, ErrorQueue, PredictionsStream, OutcomesStream);
         try
         {
             Directory.Delete(_data, recursive: true);

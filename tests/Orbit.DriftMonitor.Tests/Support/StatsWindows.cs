@@ -42,8 +42,8 @@ internal static class StatsWindows
     }
 
     /// <summary>Waits until the monitor has committed the stream up to <paramref name="offset"/> (exclusive).</summary>
-    public static Task CommittedAsync(MonitorWithRegistry monitor, long offset) =>
+    public static Task CommittedAsync(MonitorWithRegistry monitor, long offset, string? stream = null) =>
         Eventually.GetAsync<object>(async () =>
-            await monitor.Services.GetRequiredService<DriftStore>().NextOffsetAsync(monitor.Stream, CancellationToken.None) >= offset ? new object() : null,
-            TimeSpan.FromSeconds(30), $"the monitor to commit {monitor.Stream} up to offset {offset}");
+            await monitor.Services.GetRequiredService<DriftStore>().NextOffsetAsync(stream ?? monitor.Stream, CancellationToken.None) >= offset ? new object() : null,
+            TimeSpan.FromSeconds(30), $"the monitor to commit {stream ?? monitor.Stream} up to offset {offset}");
 }
