@@ -5,7 +5,7 @@ namespace Orbit.DriftMonitor.Storage;
 
 /// <summary>
 /// Applies the engine's plain-SQL migrations (embedded <c>Storage/Migrations/{engine}/NNNN_name.sql</c>) in order,
-/// each in its own transaction with its row in <c>schema_migrations</c>.
+/// each in its own transaction with its row in <c>drift_schema_migrations</c>.
 /// </summary>
 internal sealed partial class MigrationRunner(DriftDatabase database, TimeProvider time, ILogger<MigrationRunner> logger) : IHostedService
 {
@@ -23,14 +23,14 @@ internal sealed partial class MigrationRunner(DriftDatabase database, TimeProvid
 
         try
         {
-            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)");
-            var applied = (await connection.QueryAsync<string>("SELECT version FROM schema_migrations")).ToHashSet(StringComparer.Ordinal);
+            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS drift_schema_migrations (version TEXT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)");
+            var applied = (await connection.QueryAsync<string>("SELECT version FROM drift_schema_migrations")).ToHashSet(StringComparer.Ordinal);
             foreach (var (version, sql) in Scripts(database.Engine).Where(s => !applied.Contains(s.Version)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await connection.ExecuteAsync(sql, transaction: transaction);
                 await connection.ExecuteAsync(
-                    "INSERT INTO schema_migrations (version, applied_at_ms) VALUES (@version, @at)",
+                    "INSERT INTO drift_schema_migrations (version, applied_at_ms) VALUES (@version, @at)",
                     new { version, at = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
                 await transaction.CommitAsync(cancellationToken);
                 LogApplied(logger, version, database.Description);
