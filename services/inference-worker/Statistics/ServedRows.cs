@@ -29,20 +29,15 @@ internal sealed class ServedRows
 
     public static ServedRows? Read(ServedRequest served, VersionProfile profile)
     {
-        var decoded = new Dictionary<string, TensorValues?>(StringComparer.Ordinal);
-        var features = new TensorValues[profile.Columns.Count];
-        var columns = new long[profile.Columns.Count];
+        var columns = profile.Columns;
+        var features = new TensorValues[columns.Count];
+        var offsets = new long[columns.Count];
         long? rows = null;
-        for (var i = 0; i < profile.Columns.Count; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
-            var column = profile.Columns[i];
-            if (!decoded.TryGetValue(column.Input, out var values))
-            {
-                var tensor = served.Request.Inputs.FirstOrDefault(t => t.Name == column.Input);
-                values = tensor is null ? null : TensorValues.Read(tensor);
-                decoded[column.Input] = values;
-            }
-
+            var column = columns[i];
+            // Features usually share one input: decode each input once.
+            var values = i > 0 && columns[i - 1].Input == column.Input ? features[i - 1] : Decode(served.Request.Inputs, column.Input, features, columns, i);
             if (values is null || column.Column >= values.Width || (rows is { } known && known != values.Rows))
             {
                 return null;
@@ -50,11 +45,11 @@ internal sealed class ServedRows
 
             rows = values.Rows;
             features[i] = values;
-            columns[i] = column.Column;
+            offsets[i] = column.Column;
         }
 
         TensorValues? prediction = null;
-        if (profile.Prediction is { } reader && served.Outputs.FirstOrDefault(o => o.Name == reader.Output) is { } output)
+        if (profile.Prediction is { } reader && Find(served.Outputs, reader.Output) is { } output)
         {
             prediction = TensorValues.Read(output);
             rows ??= prediction?.Rows;
@@ -64,7 +59,33 @@ internal sealed class ServedRows
             }
         }
 
-        return rows is { } count ? new ServedRows(count, features, columns, prediction) : null;
+        return rows is { } count ? new ServedRows(count, features, offsets, prediction) : null;
+    }
+
+    private static TensorValues? Decode(IReadOnlyList<Orbit.Contracts.Inference.InferenceTensor> inputs, string name, TensorValues[] decoded, IReadOnlyList<FeatureColumn> columns, int upTo)
+    {
+        for (var j = 0; j < upTo; j++)
+        {
+            if (columns[j].Input == name)
+            {
+                return decoded[j];
+            }
+        }
+
+        return Find(inputs, name) is { } tensor ? TensorValues.Read(tensor) : null;
+    }
+
+    private static Orbit.Contracts.Inference.InferenceTensor? Find(IReadOnlyList<Orbit.Contracts.Inference.InferenceTensor> tensors, string name)
+    {
+        for (var i = 0; i < tensors.Count; i++)
+        {
+            if (tensors[i].Name == name)
+            {
+                return tensors[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Row <paramref name="row"/>'s predicted class (argmax or label) or number; null when there is no prediction for it.</summary>

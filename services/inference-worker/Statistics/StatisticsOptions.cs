@@ -26,6 +26,10 @@ internal sealed class StatisticsOptions
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 20_000;
 
+    /// <summary>How often the background collector takes the served requests queued since the last time.</summary>
+    [Range(1, 10_000)]
+    public int DrainMilliseconds { get; set; } = 50;
+
     /// <summary>Categories not in the baseline that a window counts by name, per feature; the rest count as <c>__other__</c>.</summary>
     [Range(0, 10_000)]
     public int MaxUnseenCategories { get; set; } = 20;

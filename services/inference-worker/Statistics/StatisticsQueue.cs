@@ -14,6 +14,8 @@ internal sealed class StatisticsQueue(IOptions<StatisticsOptions> options, Stati
     private readonly Channel<ServedRequest> _channel = Channel.CreateBounded<ServedRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
         SingleReader = true,
+        SingleWriter = false,
+        AllowSynchronousContinuations = false,
         FullMode = BoundedChannelFullMode.Wait,
     });
 

@@ -13,16 +13,41 @@ namespace Orbit.InferenceWorker.Statistics;
 /// </summary>
 internal sealed class TensorValues
 {
+    private readonly byte[]? _raw;
+    private readonly Element _element;
     private readonly double[]? _numbers;
     private readonly string?[]? _texts;
     private readonly bool _single;
+    private readonly long _count;
 
-    private TensorValues(long[] shape, double[]? numbers, string?[]? texts, bool single)
+    private TensorValues(long[] shape, long count, byte[]? raw, Element element, double[]? numbers, string?[]? texts, bool single)
     {
         Shape = shape;
+        _count = count;
+        _raw = raw;
+        _element = element;
         _numbers = numbers;
         _texts = texts;
         _single = single;
+        Width = Rows == 0 ? 0 : count / Rows;
+    }
+
+    /// <summary>How the elements of <c>rawData</c> are read; numeric tensors are read in place, not copied.</summary>
+    private enum Element
+    {
+        None,
+        Float32,
+        Float64,
+        Float16,
+        BFloat16,
+        Int8,
+        UInt8,
+        Int16,
+        UInt16,
+        Int32,
+        UInt32,
+        Int64,
+        UInt64,
     }
 
     public long[] Shape { get; }
@@ -30,17 +55,40 @@ internal sealed class TensorValues
     /// <summary>Whether the elements are strings (BYTES).</summary>
     public bool IsText => _texts is not null;
 
-    public long Count => _numbers?.LongLength ?? _texts!.LongLength;
+    public long Count => _count;
 
     /// <summary>Rows along dimension 0 (a scalar is one row).</summary>
     public long Rows => Shape.Length == 0 ? 1 : Shape[0];
 
     /// <summary>Elements per row.</summary>
-    public long Width => Rows == 0 ? 0 : Count / Rows;
+    public long Width { get; }
 
-    public double Number(long index) =>
-        _numbers is { } numbers ? numbers[index]
-        : double.TryParse(_texts![index], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : double.NaN;
+    public double Number(long index)
+    {
+        if (_raw is { } raw)
+        {
+            var at = (int)index;
+            return _element switch
+            {
+                Element.Float32 => BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(at * 4, 4)),
+                Element.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(raw.AsSpan(at * 8, 8)),
+                Element.Float16 => (double)BinaryPrimitives.ReadHalfLittleEndian(raw.AsSpan(at * 2, 2)),
+                Element.BFloat16 => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(at * 2, 2)) << 16),
+                Element.Int8 => (sbyte)raw[at],
+                Element.UInt8 => raw[at],
+                Element.Int16 => BinaryPrimitives.ReadInt16LittleEndian(raw.AsSpan(at * 2, 2)),
+                Element.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(at * 2, 2)),
+                Element.Int32 => BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(at * 4, 4)),
+                Element.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(at * 4, 4)),
+                Element.Int64 => BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(at * 8, 8)),
+                Element.UInt64 => BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(at * 8, 8)),
+                _ => double.NaN,
+            };
+        }
+
+        return _numbers is { } numbers ? numbers[index]
+            : double.TryParse(_texts![index], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : double.NaN;
+    }
 
     /// <summary>The element as a category name: text as it is, a number in its shortest invariant form (a float as a float: <c>0.1</c>, not <c>0.10000000149011612</c>).</summary>
     public string? Text(long index)
@@ -50,7 +98,7 @@ internal sealed class TensorValues
             return texts[index];
         }
 
-        var value = _numbers![index];
+        var value = Number(index);
         return double.IsNaN(value) ? null
             : _single ? ((float)value).ToString(CultureInfo.InvariantCulture)
             : value.ToString(CultureInfo.InvariantCulture);
@@ -82,7 +130,9 @@ internal sealed class TensorValues
                 return null;
             }
 
-            return tensor.Datatype == "BYTES" ? new TensorValues(tensor.Shape, null, [.. texts], false) : new TensorValues(tensor.Shape, [.. numbers], null, single);
+            return tensor.Datatype == "BYTES"
+                ? new TensorValues(tensor.Shape, count, null, Element.None, null, [.. texts], false)
+                : new TensorValues(tensor.Shape, count, null, Element.None, [.. numbers], null, single);
         }
 
         return null;
@@ -120,36 +170,23 @@ internal sealed class TensorValues
 
     private static TensorValues? FromRaw(long[] shape, string datatype, byte[] raw, long count, bool single)
     {
-        var size = Orbit.Contracts.Wire.OipDatatypes.SizeOf(datatype);
-        if (size <= 0 || raw.LongLength != count * size)
+        var (element, size) = datatype switch
         {
-            return null;
-        }
-
-        var values = new double[count];
-        var bytes = raw.AsSpan();
-        for (var i = 0; i < values.Length; i++)
-        {
-            var element = bytes.Slice(i * size, size);
-            values[i] = datatype switch
-            {
-                "FP32" => BinaryPrimitives.ReadSingleLittleEndian(element),
-                "FP64" => BinaryPrimitives.ReadDoubleLittleEndian(element),
-                "FP16" => (double)BinaryPrimitives.ReadHalfLittleEndian(element),
-                "BF16" => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(element) << 16),
-                "INT8" => (sbyte)element[0],
-                "UINT8" or "BOOL" => element[0],
-                "INT16" => BinaryPrimitives.ReadInt16LittleEndian(element),
-                "UINT16" => BinaryPrimitives.ReadUInt16LittleEndian(element),
-                "INT32" => BinaryPrimitives.ReadInt32LittleEndian(element),
-                "UINT32" => BinaryPrimitives.ReadUInt32LittleEndian(element),
-                "INT64" => BinaryPrimitives.ReadInt64LittleEndian(element),
-                "UINT64" => BinaryPrimitives.ReadUInt64LittleEndian(element),
-                _ => double.NaN,
-            };
-        }
-
-        return new TensorValues(shape, values, null, single);
+            "FP32" => (Element.Float32, 4),
+            "FP64" => (Element.Float64, 8),
+            "FP16" => (Element.Float16, 2),
+            "BF16" => (Element.BFloat16, 2),
+            "INT8" => (Element.Int8, 1),
+            "UINT8" or "BOOL" => (Element.UInt8, 1),
+            "INT16" => (Element.Int16, 2),
+            "UINT16" => (Element.UInt16, 2),
+            "INT32" => (Element.Int32, 4),
+            "UINT32" => (Element.UInt32, 4),
+            "INT64" => (Element.Int64, 8),
+            "UINT64" => (Element.UInt64, 8),
+            _ => (Element.None, 0),
+        };
+        return size == 0 || raw.LongLength != count * size ? null : new TensorValues(shape, count, raw, element, null, null, single);
     }
 
     private static TensorValues? FromStrings(long[] shape, byte[] raw, long count)
@@ -179,6 +216,6 @@ internal sealed class TensorValues
             offset += (int)length;
         }
 
-        return new TensorValues(shape, null, texts, false);
+        return new TensorValues(shape, count, null, Element.None, null, texts, false);
     }
 }
