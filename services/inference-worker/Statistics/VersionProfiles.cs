@@ -42,8 +42,7 @@ internal sealed partial class VersionProfiles(
 
             return profile;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or System.Text.Json.JsonException
-            && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var retry = TimeSpan.FromSeconds(options.Value.MetadataRetrySeconds);
             _profiles[key] = (null, time.GetUtcNow() + retry);
