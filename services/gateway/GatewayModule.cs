@@ -5,6 +5,7 @@ using Orbit.Gateway.Auth;
 using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
+using Orbit.Gateway.Outcomes;
 using Orbit.Gateway.RateLimiting;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
@@ -43,6 +44,7 @@ internal static class GatewayModule
         services.AddSingleton<InferenceMetricsFilter>();
         services.AddHttpForwarder();
         services.AddRegistryForwarding();
+        services.AddOutcomes();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;
     }
@@ -52,6 +54,8 @@ internal static class GatewayModule
         app.MapInferenceEndpoints();
         app.MapFleetEndpoints();
         app.MapRegistryForwarding();
+        app.MapDriftForwarding();
+        app.MapOutcomeEndpoints();
         return app;
     }
 
