@@ -89,17 +89,19 @@ internal sealed partial class StatsIngestor(
                 continue;
             }
 
-            if (lookup.Baseline is not { } baseline)
+            // The registry's reason (no usable baseline) first; else the worker's (features it could not map to inputs).
+            if (lookup.Baseline is not { } baseline || message.Unmapped is not null)
             {
+                var reason = lookup.UnmappedReason ?? $"the worker could not map the features: {message.Unmapped}";
                 if (!unmapped.ContainsKey(key))
                 {
-                    LogUnmapped(logger, key.TenantId, key.ModelName, key.ModelVersion, lookup.UnmappedReason!);
+                    LogUnmapped(logger, key.TenantId, key.ModelName, key.ModelVersion, reason);
                 }
 
                 unmapped[key] = new VersionRow
                 {
                     TenantId = key.TenantId, ModelName = key.ModelName, ModelVersion = key.ModelVersion,
-                    Status = DriftStatus.Unmapped, Reason = lookup.UnmappedReason, Baseline = lookup.MetadataJson,
+                    Status = DriftStatus.Unmapped, Reason = reason, Baseline = lookup.MetadataJson,
                 };
                 continue;
             }

@@ -56,6 +56,27 @@ public sealed class StatsIngestTests
     }
 
     [Fact]
+    public async Task A_version_the_worker_could_not_map_is_unmapped_with_the_workers_reason()
+    {
+        await using var monitor = new MonitorWithRegistry();
+        var model = "nomap-" + monitor.Suffix;
+        var version = await monitor.PushAsync(model, StatsWindows.Metadata());
+        monitor.Start();
+        var window = StatsWindows.Window("admin", model, version, DateTimeOffset.UtcNow, StatsWindows.Like) with
+        {
+            Features = new Dictionary<string, FeatureWindow>(),
+            Unmapped = "feature 'x' is not an input and the model has no single 2-D input",
+        };
+        await monitor.PublishAsync(window);
+        await StatsWindows.CommittedAsync(monitor, 1);
+
+        using var api = monitor.Client();
+        var view = await api.GetFromJsonAsync<DriftVersionView>($"/v1/drift/{model}/versions/{version}");
+        Assert.Equal("unmapped", view!.Status);
+        Assert.Contains("no single 2-D input", view.Reason);
+    }
+
+    [Fact]
     public async Task A_restarted_monitor_resumes_from_its_committed_offset_and_a_replayed_window_counts_once()
     {
         await using var monitor = new MonitorWithRegistry();
