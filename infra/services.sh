@@ -255,9 +255,11 @@ orbit_scale() {
 # --- Alerting: Prometheus (scrapes the services, evaluates infra/prometheus/rules/) and Alertmanager (routes the
 # drift tiers), started by `./orbit up` when Debian's prometheus and prometheus-alertmanager are installed.
 # Pids under $ORBIT_RUN_DIR/pids/alerting/, data under $ORBIT_RUN_DIR/{prometheus,alertmanager}/.
-# ORBIT_PROMETHEUS_PORT (9090), ORBIT_ALERTMANAGER_PORT (9093); ORBIT_ALERT_WEBHOOK adds a webhook receiver.
+# ORBIT_PROMETHEUS_PORT (ORBIT_BASE_PORT + 1010: 9090), ORBIT_ALERTMANAGER_PORT (+ 1013: 9093); ORBIT_ALERT_WEBHOOK adds
+# a webhook receiver; ORBIT_ALERTING=0 starts neither.
 alerting_up() {
-  local prometheus_port=${ORBIT_PROMETHEUS_PORT:-9090} alertmanager_port=${ORBIT_ALERTMANAGER_PORT:-9093}
+  [ "${ORBIT_ALERTING:-1}" = 0 ] && return 0
+  local prometheus_port=${ORBIT_PROMETHEUS_PORT:-$((ORBIT_BASE_PORT + 1010))} alertmanager_port=${ORBIT_ALERTMANAGER_PORT:-$((ORBIT_BASE_PORT + 1013))}
   local dir="$ORBIT_RUN_DIR/pids/alerting" config="$ORBIT_ROOT/infra/alertmanager/alertmanager.yml"
   mkdir -p "$dir" "$ORBIT_RUN_DIR/alertmanager" "$ORBIT_RUN_DIR/prometheus"
   if command -v prometheus-alertmanager >/dev/null && ! alerting_running alertmanager prometheus-alertmanager; then
@@ -273,10 +275,13 @@ alerting_up() {
     echo "orbit: alertmanager on http://127.0.0.1:$alertmanager_port (log: $ORBIT_RUN_DIR/logs/alertmanager.log)"
   fi
   if command -v prometheus >/dev/null && ! alerting_running prometheus prometheus; then
-    local generated="$ORBIT_RUN_DIR/prometheus/prometheus.yml"
-    # The repository's config with this run's ports; rules are read from infra/prometheus/rules/.
-    sed -e "s|127.0.0.1:9093|127.0.0.1:$alertmanager_port|" -e "s|rules/\*.yml|$ORBIT_ROOT/infra/prometheus/rules/*.yml|" \
-      "$ORBIT_ROOT/infra/prometheus/prometheus.yml" >"$generated"
+    local generated="$ORBIT_RUN_DIR/prometheus/prometheus.yml" offset
+    # The repository's config with this run's ports (services at ORBIT_BASE_PORT + offset); rules from infra/prometheus/rules/.
+    local rewrite=(-e "s|127.0.0.1:9093|127.0.0.1:$alertmanager_port|" -e "s|rules/\*.yml|$ORBIT_ROOT/infra/prometheus/rules/*.yml|")
+    for offset in 0 1 2 3 10 11 12 13; do
+      rewrite+=(-e "s|'127.0.0.1:$((8080 + offset))'|'127.0.0.1:$((ORBIT_BASE_PORT + offset))'|g")
+    done
+    sed "${rewrite[@]}" "$ORBIT_ROOT/infra/prometheus/prometheus.yml" >"$generated"
     setsid nohup prometheus --config.file="$generated" --storage.tsdb.path="$ORBIT_RUN_DIR/prometheus/data" \
       --web.listen-address="127.0.0.1:$prometheus_port" >>"$ORBIT_RUN_DIR/logs/prometheus.log" 2>&1 </dev/null &
     echo $! >"$dir/prometheus.pid"
