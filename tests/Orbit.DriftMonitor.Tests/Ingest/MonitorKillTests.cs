@@ -9,7 +9,7 @@ namespace Orbit.DriftMonitor.Tests.Ingest;
 /// <summary>The real drift-monitor process, killed (SIGKILL) while it consumes the stream, then started again.</summary>
 public sealed class MonitorKillTests(ITestOutputHelper output)
 {
-    private const int Windows = 1200;
+    private const int Windows = 2000;
 
     [Fact]
     public async Task Killing_the_monitor_mid_stream_loses_no_window_and_counts_none_twice()
@@ -30,7 +30,7 @@ public sealed class MonitorKillTests(ITestOutputHelper output)
         using (var first = StartMonitor(platform, relay.Url, data))
         {
             await RabbitQueues.AppendAllAsync(platform.Stream, windows.Take(Windows / 2));
-            var committed = await Eventually.GetAsync(async () => await NextOffsetAsync(database) is > 0 and var o ? (object)o : null,
+            var committed = await Eventually.GetAsync(async () => await NextOffsetAsync(database, platform.Stream) is > 0 and var o ? (object)o : null,
                 TimeSpan.FromSeconds(60), "the monitor to commit its first batch");
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
@@ -43,7 +43,7 @@ public sealed class MonitorKillTests(ITestOutputHelper output)
         using var second = StartMonitor(platform, relay.Url, data);
         try
         {
-            await Eventually.GetAsync(async () => await NextOffsetAsync(database) == Windows + 10 ? new object() : null,
+            await Eventually.GetAsync(async () => await NextOffsetAsync(database, platform.Stream) == Windows + 10 ? new object() : null,
                 TimeSpan.FromSeconds(120), $"the restarted monitor to commit all {Windows + 10} messages");
             await using var connection = new SqliteConnection($"Data Source={database}");
             await connection.OpenAsync();
@@ -61,7 +61,7 @@ public sealed class MonitorKillTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<long?> NextOffsetAsync(string database)
+    private static async Task<long?> NextOffsetAsync(string database, string stream)
     {
         if (!File.Exists(database))
         {
@@ -73,7 +73,8 @@ public sealed class MonitorKillTests(ITestOutputHelper output)
             await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT next_offset FROM stream_offsets";
+            command.CommandText = "SELECT next_offset FROM stream_offsets WHERE stream = $stream";
+            command.Parameters.AddWithValue("$stream", stream);
             return await command.ExecuteScalarAsync() is long offset ? offset : null;
         }
         catch (SqliteException)
@@ -102,7 +103,9 @@ public sealed class MonitorKillTests(ITestOutputHelper output)
         start.Environment["Orbit__DriftMonitor__RegistryKey"] = MonitorWithRegistry.AdminKey;
         start.Environment["Orbit__DriftMonitor__StatsStream"] = platform.Stream;
         start.Environment["Orbit__DriftMonitor__ErrorQueue"] = platform.ErrorQueue;
-        start.Environment["Orbit__DriftMonitor__CommitBatch"] = "7";
+        start.Environment["Orbit__DriftMonitor__PredictionsStream"] = platform.PredictionsStream;
+        start.Environment["Orbit__DriftMonitor__OutcomesStream"] = platform.OutcomesStream;
+        start.Environment["Orbit__DriftMonitor__CommitBatch"] = "3";
         start.Environment["Orbit__DriftMonitor__EvaluateEverySeconds"] = "3600";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { output.WriteLine(line); } };
