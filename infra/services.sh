@@ -84,6 +84,7 @@ orbit_up() {
       failed=1
     fi
   done
+  alerting_up
   orbit_status
   [ $failed = 0 ] || { echo "orbit: some services are not ready; './orbit down' stops what was started" >&2; return 1; }
   echo "orbit: up. Gateway: http://127.0.0.1:$ORBIT_BASE_PORT  Registry: http://127.0.0.1:$((ORBIT_BASE_PORT + 1))"
@@ -113,6 +114,8 @@ start_service() {
       registry) export Orbit__Registry__AdminKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
       # The retrainer registers versions in any tenant: with the admin key it issues itself a deployer key per tenant.
       retrainer) export Orbit__Retrainer__RegistryKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
+      # The drift monitor reads baselines and checks its API's keys with the platform viewer key the workers use.
+      drift-monitor) export Orbit__DriftMonitor__RegistryKey="$(cat "$ORBIT_RUN_DIR/worker.key")" ;;
       inference-worker-*)
         export Orbit__Worker__RegistryKey="$(cat "$ORBIT_RUN_DIR/worker.key")"
         [ "${ORBIT_GPU:-}" = 1 ] && [ -z "${Orbit__Worker__Device:-}" ] && export Orbit__Worker__Device=cuda:0
@@ -124,6 +127,9 @@ start_service() {
     Orbit__Gateway__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
     Orbit__Worker__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
     Orbit__Retrainer__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
+    Orbit__DriftMonitor__RegistryUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 1))" \
+    Orbit__Gateway__DriftMonitorUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 2))" \
+    Orbit__Gateway__RetrainerUrl="http://127.0.0.1:$((ORBIT_BASE_PORT + 3))" \
       setsid nohup dotnet "$assembly.dll" --urls "http://127.0.0.1:$port" \
       >>"$ORBIT_RUN_DIR/logs/$name.log" 2>&1 </dev/null &
     echo $! >"$ORBIT_RUN_DIR/pids/$name.pid"
@@ -188,6 +194,7 @@ service_assembly() {
 
 orbit_down() {
   local file name pid assembly pids=() names=()
+  alerting_down
   for file in "$ORBIT_RUN_DIR"/pids/*.pid; do
     [ -f "$file" ] || continue
     name=$(basename "$file" .pid)
@@ -248,4 +255,57 @@ orbit_scale() {
   done
   orbit_status
   return $failed
+}
+
+# --- Alerting: Prometheus (scrapes the services, evaluates infra/prometheus/rules/) and Alertmanager (routes the
+# drift tiers), started by `./orbit up` when Debian's prometheus and prometheus-alertmanager are installed.
+# Pids under $ORBIT_RUN_DIR/pids/alerting/, data under $ORBIT_RUN_DIR/{prometheus,alertmanager}/.
+# ORBIT_PROMETHEUS_PORT (ORBIT_BASE_PORT + 1010: 9090), ORBIT_ALERTMANAGER_PORT (+ 1013: 9093); ORBIT_ALERT_WEBHOOK adds
+# a webhook receiver; ORBIT_ALERTING=0 starts neither.
+alerting_up() {
+  [ "${ORBIT_ALERTING:-1}" = 0 ] && return 0
+  local prometheus_port=${ORBIT_PROMETHEUS_PORT:-$((ORBIT_BASE_PORT + 1010))} alertmanager_port=${ORBIT_ALERTMANAGER_PORT:-$((ORBIT_BASE_PORT + 1013))}
+  local dir="$ORBIT_RUN_DIR/pids/alerting" config="$ORBIT_ROOT/infra/alertmanager/alertmanager.yml"
+  mkdir -p "$dir" "$ORBIT_RUN_DIR/alertmanager" "$ORBIT_RUN_DIR/prometheus"
+  if command -v prometheus-alertmanager >/dev/null && ! alerting_running alertmanager prometheus-alertmanager; then
+    if [ -n "${ORBIT_ALERT_WEBHOOK:-}" ]; then
+      config="$ORBIT_RUN_DIR/alertmanager/alertmanager.yml"
+      sed "s|^  - name: orbit-default$|  - name: orbit-default\n    webhook_configs: [{url: '$ORBIT_ALERT_WEBHOOK'}]|" \
+        "$ORBIT_ROOT/infra/alertmanager/alertmanager.yml" >"$config"
+    fi
+    setsid nohup prometheus-alertmanager --config.file="$config" --storage.path="$ORBIT_RUN_DIR/alertmanager" \
+      --web.listen-address="127.0.0.1:$alertmanager_port" --cluster.listen-address= \
+      >>"$ORBIT_RUN_DIR/logs/alertmanager.log" 2>&1 </dev/null &
+    echo $! >"$dir/alertmanager.pid"
+    echo "orbit: alertmanager on http://127.0.0.1:$alertmanager_port (log: $ORBIT_RUN_DIR/logs/alertmanager.log)"
+  fi
+  if command -v prometheus >/dev/null && ! alerting_running prometheus prometheus; then
+    local generated="$ORBIT_RUN_DIR/prometheus/prometheus.yml" offset
+    # The repository's config with this run's ports (services at ORBIT_BASE_PORT + offset); rules from infra/prometheus/rules/.
+    local rewrite=(-e "s|127.0.0.1:9093|127.0.0.1:$alertmanager_port|" -e "s|rules/\*.yml|$ORBIT_ROOT/infra/prometheus/rules/*.yml|")
+    for offset in 0 1 2 3 10 11 12 13; do
+      rewrite+=(-e "s|'127.0.0.1:$((8080 + offset))'|'127.0.0.1:$((ORBIT_BASE_PORT + offset))'|g")
+    done
+    sed "${rewrite[@]}" "$ORBIT_ROOT/infra/prometheus/prometheus.yml" >"$generated"
+    setsid nohup prometheus --config.file="$generated" --storage.tsdb.path="$ORBIT_RUN_DIR/prometheus/data" \
+      --web.listen-address="127.0.0.1:$prometheus_port" >>"$ORBIT_RUN_DIR/logs/prometheus.log" 2>&1 </dev/null &
+    echo $! >"$dir/prometheus.pid"
+    echo "orbit: prometheus on http://127.0.0.1:$prometheus_port (log: $ORBIT_RUN_DIR/logs/prometheus.log)"
+  fi
+}
+
+alerting_running() { # NAME BINARY: the recorded pid is alive and runs BINARY
+  local file="$ORBIT_RUN_DIR/pids/alerting/$1.pid" pid
+  [ -f "$file" ] && pid=$(cat "$file") && kill -0 "$pid" 2>/dev/null && grep -qa "$2" "/proc/$pid/cmdline" 2>/dev/null
+}
+
+alerting_down() {
+  local name file
+  for name in alertmanager prometheus; do
+    file="$ORBIT_RUN_DIR/pids/alerting/$name.pid"
+    if alerting_running "$name" "$([ $name = alertmanager ] && echo prometheus-alertmanager || echo prometheus)"; then
+      kill -TERM "$(cat "$file")" && echo "orbit: stopped $name (pid $(cat "$file"))"
+    fi
+    rm -f "$file"
+  done
 }

@@ -6,6 +6,7 @@ using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
 using Orbit.Gateway.Predictions;
+using Orbit.Gateway.Outcomes;
 using Orbit.Gateway.RateLimiting;
 using Orbit.Gateway.Serving;
 using Orbit.Hosting.Configuration;
@@ -50,6 +51,7 @@ internal static class GatewayModule
         services.AddHttpForwarder();
         services.AddRegistryForwarding();
         builder.AddPredictions();
+        services.AddOutcomes();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;
     }
@@ -60,6 +62,8 @@ internal static class GatewayModule
         app.MapFleetEndpoints();
         app.MapPredictionEndpoints();
         app.MapRegistryForwarding();
+        app.MapDriftForwarding();
+        app.MapOutcomeEndpoints();
         return app;
     }
 

@@ -12,6 +12,11 @@ public sealed class GatewayOptions
     [Url]
     public string RegistryUrl { get; set; } = "http://127.0.0.1:8081";
 
+    /// <summary>The drift monitor the gateway forwards <c>/v1/drift/…</c> to.</summary>
+    [Required]
+    [Url]
+    public string DriftMonitorUrl { get; set; } = "http://127.0.0.1:8082";
+
     /// <summary>
     /// How long a validated key is trusted before the registry is asked again. A revocation takes
     /// effect at once through the <c>ApiKeyRevoked</c> event; this bounds it when the bus is down.

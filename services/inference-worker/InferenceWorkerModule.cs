@@ -6,6 +6,7 @@ using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Metrics;
 using Orbit.InferenceWorker.Models;
 using Orbit.InferenceWorker.Serving;
+using Orbit.InferenceWorker.Statistics;
 using Orbit.Routing;
 
 namespace Orbit.InferenceWorker;
@@ -41,7 +42,9 @@ internal static class InferenceWorkerModule
         services.AddSingleton<HeartbeatBuilder>();
         services.AddSingleton<HeartbeatSignal>();
 
-        // Started in this order, stopped in reverse: the heartbeat key goes first, then the queues stop and drain.
+        // Started in this order, stopped in reverse: the heartbeat key goes first, then the queues stop and drain,
+        // then the statistics of what they answered are published.
+        services.AddWorkerStatistics();
         services.AddHostedService<WorkerStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<ServingCoordinator>());
         // After the coordinator, so it stops first: no table is applied while the queues drain.

@@ -27,4 +27,10 @@ internal static class WorkerLogEvents
     public const int Stopping = 4308;
     public const int StopTimedOut = 4309;
     public const int BeatFailed = 4401;
+    public const int StatisticsUnmapped = 4501;
+    public const int StatisticsMetadataUnavailable = 4502;
+    public const int StatisticsFailed = 4503;
+    public const int StatisticsPending = 4504;
+    public const int PredictionLogFailed = 4505;
+    public const int StatisticsStopTimedOut = 4506;
 }

@@ -13,5 +13,6 @@ var root = new RootCommand("orbit: the operators' command-line client for the Or
 root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(HealthCommand.Create());
 root.Subcommands.Add(Orbit.Cli.Onnx.OnnxCommands.Create());
+root.Subcommands.Add(Orbit.Cli.Drift.DriftCommands.Create());
 foreach (var command in Orbit.Cli.Registry.RegistryCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

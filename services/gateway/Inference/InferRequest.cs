@@ -128,8 +128,34 @@ internal static class InferRequest
             services.Time.GetUtcNow() + timeout,
             request.Outputs,
             InferencePriority.RealTime,
-            request.RoutingKey);
+            request.RoutingKey,
+            WorkerParameters(request));
         return (await services.Forwarder.SendAsync(message, timeout), timeout);
+    }
+
+    /// <summary>
+    /// What the worker needs of the request's parameters: <c>log_prediction</c>, and the client's id, under which the
+    /// prediction is logged so that outcomes posted with that id join it (the bus id is the gateway's own).
+    /// </summary>
+    private static Dictionary<string, string>? WorkerParameters(OipRequestReader.Request request)
+    {
+        if (request.Id is not { Length: > 0 } && !request.LogPrediction)
+        {
+            return null;
+        }
+
+        var parameters = new Dictionary<string, string>(2, StringComparer.Ordinal);
+        if (request.Id is { Length: > 0 } id)
+        {
+            parameters["request_id"] = id;
+        }
+
+        if (request.LogPrediction)
+        {
+            parameters["log_prediction"] = "true";
+        }
+
+        return parameters;
     }
 
     internal static Results<OipInferResponse, OipError> Write(HttpContext context, string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch

@@ -14,7 +14,8 @@ namespace Orbit.Gateway.Inference;
 /// </summary>
 internal static class OipRequestReader
 {
-    internal sealed record Request(string? Id, IReadOnlyList<InferenceTensor> Inputs, IReadOnlyList<string>? Outputs, string? RoutingKey, int? TimeoutMilliseconds);
+    /// <param name="LogPrediction">The <c>log_prediction</c> parameter: put this request on the prediction log whatever the sampling.</param>
+    internal sealed record Request(string? Id, IReadOnlyList<InferenceTensor> Inputs, IReadOnlyList<string>? Outputs, string? RoutingKey, int? TimeoutMilliseconds, bool LogPrediction = false);
 
     /// <param name="bodyBytes">The size of the body <paramref name="root"/> was read from: no input can hold more elements than it has bytes.</param>
     public static (Request? Request, string? Error) Read(JsonElement root, long bodyBytes)
@@ -37,6 +38,7 @@ internal static class OipRequestReader
 
         string? routingKey = null;
         int? timeout = null;
+        var logPrediction = false;
         if (root.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
         {
             if (parameters.TryGetProperty("routing_key", out var key))
@@ -52,6 +54,16 @@ internal static class OipRequestReader
                 }
 
                 timeout = ms;
+            }
+
+            if (parameters.TryGetProperty("log_prediction", out var log))
+            {
+                if (log.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    return (null, "parameters.log_prediction must be true or false");
+                }
+
+                logPrediction = log.ValueKind == JsonValueKind.True;
             }
         }
 
@@ -100,7 +112,7 @@ internal static class OipRequestReader
             }
         }
 
-        return (new Request(id, tensors, outputs, routingKey, timeout), null);
+        return (new Request(id, tensors, outputs, routingKey, timeout, logPrediction), null);
     }
 
     private static (InferenceTensor? Tensor, string? Error) ReadInput(JsonElement input, int index, long bodyBytes)

@@ -23,6 +23,8 @@ internal static class ModelEndpoints
             .WithDescription("Upload a version: multipart/form-data with a 'file' part (.onnx) and an optional 'metadata' part (JSON).");
         models.MapGet("/{name}/versions", ListVersionsAsync).RequireAuthorization(Policies.Viewer);
         models.MapGet("/{name}/versions/{version}", GetVersionAsync).RequireAuthorization(Policies.Viewer);
+        // The platform tenant's keys (workers, the drift monitor) read any tenant's version: its metadata holds the baseline they summarise against.
+        app.MapGet("/v1/tenants/{tenant}/models/{name}/versions/{version}", GetTenantVersionAsync).WithTags("Models").RequireAuthorization(Policies.Viewer);
         models.MapPatch("/{name}/versions/{version}", UpdateVersionAsync).RequireAuthorization(Policies.Deployer);
         models.MapPost("/{name}/versions/{version}/retire", RetireVersionAsync).RequireAuthorization(Policies.Deployer);
     }
@@ -141,6 +143,25 @@ internal static class ModelEndpoints
         }
 
         return await models.GetVersionAsync(Caller.From(user).TenantId, name, number, cancellationToken) is { } view
+            ? Results.Ok(view)
+            : Problems.NotFound($"model '{name}' has no version {number}");
+    }
+
+    /// <summary>A version of <paramref name="tenant"/>'s model: for the platform tenant, or the tenant itself; any other caller gets 404.</summary>
+    private static async Task<IResult> GetTenantVersionAsync(string tenant, string name, string version, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken)
+    {
+        if (!TryVersion(version, out var number, out var problem))
+        {
+            return problem;
+        }
+
+        var caller = Caller.From(user);
+        if (tenant != caller.TenantId && !caller.IsPlatform)
+        {
+            return Problems.NotFound($"model '{name}' not found");
+        }
+
+        return await models.GetVersionAsync(tenant, name, number, cancellationToken) is { } view
             ? Results.Ok(view)
             : Problems.NotFound($"model '{name}' has no version {number}");
     }

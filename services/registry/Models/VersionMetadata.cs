@@ -4,7 +4,8 @@ namespace Orbit.Registry.Models;
 
 /// <summary>
 /// The JSON metadata part of a version upload. Every field is optional; what is given is
-/// validated by <see cref="VersionMetadataValidator"/> and stored as given.
+/// validated by <see cref="VersionMetadataValidator"/> and stored as given. <c>classes</c> names a
+/// classifier's classes by index (class k of its probability output), for prediction statistics.
 /// </summary>
 internal sealed record VersionMetadata(
     DateTimeOffset? TrainingDate = null,
@@ -15,7 +16,8 @@ internal sealed record VersionMetadata(
     Lineage? Lineage = null,
     string? Description = null,
     List<string>? Tags = null,
-    ServingSettings? Serving = null);
+    ServingSettings? Serving = null,
+    List<string>? Classes = null);
 
 /// <summary>
 /// How workers may serve the version. <c>maxBatchSize</c>: the most rows merged into one run (0: never merge;

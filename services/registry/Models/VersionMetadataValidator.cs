@@ -108,7 +108,41 @@ internal static partial class VersionMetadataValidator
             return ($"{root}.serving.maxBatchSize", $"must be between 0 (never batch) and {ServingSettings.MaxBatchSizeLimit}");
         }
 
+        if (ValidateClasses(metadata.Classes, $"{root}.classes") is { } classProblem)
+        {
+            return classProblem;
+        }
+
         return ValidateTags(metadata.Tags, $"{root}.tags");
+    }
+
+    private static (string Field, string Problem)? ValidateClasses(IReadOnlyList<string>? classes, string field)
+    {
+        if (classes is null)
+        {
+            return null;
+        }
+
+        if (classes.Count is 0 or > 10_000)
+        {
+            return (field, "must list 1 to 10000 class names");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < classes.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(classes[i]) || classes[i].Length > 200)
+            {
+                return ($"{field}[{i}]", "a class name is 1 to 200 characters");
+            }
+
+            if (!seen.Add(classes[i]))
+            {
+                return ($"{field}[{i}]", $"'{classes[i]}' is listed twice");
+            }
+        }
+
+        return null;
     }
 
     public static (string Field, string Problem)? ValidateTags(IReadOnlyList<string>? tags, string field)

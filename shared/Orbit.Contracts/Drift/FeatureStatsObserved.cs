@@ -7,6 +7,10 @@ namespace Orbit.Contracts.Drift;
 /// </summary>
 /// <param name="Features">Per feature name (the version metadata's <c>role: feature</c> entries that have a baseline).</param>
 /// <param name="Predictions">The prediction summary, when the version's baseline has <c>predictions</c>.</param>
+/// <param name="Unmapped">
+/// Why the worker could not map the version's features to the model's inputs (then <see cref="Features"/> is empty);
+/// null when they are mapped. The monitor shows the version as <c>unmapped</c> with this reason.
+/// </param>
 public sealed record FeatureStatsObserved(
     string WindowId,
     string TenantId,
@@ -17,7 +21,8 @@ public sealed record FeatureStatsObserved(
     DateTimeOffset WindowEnd,
     long Rows,
     IReadOnlyDictionary<string, FeatureWindow> Features,
-    FeatureWindow? Predictions = null);
+    FeatureWindow? Predictions = null,
+    string? Unmapped = null);
 
 /// <summary>
 /// Streamed statistics of one feature (or of the predictions) in one window.

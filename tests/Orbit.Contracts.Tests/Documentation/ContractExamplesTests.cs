@@ -27,6 +27,7 @@ public sealed partial class ContractExamplesTests
         "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
         "ApiKeyRevoked", "PredictionRequested", "PredictionCompleted", "PredictionFailed",
         "RetrainRequested", "RetrainAttempted", "ModelVersionProposed",
+        "FeatureStatsObserved", "PredictionLogged", "OutcomeObserved",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);

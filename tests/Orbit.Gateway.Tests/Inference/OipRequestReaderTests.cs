@@ -116,6 +116,17 @@ public sealed class OipRequestReaderTests
         Assert.Equal(["y"], request.Outputs!);
     }
 
+    [Fact]
+    public void Parameter_log_prediction_asks_for_the_prediction_log_and_must_be_a_boolean()
+    {
+        const string Inputs = "\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}]";
+
+        Assert.True(Read($$"""{"id":"client-7","parameters":{"log_prediction":true},{{Inputs}}}""").LogPrediction);
+        Assert.False(Read($$"""{{{Inputs}}}""").LogPrediction);
+        var (_, error) = OipRequestReader.Read(JsonDocument.Parse($$"""{"parameters":{"log_prediction":"yes"},{{Inputs}}}""").RootElement, 1000);
+        Assert.Equal("parameters.log_prediction must be true or false", error);
+    }
+
     private static OipRequestReader.Request Read(string json)
     {
         var (request, error) = OipRequestReader.Read(JsonDocument.Parse(json).RootElement, Encoding.UTF8.GetByteCount(json));

@@ -45,6 +45,9 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
 
     public string WorkerId { get; } = $"worker-test-{Guid.NewGuid():N}"[..24];
 
+    /// <summary>Settings the worker gets on top of the defaults here, set before <see cref="StartWorker"/>.</summary>
+    public Dictionary<string, string?> WorkerSettings { get; } = [];
+
     public IServiceProvider Worker => _worker?.Services ?? throw new InvalidOperationException("The worker has not started.");
 
     /// <summary>Starts the worker serving only <paramref name="models"/> (names in tenant <c>admin</c>).</summary>
@@ -62,6 +65,11 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
         for (var i = 0; i < models.Length; i++)
         {
             settings[$"Orbit:Worker:Models:{i}"] = $"admin/{models[i]}";
+        }
+
+        foreach (var (key, value) in WorkerSettings)
+        {
+            settings[key] = value;
         }
 
         _worker = new WorkerFactory(settings, () => _registry.Server.CreateHandler());

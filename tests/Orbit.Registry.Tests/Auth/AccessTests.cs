@@ -89,6 +89,28 @@ public abstract class AccessTests(RegistryFixture registry)
     }
 
     [Fact]
+    public async Task The_platform_tenant_reads_any_tenants_version_with_its_metadata_and_other_tenants_get_404()
+    {
+        var aliceTenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+        await _admin.CreateTenantAsync(aliceTenant);
+        var alice = registry.Host.Client((await _admin.CreateKeyAsync("admin", aliceTenant)).Key);
+        var bob = await TenantAsync();
+        var model = TestModels.UniqueName();
+        await alice.PushAsync(model, TestModels.Add, """{"classes":["no","yes"]}""");
+        using var platformViewer = registry.Host.Client((await _admin.CreateKeyAsync("viewer")).Key);
+
+        var byPlatform = await platformViewer.Http.GetStringAsync($"/v1/tenants/{aliceTenant}/models/{model}/versions/1");
+        var bySelf = await alice.Http.GetAsync($"/v1/tenants/{aliceTenant}/models/{model}/versions/1");
+        var byOther = await bob.Http.GetAsync($"/v1/tenants/{aliceTenant}/models/{model}/versions/1");
+        var missing = await platformViewer.Http.GetAsync($"/v1/tenants/{aliceTenant}/models/{model}/versions/2");
+
+        Assert.Contains("\"classes\":[\"no\",\"yes\"]", byPlatform);
+        Assert.Equal(HttpStatusCode.OK, bySelf.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task The_same_model_name_in_two_tenants_is_two_models()
     {
         var (alice, bob) = (await TenantAsync(), await TenantAsync());

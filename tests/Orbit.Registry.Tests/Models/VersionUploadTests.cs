@@ -185,6 +185,8 @@ public abstract class VersionUploadTests(RegistryFixture registry)
     [InlineData("""{"serving":{"maxBatchSize":4097}}""", "metadata.serving.maxBatchSize")]
     [InlineData("""{"serving":{"maxBatchSize":1.5}}""", "metadata.serving.maxBatchSize")]
     [InlineData("""{"serving":{"maxBatch":8}}""", "metadata.serving.maxBatch")]
+    [InlineData("""{"classes":["stayed","stayed"]}""", "metadata.classes[1]")]
+    [InlineData("""{"classes":[]}""", "metadata.classes")]
     public async Task Malformed_metadata_is_400_naming_the_field(string metadata, string expectedField)
     {
         var model = TestModels.UniqueName();

@@ -94,6 +94,14 @@ internal sealed class RegistryApi(HttpClient http, RegistryConnection connection
     /// <summary>The live inference workers (<c>GET /v1/workers</c>, answered by the gateway).</summary>
     public Task<ApiResult<WorkerList>> WorkersAsync(CancellationToken ct) => SendAsync<WorkerList>(HttpMethod.Get, "v1/workers", null, ct);
 
+    /// <summary>A model's drift state (<c>GET /v1/drift/{model}</c>, answered by the drift monitor through the gateway), narrowed to one feature when given.</summary>
+    public Task<ApiResult<Orbit.Contracts.Drift.DriftModelView>> DriftAsync(string name, string? feature, CancellationToken ct) =>
+        SendAsync<Orbit.Contracts.Drift.DriftModelView>(HttpMethod.Get, "v1/drift/" + Segment(name) + Query(("feature", feature)), null, ct);
+
+    public Task<ApiResult<Orbit.Contracts.Drift.DriftVersionView>> DriftVersionAsync(string name, int version, string? feature, CancellationToken ct) =>
+        SendAsync<Orbit.Contracts.Drift.DriftVersionView>(HttpMethod.Get,
+            $"v1/drift/{Segment(name)}/versions/{version.ToString(CultureInfo.InvariantCulture)}" + Query(("feature", feature)), null, ct);
+
     /// <summary>
     /// Follows <c>nextCursor</c> until the end (or until <paramref name="max"/> items), answering with one
     /// page that holds every item and, for <c>--json</c>, that page serialized.

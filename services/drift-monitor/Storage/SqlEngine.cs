@@ -1,0 +1,7 @@
+namespace Orbit.DriftMonitor.Storage;
+
+internal enum SqlEngine
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,68 @@
+using System.Net.Http.Json;
+using Orbit.Contracts.Drift;
+using Orbit.DriftMonitor.Tests.Support;
+using Orbit.Testing;
+
+namespace Orbit.DriftMonitor.Tests.Accuracy;
+
+public sealed class AccuracyTests
+{
+    [Fact]
+    public async Task Outcomes_joined_with_logged_predictions_give_rolling_accuracy_and_a_degraded_alert_and_unknown_ids_are_counted()
+    {
+        await using var monitor = new MonitorWithRegistry(new()
+        {
+            ["Orbit:DriftMonitor:Consecutive"] = "1",
+            ["Orbit:DriftMonitor:AccuracyMinSamples"] = "50",
+            ["Orbit:DriftMonitor:PendingOutcomeSeconds"] = "5",
+        });
+        var model = "acc-" + monitor.Suffix;
+        var version = await monitor.PushAsync(model, new { metrics = new { accuracy = 0.9 } });
+        monitor.Start();
+        var degraded = await RabbitQueues.ListenAsync<AccuracyDegraded>();
+        var start = DateTimeOffset.UtcNow;
+
+        // An outcome for a request that is never logged, and one that arrives before its prediction.
+        await monitor.PublishAsync(monitor.OutcomesStream, new OutcomeObserved("ghost", "admin", model, start, Label: "yes"));
+        await monitor.PublishAsync(monitor.OutcomesStream, new OutcomeObserved("r-100", "admin", model, start, Label: "yes"));
+        await StatsWindows.CommittedAsync(monitor, 2, monitor.OutcomesStream);
+        for (var i = 0; i <= 100; i++)
+        {
+            await monitor.PublishAsync(monitor.PredictionsStream, new PredictionLogged(
+                $"r-{i}", "admin", model, version, ["x"], [new LoggedRow([1.0], [0.2, 0.8], "yes")], start));
+        }
+
+        for (var i = 0; i < 100; i++)
+        {
+            await monitor.PublishAsync(monitor.OutcomesStream, new OutcomeObserved($"r-{i}", "admin", model, start, Label: i < 60 ? "yes" : "no"));
+        }
+
+        await StatsWindows.CommittedAsync(monitor, 101, monitor.PredictionsStream);
+        await StatsWindows.CommittedAsync(monitor, 102, monitor.OutcomesStream);
+        await monitor.EvaluateAsync(start.AddSeconds(1));
+
+        using var api = monitor.Client();
+        var view = await api.GetFromJsonAsync<DriftVersionView>($"/v1/drift/{model}/versions/{version}");
+        var accuracy = view!.Accuracy!;
+        Assert.Equal("accuracy", accuracy.Metric);
+        Assert.Equal(101, accuracy.SampleSize);
+        Assert.Equal(61.0 / 101, accuracy.Value!.Value, 12);
+        Assert.Equal(0.9, accuracy.Expected);
+        Assert.Equal("critical", accuracy.Level);
+        Assert.Contains(view.Alerts, a => a.Feature == "__accuracy__" && a.To == "critical");
+
+        var events = await Eventually.GetAsync(async () => (await RabbitQueues.TakeAsync(degraded.Channel, degraded.Queue))
+            .Where(m => m.GetProperty("modelName").GetString() == model).ToList() is { Count: > 0 } found ? found : null,
+            TimeSpan.FromSeconds(10), "AccuracyDegraded");
+        Assert.Single(events);
+        Assert.Equal("Critical", events[0].GetProperty("level").GetString());
+        await degraded.Connection.DisposeAsync();
+
+        var before = await api.GetFromJsonAsync<DriftModelView>($"/v1/drift/{model}");
+        Assert.Equal(1, before!.PendingOutcomes);
+        await monitor.EvaluateAsync(DateTimeOffset.UtcNow.AddSeconds(10));
+        var after = await api.GetFromJsonAsync<DriftModelView>($"/v1/drift/{model}");
+        Assert.Equal(1, after!.UnknownOutcomes);
+        Assert.Equal(0, after.PendingOutcomes);
+    }
+}
