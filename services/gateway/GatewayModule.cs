@@ -62,7 +62,7 @@ internal static class GatewayModule
         app.MapFleetEndpoints();
         app.MapPredictionEndpoints();
         app.MapRegistryForwarding();
-        app.MapDriftForwarding();
+        app.MapServiceForwarding();
         app.MapOutcomeEndpoints();
         return app;
     }

@@ -17,6 +17,11 @@ public sealed class GatewayOptions
     [Url]
     public string DriftMonitorUrl { get; set; } = "http://127.0.0.1:8082";
 
+    /// <summary>The retrainer the gateway forwards <c>/v1/retrains/…</c> to.</summary>
+    [Required]
+    [Url]
+    public string RetrainerUrl { get; set; } = "http://127.0.0.1:8083";
+
     /// <summary>
     /// How long a validated key is trusted before the registry is asked again. A revocation takes
     /// effect at once through the <c>ApiKeyRevoked</c> event; this bounds it when the bus is down.
