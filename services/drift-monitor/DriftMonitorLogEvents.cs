@@ -16,4 +16,5 @@ internal static class DriftMonitorLogEvents
     public const int AccuracyResumed = 6301;
     public const int AccuracyFailed = 6302;
     public const int AccuracyChanged = 6303;
+    public const int AccuracyWindowLost = 6304;
 }

@@ -11,15 +11,21 @@ namespace Orbit.DriftMonitor.Accuracy;
 /// Per version with joined outcomes: rolling accuracy, or MAE and RMSE, over the latest <c>AccuracyRows</c>, compared
 /// with the metadata's <c>metrics</c> (<c>accuracy</c>; <c>rmse</c>, else <c>mae</c>). The relative degradation steps an
 /// alert tracker with the same hysteresis as drift (warning 5%, critical 10% by default); a rise is stored as an alert
-/// (feature <c>__accuracy__</c>) and published as <see cref="AccuracyDegraded"/>.
+/// (feature <c>__accuracy__</c>) and published as <see cref="AccuracyDegraded"/>. The outcomes joined since the last
+/// pass are also published per version as <see cref="AccuracyWindowObserved"/>: the rollout controller's evidence
+/// for comparing a canary's accuracy with stable's.
 /// </summary>
 internal sealed partial class AccuracyEvaluator(
     AccuracyStore store,
     BaselineSource baselines,
+    MassTransit.IBus bus,
     IOptions<DriftMonitorOptions> options,
+    TimeProvider time,
     ILogger<AccuracyEvaluator> logger)
 {
     public const string Feature = "__accuracy__";
+
+    private long _publishedUpToMs = time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
@@ -28,9 +34,35 @@ internal sealed partial class AccuracyEvaluator(
         var settings = options.Value;
         await store.ExpirePendingAsync((now - TimeSpan.FromSeconds(settings.PendingOutcomeSeconds)).ToUnixTimeMilliseconds(), settings.PendingOutcomeLimit, cancellationToken);
         await store.PrunePredictionsAsync((now - TimeSpan.FromSeconds(settings.PredictionRetentionSeconds)).ToUnixTimeMilliseconds(), cancellationToken);
+        var from = _publishedUpToMs;
+        var to = now.ToUnixTimeMilliseconds();
         foreach (var version in await store.VersionsWithOutcomesAsync(cancellationToken))
         {
             await EvaluateVersionAsync(version, now, cancellationToken);
+            await PublishWindowAsync(version, from, to, cancellationToken);
+        }
+
+        _publishedUpToMs = Math.Max(from, to);
+    }
+
+    private async Task PublishWindowAsync(VersionKey version, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        var window = await store.WindowAsync(version, fromMs, toMs, cancellationToken);
+        if (window.Labelled == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await bus.Publish(new AccuracyWindowObserved(
+                version.TenantId, version.ModelName, version.ModelVersion, DateTimeOffset.FromUnixTimeMilliseconds(fromMs), DateTimeOffset.FromUnixTimeMilliseconds(toMs),
+                window.Labelled, window.Correct, window.AbsoluteErrorSum, window.SquaredErrorSum), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Evidence for a canary, not state: a window lost while the broker is down makes one interval inconclusive.
+            LogWindowLost(logger, ex, version.ModelName, version.ModelVersion);
         }
     }
 
@@ -114,6 +146,9 @@ internal sealed partial class AccuracyEvaluator(
 
         return metrics;
     }
+
+    [LoggerMessage(EventId = DriftMonitorLogEvents.AccuracyWindowLost, Level = LogLevel.Warning, Message = "The accuracy window of {Model} v{Version} could not be published")]
+    private static partial void LogWindowLost(ILogger logger, Exception exception, string model, int version);
 
     [LoggerMessage(EventId = DriftMonitorLogEvents.AccuracyChanged, Level = LogLevel.Warning, Message = "Accuracy state of {Tenant}/{Model} v{Version}: {From} -> {To} ({Metric} = {Value}, expected {Expected})")]
     private static partial void LogChanged(ILogger logger, string tenant, string model, int version, AlertLevel from, AlertLevel to, string metric, double value, double expected);

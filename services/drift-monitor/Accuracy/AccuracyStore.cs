@@ -25,6 +25,17 @@ internal sealed class AccuracyStateRow
     public string Latest { get; set; } = "";
 }
 
+internal sealed class JoinedWindow
+{
+    public long Labelled { get; init; }
+
+    public long Correct { get; init; }
+
+    public double AbsoluteErrorSum { get; init; }
+
+    public double SquaredErrorSum { get; init; }
+}
+
 internal sealed class JoinedRow
 {
     public long? Correct { get; set; }
@@ -141,6 +152,17 @@ internal sealed class AccuracyStore(DriftDatabase database)
             "SELECT correct AS Correct, error AS Error FROM joined_outcomes " +
             "WHERE tenant_id = @TenantId AND model_name = @ModelName AND model_version = @ModelVersion ORDER BY at_ms DESC LIMIT @limit",
             new { version.TenantId, version.ModelName, version.ModelVersion, limit })).ToList();
+    }
+
+    /// <summary>Outcomes joined to the version's predictions in (<paramref name="fromMs"/>, <paramref name="toMs"/>].</summary>
+    public async Task<JoinedWindow> WindowAsync(VersionKey version, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<JoinedWindow>(
+            "SELECT COUNT(correct) + COUNT(error) AS Labelled, COALESCE(SUM(correct), 0) AS Correct, " +
+            "COALESCE(SUM(ABS(error)), 0) AS AbsoluteErrorSum, COALESCE(SUM(error * error), 0) AS SquaredErrorSum FROM joined_outcomes " +
+            "WHERE tenant_id = @TenantId AND model_name = @ModelName AND model_version = @ModelVersion AND at_ms > @fromMs AND at_ms <= @toMs",
+            new { version.TenantId, version.ModelName, version.ModelVersion, fromMs, toMs });
     }
 
     public async Task<AccuracyStateRow?> StateAsync(VersionKey version, CancellationToken cancellationToken)

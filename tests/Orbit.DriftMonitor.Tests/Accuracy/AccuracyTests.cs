@@ -20,6 +20,7 @@ public sealed class AccuracyTests
         var version = await monitor.PushAsync(model, new { metrics = new { accuracy = 0.9 } });
         monitor.Start();
         var degraded = await RabbitQueues.ListenAsync<AccuracyDegraded>();
+        var windows = await RabbitQueues.ListenAsync<AccuracyWindowObserved>();
         var start = DateTimeOffset.UtcNow;
 
         // An outcome for a request that is never logged, and one that arrives before its prediction.
@@ -64,5 +65,15 @@ public sealed class AccuracyTests
         var after = await api.GetFromJsonAsync<DriftModelView>($"/v1/drift/{model}");
         Assert.Equal(1, after!.UnknownOutcomes);
         Assert.Equal(0, after.PendingOutcomes);
+
+        // Every joined outcome reaches the rollout controller's evidence once, whichever pass published it.
+        var published = new List<System.Text.Json.JsonElement>();
+        await Eventually.GetAsync(async () =>
+        {
+            published.AddRange((await RabbitQueues.TakeAsync(windows.Channel, windows.Queue)).Where(m => m.GetProperty("modelName").GetString() == model));
+            return published.Sum(w => w.GetProperty("labelled").GetInt64()) >= 101 ? "all" : null;
+        }, TimeSpan.FromSeconds(10), "accuracy windows for every joined outcome");
+        Assert.Equal((101L, 61L), (published.Sum(w => w.GetProperty("labelled").GetInt64()), published.Sum(w => w.GetProperty("correct").GetInt64())));
+        await windows.Connection.DisposeAsync();
     }
 }
