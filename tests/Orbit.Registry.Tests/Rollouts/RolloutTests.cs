@@ -7,6 +7,7 @@ using Orbit.Contracts.Rollouts;
 using Orbit.Registry.Rollouts.Evidence;
 using Orbit.Registry.Tests.Support;
 using Orbit.Testing;
+using Xunit.Abstractions;
 
 namespace Orbit.Registry.Tests.Rollouts;
 
@@ -14,7 +15,7 @@ namespace Orbit.Registry.Tests.Rollouts;
 /// A real registry (SQLite, RabbitMQ, Redis) whose controller evaluates every second; the test stands in for the
 /// gateways, putting serving windows into the evidence the controller reads.
 /// </summary>
-public sealed class RolloutTests
+public sealed class RolloutTests(ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string?> FastController = new() { ["Orbit:Registry:Rollouts:TickSeconds"] = "0.1" };
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
@@ -81,6 +82,7 @@ public sealed class RolloutTests
         await StartAsync(admin, model, new StartRollout(2, Steps: [10, 100], BakeSeconds: 0, IntervalSeconds: 1));
         var done = await WaitForStateAsync(admin, model, "rolled-back");
 
+        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(done.Decisions.First(), RegistryClient.Json));
         var accuracy = done.Decisions.First().Metrics.Single(m => m.Metric == "accuracy");
         Assert.Equal("fail", accuracy.Verdict);
         Assert.Equal((0.55, 0.9), (Math.Round(accuracy.Candidate, 2), Math.Round(accuracy.Stable, 2)));

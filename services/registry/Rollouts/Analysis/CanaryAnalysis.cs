@@ -98,15 +98,15 @@ internal static class CanaryAnalysis
     {
         if (comparison.PHarm < alpha)
         {
-            return result with { PValue = comparison.PHarm, Verdict = Verdict.Fail, Reason = $"{what} worse than the margin allows (p = {Format(comparison.PHarm)} < {Format(alpha)})" };
+            return result with { PValue = comparison.PHarm, Verdict = Verdict.Fail, Reason = $"{what} worse than the margin allows (p {P(comparison.PHarm)} < {Format(alpha)})" };
         }
 
         if (comparison.PNonInferior < alpha)
         {
-            return result with { PValue = comparison.PNonInferior, Verdict = Verdict.Pass, Reason = $"{what} no worse than the margin allows (p = {Format(comparison.PNonInferior)} < {Format(alpha)})" };
+            return result with { PValue = comparison.PNonInferior, Verdict = Verdict.Pass, Reason = $"{what} no worse than the margin allows (p {P(comparison.PNonInferior)} < {Format(alpha)})" };
         }
 
-        return result with { PValue = comparison.PNonInferior, Reason = $"neither shown at α = {Format(alpha)} (non-inferiority p = {Format(comparison.PNonInferior)}, harm p = {Format(comparison.PHarm)})" };
+        return result with { PValue = comparison.PNonInferior, Reason = $"neither shown at α = {Format(alpha)} (non-inferiority p {P(comparison.PNonInferior)}, harm p {P(comparison.PHarm)})" };
     }
 
     private static string TooFew(string what, int minimum) => $"fewer than {minimum} {what} in an arm";
@@ -136,4 +136,6 @@ internal static class CanaryAnalysis
     }
 
     private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string P(double p) => p < 0.0001 ? "< 0.0001" : "= " + Format(p);
 }
