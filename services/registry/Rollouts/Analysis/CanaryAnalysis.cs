@@ -98,12 +98,12 @@ internal static class CanaryAnalysis
     {
         if (comparison.PHarm < alpha)
         {
-            return result with { PValue = comparison.PHarm, Verdict = Verdict.Fail, Reason = $"{what} worse than the margin allows (p {P(comparison.PHarm)} < {Format(alpha)})" };
+            return result with { PValue = comparison.PHarm, Verdict = Verdict.Fail, Reason = $"{what} worse than the margin allows (p {P(comparison.PHarm)}, α = {Format(alpha)})" };
         }
 
         if (comparison.PNonInferior < alpha)
         {
-            return result with { PValue = comparison.PNonInferior, Verdict = Verdict.Pass, Reason = $"{what} no worse than the margin allows (p {P(comparison.PNonInferior)} < {Format(alpha)})" };
+            return result with { PValue = comparison.PNonInferior, Verdict = Verdict.Pass, Reason = $"{what} no worse than the margin allows (p {P(comparison.PNonInferior)}, α = {Format(alpha)})" };
         }
 
         return result with { PValue = comparison.PNonInferior, Reason = $"neither shown at α = {Format(alpha)} (non-inferiority p {P(comparison.PNonInferior)}, harm p {P(comparison.PHarm)})" };
