@@ -52,29 +52,48 @@ try
         return new InferenceTensor("x", "FP32", [1, 32], RawData: MemoryMarshal.AsBytes(x.AsSpan()).ToArray());
     }).ToArray();
 
-    var results = modes.Select(_ => new List<(double PerSecond, double MeanMs, double P50, double P99)>()).ToArray();
+    // Requests the statistics left out (queue full) while a mode ran: the work it did not do.
+    long skipped = 0;
+    using var listener = new System.Diagnostics.Metrics.MeterListener();
+    listener.InstrumentPublished = (instrument, l) =>
+    {
+        if (instrument.Name == "orbit.statistics.requests.skipped")
+        {
+            l.EnableMeasurementEvents(instrument);
+        }
+    };
+    listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref skipped, value));
+    listener.Start();
+
+    var results = modes.Select(_ => new List<(double PerSecond, double MeanMs, double P50, double P99, double CpuMicroseconds, long Skipped)>()).ToArray();
     for (var round = 1; round <= rounds; round++)
     {
         for (var m = 0; m < modes.Length; m++)
         {
             await RunAsync(harnesses[m], requests, concurrency, TimeSpan.FromSeconds(warmUp));
-            var result = await RunAsync(harnesses[m], requests, concurrency, TimeSpan.FromSeconds(seconds));
+            var skippedBefore = Interlocked.Read(ref skipped);
+            var run = await RunAsync(harnesses[m], requests, concurrency, TimeSpan.FromSeconds(seconds));
+            // Let the collector finish what was queued in the window, so its CPU is counted with the run.
+            await Task.Delay(200);
+            var result = (run.PerSecond, run.MeanMs, run.P50, run.P99, run.CpuMicroseconds, Interlocked.Read(ref skipped) - skippedBefore);
             results[m].Add(result);
             Console.Error.WriteLine(FormattableString.Invariant(
-                $"round {round} {modes[m].Name}: {result.PerSecond:F0} req/s, mean {result.MeanMs:F3} ms, p50 {result.P50:F3} ms, p99 {result.P99:F3} ms"));
+                $"round {round} {modes[m].Name}: {result.PerSecond:F0} req/s, mean {result.MeanMs:F3} ms, p50 {result.P50:F3} ms, p99 {result.P99:F3} ms, CPU {result.CpuMicroseconds:F1} µs/request, skipped {result.Item6}"));
         }
     }
 
     Console.WriteLine(FormattableString.Invariant($"Worker inference time, bench-mlp x[1,32], concurrency {concurrency}, {rounds} rounds of {seconds:0.#} s per mode (medians of the rounds):"));
     Console.WriteLine();
-    Console.WriteLine("| statistics | req/s | mean ms | p50 ms | p99 ms | mean time / off |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| statistics | req/s | mean ms | p50 ms | p99 ms | mean time / off | CPU µs per request | CPU / off | requests left out |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     var offMean = Median(results[0].Select(r => r.MeanMs));
+    var offCpu = Median(results[0].Select(r => r.CpuMicroseconds));
     for (var m = 0; m < modes.Length; m++)
     {
         var mean = Median(results[m].Select(r => r.MeanMs));
+        var cpu = Median(results[m].Select(r => r.CpuMicroseconds));
         Console.WriteLine(FormattableString.Invariant(
-            $"| {modes[m].Name} | {Median(results[m].Select(r => r.PerSecond)):F0} | {mean:F3} | {Median(results[m].Select(r => r.P50)):F3} | {Median(results[m].Select(r => r.P99)):F3} | {mean / offMean:F3} |"));
+            $"| {modes[m].Name} | {Median(results[m].Select(r => r.PerSecond)):F0} | {mean:F3} | {Median(results[m].Select(r => r.P50)):F3} | {Median(results[m].Select(r => r.P99)):F3} | {mean / offMean:F3} | {cpu:F1} | {cpu / offCpu:F3} | {results[m].Sum(r => r.Skipped)} |"));
     }
 }
 finally
@@ -99,9 +118,10 @@ finally
 return 0;
 
 // A closed loop: `concurrency` callers each send the next request as soon as the last is answered.
-static async Task<(double PerSecond, double MeanMs, double P50, double P99)> RunAsync(WorkerHarness worker, InferenceTensor[] inputs, int concurrency, TimeSpan duration)
+static async Task<(double PerSecond, double MeanMs, double P50, double P99, double CpuMicroseconds)> RunAsync(WorkerHarness worker, InferenceTensor[] inputs, int concurrency, TimeSpan duration)
 {
     var latencies = new List<double>[concurrency];
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
     var next = -1;
     var callers = Enumerable.Range(0, concurrency).Select(c => Task.Run(async () =>
@@ -123,7 +143,9 @@ static async Task<(double PerSecond, double MeanMs, double P50, double P99)> Run
     })).ToArray();
     await Task.WhenAll(callers);
     var all = latencies.SelectMany(l => l).Order().ToList();
-    return (all.Count / duration.TotalSeconds, all.Average(), Percentile(all, 0.50), Percentile(all, 0.99));
+    // The process's CPU per answered request: what serving (and summarising) one costs, whoever else uses the machine.
+    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / all.Count;
+    return (all.Count / duration.TotalSeconds, all.Average(), Percentile(all, 0.50), Percentile(all, 0.99), cpu);
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

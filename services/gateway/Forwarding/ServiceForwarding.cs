@@ -19,7 +19,7 @@ internal static class ServiceForwarding
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(options.ActivityTimeoutSeconds) };
         foreach (var (prefix, target) in new[] { ("/v1/drift", gateway.DriftMonitorUrl), ("/v1/retrains", gateway.RetrainerUrl) })
         {
-            app.MapForwarder(prefix, target, config).RequireAuthorization(Policies.Viewer);
+            // No bare prefix: neither API answers one, and a forward to a service that is down would be a 502.
             app.MapForwarder(prefix + "/{**rest}", target, config).RequireAuthorization(Policies.Viewer);
         }
     }

@@ -63,7 +63,7 @@ internal sealed partial class StatisticsCollector(
 
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        while (queue.Reader.TryRead(out var served))
+        while (queue.TryTake(out var served))
         {
             try
             {

@@ -1,25 +1,20 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Inference;
 
 namespace Orbit.InferenceWorker.Statistics;
 
 /// <summary>
-/// The hand-off from the hot path: a served request is queued in O(1) and never waits; when the queue is
-/// full it is left out of the statistics and counted. <see cref="StatisticsCollector"/> drains it.
+/// The hand-off from the hot path: a served request is queued lock-free in O(1) and never waits; when
+/// <c>QueueCapacity</c> requests are already waiting it is left out of the statistics and counted.
+/// <see cref="StatisticsCollector"/> takes them in batches.
 /// </summary>
 internal sealed class StatisticsQueue(IOptions<StatisticsOptions> options, StatisticsMetrics metrics, TimeProvider time)
 {
     private readonly bool _enabled = options.Value.Enabled;
-    private readonly Channel<ServedRequest> _channel = Channel.CreateBounded<ServedRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
-    {
-        SingleReader = true,
-        SingleWriter = false,
-        AllowSynchronousContinuations = false,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-
-    public ChannelReader<ServedRequest> Reader => _channel.Reader;
+    private readonly int _capacity = options.Value.QueueCapacity;
+    private readonly ConcurrentQueue<ServedRequest> _queue = new();
+    private int _count;
 
     public void Observe(InferenceRequested request, int version, IReadOnlyList<InferenceTensor> outputs)
     {
@@ -28,9 +23,24 @@ internal sealed class StatisticsQueue(IOptions<StatisticsOptions> options, Stati
             return;
         }
 
-        if (!_channel.Writer.TryWrite(new ServedRequest(request, version, outputs, time.GetUtcNow())))
+        if (Interlocked.Increment(ref _count) > _capacity)
         {
+            Interlocked.Decrement(ref _count);
             metrics.Skipped("queue_full");
+            return;
         }
+
+        _queue.Enqueue(new ServedRequest(request, version, outputs, time.GetUtcNow()));
+    }
+
+    public bool TryTake(out ServedRequest served)
+    {
+        if (_queue.TryDequeue(out served!))
+        {
+            Interlocked.Decrement(ref _count);
+            return true;
+        }
+
+        return false;
     }
 }

@@ -53,6 +53,10 @@ internal sealed record PredictionReader(
     IReadOnlyList<string>? BaselineCategories,
     IReadOnlyList<string>? ClassNames)
 {
+    private static readonly string[] Indexes = [.. Enumerable.Range(0, 256).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
     public string ClassName(long index) =>
-        ClassNames is { } names && index >= 0 && index < names.Count ? names[(int)index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ClassNames is { } names && index >= 0 && index < names.Count ? names[(int)index]
+        : index is >= 0 and < 256 ? Indexes[index]
+        : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -10,10 +10,12 @@ internal sealed class VersionWindow
     private readonly CategoricalAccumulator?[] _categorical;
     private readonly NumericAccumulator? _numericPredictions;
     private readonly CategoricalAccumulator? _classPredictions;
+    private readonly int[] _columns;
 
     public VersionWindow(VersionProfile profile, int maxUnseenCategories)
     {
         _profile = profile;
+        _columns = [.. profile.Tracked.Select(t => t.ColumnIndex)];
         _numeric = new NumericAccumulator?[profile.Tracked.Count];
         _categorical = new CategoricalAccumulator?[profile.Tracked.Count];
         for (var i = 0; i < profile.Tracked.Count; i++)
@@ -47,9 +49,9 @@ internal sealed class VersionWindow
     public void Add(ServedRows rows)
     {
         Rows += rows.Rows;
-        for (var i = 0; i < _profile.Tracked.Count; i++)
+        for (var i = 0; i < _columns.Length; i++)
         {
-            var column = _profile.Tracked[i].ColumnIndex;
+            var column = _columns[i];
             for (var row = 0L; row < rows.Rows; row++)
             {
                 if (_numeric[i] is { } numeric)

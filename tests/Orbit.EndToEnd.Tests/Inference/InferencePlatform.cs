@@ -17,12 +17,13 @@ public sealed class InferencePlatform : IAsyncLifetime
     }
 
     /// <summary>Pushes the given models as versions 1, 2, … of a new model, deploys it, and waits until every worker has each version loaded.</summary>
-    public async Task<string> DeployAsync(int[] seeds, string deploy)
+    /// <param name="metadata">The metadata file every version is pushed with (features, baseline), if any.</param>
+    public async Task<string> DeployAsync(int[] seeds, string deploy, string? metadata = null)
     {
         var model = "mlp-" + Guid.NewGuid().ToString("N")[..8];
         foreach (var seed in seeds)
         {
-            await Platform.OrbitOkAsync($"models push {model} {Mlp.Write(Models, seed)}");
+            await Platform.OrbitOkAsync($"models push {model} {Mlp.Write(Models, seed)}{(metadata is null ? "" : " --metadata " + metadata)}");
         }
 
         await Platform.OrbitOkAsync($"deploy {model} {deploy}");
