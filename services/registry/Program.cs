@@ -2,7 +2,7 @@ using Orbit.Hosting;
 using Orbit.Registry;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddOrbitDefaults("registry");
+builder.AddOrbitDefaults("registry", bus => bus.AddRegistryConsumers());
 builder.AddRegistry();
 
 var app = builder.Build();

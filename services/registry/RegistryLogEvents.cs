@@ -16,4 +16,11 @@ internal static class RegistryLogEvents
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;
+    public const int BatchResumed = 2601;
+    public const int BatchPassFailed = 2602;
+    public const int BatchStagingFailed = 2603;
+    public const int BatchStaged = 2604;
+    public const int BatchCompleted = 2605;
+    public const int BatchChunkIgnored = 2606;
+    public const int BatchChunkFailed = 2607;
 }

@@ -5,6 +5,7 @@ using Orbit.Hosting.Security;
 using Orbit.Registry.Artifacts;
 using Orbit.Registry.Audit;
 using Orbit.Registry.Auth;
+using Orbit.Registry.BatchJobs;
 using Orbit.Registry.Deployments;
 using Orbit.Registry.Models;
 using Orbit.Registry.Outbox;
@@ -14,6 +15,9 @@ namespace Orbit.Registry;
 
 internal static class RegistryModule
 {
+    /// <summary>The registry's consumers: workers' answers to batch-job chunks.</summary>
+    public static void AddRegistryConsumers(this MassTransit.IBusRegistrationConfigurator bus) => bus.AddBatchJobConsumers();
+
     public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -40,6 +44,7 @@ internal static class RegistryModule
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<RoutingResync>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanCollector>());
+        services.AddBatchJobs();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         services.AddOpenApi();
@@ -54,6 +59,7 @@ internal static class RegistryModule
         app.MapArtifactEndpoints();
         app.MapDeploymentEndpoints();
         app.MapAuditEndpoints();
+        app.MapBatchJobEndpoints();
         return app;
     }
 }
