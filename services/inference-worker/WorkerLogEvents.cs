@@ -27,4 +27,6 @@ internal static class WorkerLogEvents
     public const int Stopping = 4308;
     public const int StopTimedOut = 4309;
     public const int BeatFailed = 4401;
+    public const int ChunkYielded = 4501;
+    public const int ChunkFailed = 4502;
 }

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Models;
 using Orbit.Contracts.Wire;
+using Orbit.InferenceWorker.BatchChunks;
 using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Models;
 using Orbit.Routing;
@@ -14,7 +15,7 @@ namespace Orbit.InferenceWorker.Serving;
 /// table newer than the one in effect (read from Redis at start, periodically and after a bus
 /// reconnect, or from a <see cref="DeploymentChanged"/>). For each deployed model it warms every
 /// version in the routes (download, verify, load), then consumes queue <c>infer.{tenant}.{model}</c>
-/// (and its <c>.batch</c> queue); when the routes become empty it stops consuming. A table is recorded
+/// (and its <c>.batch</c> queue, and its batch-job queue <c>batch.{tenant}.{model}</c>); when the routes become empty it stops consuming. A table is recorded
 /// as applied only once its queues are connected, so one that failed is applied again by the next
 /// read. On stop it stops every queue first (in-flight requests finish), then drains the batchers.
 /// </summary>
@@ -163,9 +164,11 @@ internal sealed partial class ServingCoordinator(
         var single = connector.ConnectReceiveEndpoint(queue, (context, endpoint) => endpoint.ConfigureConsumer<InferenceConsumer>(context));
         var batches = connector.ConnectReceiveEndpoint(InferenceAddresses.BatchQueue(key.Tenant, key.Model),
             (context, endpoint) => endpoint.ConfigureConsumer<InferenceBatchConsumer>(context));
-        await Task.WhenAll(single.Ready, batches.Ready).WaitAsync(cancellationToken);
+        var chunks = connector.ConnectReceiveEndpoint(BatchAddresses.Queue(key.Tenant, key.Model),
+            (context, endpoint) => endpoint.ConfigureConsumer<BatchChunkConsumer>(context));
+        await Task.WhenAll(single.Ready, batches.Ready, chunks.Ready).WaitAsync(cancellationToken);
         // Recorded once consuming: heartbeats report a model as served from this moment, not before.
-        _endpoints[key] = [single, batches];
+        _endpoints[key] = [single, batches, chunks];
         LogConnected(logger, queue);
     }
 
