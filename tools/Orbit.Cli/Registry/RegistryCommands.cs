@@ -24,6 +24,7 @@ internal static class RegistryCommands
             TenantsCommands.Create(runner),
             WhoAmICommand.Create(runner),
             WorkersCommand.Create(runner),
+            Orbit.Cli.Batch.BatchCommands.Create(runner),
         ];
     }
 
