@@ -5,7 +5,7 @@ using Orbit.Contracts.Batch;
 namespace Orbit.Registry.BatchJobs;
 
 /// <summary>Publishes a job's progress as its chunks complete, at most once a second per job, and its end once.</summary>
-internal sealed class BatchProgress(IPublishEndpoint bus, TimeProvider time)
+internal sealed class BatchProgress(IBus bus, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, long> _last = new(StringComparer.Ordinal);
 

@@ -21,7 +21,7 @@ internal sealed partial class BatchScheduler(
     BatchChunkStore store,
     InputStager stager,
     BatchProgress progress,
-    ISendEndpointProvider sender,
+    IBus sender,
     IOptions<BatchJobOptions> options,
     TimeProvider time,
     ILogger<BatchScheduler> logger) : BackgroundService
