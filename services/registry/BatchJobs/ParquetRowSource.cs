@@ -117,7 +117,7 @@ internal sealed class ParquetRowSource : IRowSource
     private static async Task<string?[]> ReadAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var strings = new string?[rows];
             await group.ReadAsync(field, strings.AsMemory(), null, cancellationToken);
