@@ -5,7 +5,7 @@ using Orbit.Hosting;
 namespace Orbit.Registry.BatchJobs;
 
 /// <summary>
-/// Where a job's files live: <c>{data}/batch/{job id}/</c> holds <c>input</c>, <c>chunks/NNNNNN.json</c>
+/// Where a job's files live: <c>{data}/batch/{job id}/</c> holds <c>input</c>, <c>chunks/NNNNNN.bin</c>
 /// (the rows of each chunk, staged once), <c>parts/NNNNNN.json</c> (one per completed chunk),
 /// <c>errors.csv</c> and <c>output.{format}</c>. Every name is generated here: a client's file name is
 /// kept only as a label, never used as a path.
@@ -22,7 +22,7 @@ internal sealed partial class BatchFiles(OrbitServiceInfo service)
 
     public string Input(string id) => Path.Combine(Job(id), "input");
 
-    public string Chunk(string id, int chunk) => Path.Combine(Job(id), "chunks", Number(chunk) + ".json");
+    public string Chunk(string id, int chunk) => Path.Combine(Job(id), "chunks", Number(chunk) + ".bin");
 
     public string Part(string id, int chunk) => Path.Combine(Job(id), "parts", Number(chunk) + ".json");
 

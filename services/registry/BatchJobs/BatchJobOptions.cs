@@ -19,7 +19,7 @@ public sealed class BatchJobOptions
 
     /// <summary>Chunks of one job on the queues or running at once; more are sent as these complete.</summary>
     [Range(1, 10_000)]
-    public int MaxChunksInFlight { get; set; } = 8;
+    public int MaxChunksInFlight { get; set; } = 16;
 
     /// <summary>The share of rows that may fail (unreadable, wrong value count, or failed by the model) before a job fails as a whole.</summary>
     [Range(0.0, 1.0)]

@@ -27,6 +27,7 @@ internal sealed class BatchJobRow
     public long RowsFailed { get; set; }
     public long ChunksTotal { get; set; }
     public long ChunksDone { get; set; }
+    public long Staged { get; set; }
     public long OutputReady { get; set; }
     public string? Reason { get; set; }
     public string? InputName { get; set; }
@@ -42,7 +43,7 @@ internal sealed class BatchJobRow
         j.chunk_size AS ChunkSize, j.columns_json AS ColumnsJson, j.keep_json AS KeepJson, j.inputs_json AS InputsJson,
         j.max_error_ratio AS MaxErrorRatio, j.rows_total AS RowsTotal, j.rows_done AS RowsDone, j.rows_failed AS RowsFailed,
         j.chunks_total AS ChunksTotal, (SELECT COUNT(*) FROM batch_chunks c WHERE c.job_id = j.id AND c.state = 'done') AS ChunksDone,
-        j.output_ready AS OutputReady, j.reason AS Reason, j.input_name AS InputName, j.created_at_ms AS CreatedAtMs,
+        j.staged AS Staged, j.output_ready AS OutputReady, j.reason AS Reason, j.input_name AS InputName, j.created_at_ms AS CreatedAtMs,
         j.started_at_ms AS StartedAtMs, j.finished_at_ms AS FinishedAtMs, j.created_by AS CreatedBy
         """;
 
@@ -63,7 +64,7 @@ internal sealed class BatchJobRow
         var seconds = Math.Max(0.001, (end - started) / 1000.0);
         var rate = RowsDone / seconds;
         var left = RowsTotal - RowsDone - RowsFailed;
-        double? eta = BatchJobStates.IsFinal(State) ? 0 : rate > 0 ? Math.Round(left / rate, 1) : null;
+        double? eta = BatchJobStates.IsFinal(State) ? 0 : rate > 0 && Staged == 1 ? Math.Round(left / rate, 1) : null;
         return (Math.Round(rate, 1), eta);
     }
 

@@ -9,7 +9,7 @@ using Orbit.Contracts.Wire;
 namespace Orbit.Registry.BatchJobs;
 
 /// <summary>
-/// Drives every job that has work left: stages a new job's input into chunks, keeps up to
+/// Drives every job that has work left: stages a new job's input into chunks (a job runs from its first staged chunk), keeps up to
 /// <see cref="BatchJobOptions.MaxChunksInFlight"/> chunks of each running job on its model's batch queue, ends a
 /// job when its last chunk is done (or fails it past its error ratio), and merges the parts into the output.
 /// At start, every chunk sent before is sent again: a restarted registry resumes where its jobs were, and a
@@ -28,6 +28,7 @@ internal sealed partial class BatchScheduler(
 {
     private readonly SemaphoreSlim _signal = new(0);
     private readonly ConcurrentDictionary<string, Task> _staging = new(StringComparer.Ordinal);
+    private DateTimeOffset _nextResend = DateTimeOffset.MinValue;
 
     /// <summary>Wakes the scheduler: a job was submitted or cancelled, or a chunk completed.</summary>
     public void Notify()
@@ -81,20 +82,27 @@ internal sealed partial class BatchScheduler(
     /// <summary>One look at every job with work left.</summary>
     public async Task PassAsync(CancellationToken cancellationToken)
     {
-        await jobs.ResendAsync((time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.ResendAfterSeconds)).ToUnixTimeMilliseconds(), cancellationToken);
+        var now = time.GetUtcNow();
+        if (now >= _nextResend)
+        {
+            _nextResend = now + TimeSpan.FromSeconds(5);
+            await jobs.ResendAsync((now - TimeSpan.FromSeconds(options.Value.ResendAfterSeconds)).ToUnixTimeMilliseconds(), cancellationToken);
+        }
+
         foreach (var job in await jobs.ActiveAsync(cancellationToken))
         {
-            switch (job.State)
+            if (job.State is BatchJobStates.Preparing or BatchJobStates.Running && job.Staged == 0)
             {
-                case BatchJobStates.Preparing:
-                    StartStaging(job, cancellationToken);
-                    break;
-                case BatchJobStates.Running:
-                    await RunAsync(job, cancellationToken);
-                    break;
-                default:
-                    await MergeAsync(job, cancellationToken);
-                    break;
+                StartStaging(job, cancellationToken);
+            }
+
+            if (job.State == BatchJobStates.Running)
+            {
+                await RunAsync(job, cancellationToken);
+            }
+            else if (BatchJobStates.IsFinal(job.State))
+            {
+                await MergeAsync(job, cancellationToken);
             }
         }
     }
@@ -131,24 +139,41 @@ internal sealed partial class BatchScheduler(
 
     private async Task StageAsync(BatchJobRow job, CancellationToken cancellationToken)
     {
-        var result = await stager.StageAsync(job, cancellationToken);
-        var (state, reason) = (BatchJobStates.Running, (string?)null);
-        if (OverErrorRatio(result.RowsFailed, result.RowsTotal, job.MaxErrorRatio) is { } tooMany)
+        // The first chunk is recorded at once, so the job starts; later ones in groups, to keep staging moving.
+        var unrecorded = new List<(int Chunk, int Rows)>();
+        long rowsRead = 0;
+        async Task RecordAsync()
         {
-            (state, reason) = (BatchJobStates.Failed, tooMany);
+            if (unrecorded.Count > 0)
+            {
+                await jobs.AddChunksAsync(job.Id, unrecorded, rowsRead, cancellationToken);
+                unrecorded.Clear();
+                Notify();
+            }
         }
 
-        await jobs.StagedAsync(job.Id, result.RowsTotal, result.RowsFailed, result.ChunkRows, state, reason, cancellationToken);
-        LogStaged(logger, job.Id, result.RowsTotal, result.RowsFailed, result.ChunkRows.Count);
-        if (state == BatchJobStates.Failed)
+        var result = await stager.StageAsync(job, async (chunk, rows, read) =>
         {
-            await progress.FinishedAsync(job, state, reason, cancellationToken);
+            unrecorded.Add((chunk, rows));
+            rowsRead = read;
+            if (chunk == 0 || unrecorded.Count >= 8)
+            {
+                await RecordAsync();
+            }
+        }, cancellationToken);
+        await RecordAsync();
+        var reason = OverErrorRatio(result.RowsFailed, result.RowsTotal, job.MaxErrorRatio);
+        await jobs.StagedAsync(job.Id, result.RowsTotal, result.RowsFailed, result.ChunkRows.Count, reason, cancellationToken);
+        LogStaged(logger, job.Id, result.RowsTotal, result.RowsFailed, result.ChunkRows.Count);
+        if (reason is not null)
+        {
+            await progress.FinishedAsync(job, BatchJobStates.Failed, reason, cancellationToken);
         }
     }
 
     private async Task RunAsync(BatchJobRow job, CancellationToken cancellationToken)
     {
-        if (job.ChunksDone >= job.ChunksTotal)
+        if (job.Staged == 1 && job.ChunksDone >= job.ChunksTotal)
         {
             await CompleteAsync(job, cancellationToken);
             return;
@@ -169,8 +194,9 @@ internal sealed partial class BatchScheduler(
                 input.Name, input.Datatype, [staged.Rows.Length, .. input.RowShape], RawData: staged.Inputs[i])).ToList();
             await endpoint.Send(new BatchChunkRequested(
                 job.Id, chunk, job.TenantId, job.ModelName, (int)job.ModelVersion, job.Digest, staged.Rows.Length, inputs, (int?)job.MaxBatchSize), cancellationToken);
-            await jobs.MarkSentAsync(job.Id, chunk, cancellationToken);
         }
+
+        await jobs.MarkSentAsync(job.Id, pending, cancellationToken);
     }
 
     private async Task CompleteAsync(BatchJobRow job, CancellationToken cancellationToken)

@@ -8,6 +8,8 @@ internal sealed class CsvRowSource : IRowSource
     private readonly StreamReader _reader;
     private readonly BatchMapping _mapping;
     private readonly List<string> _fields = [];
+    private int[] _starts = [];
+    private int[] _ends = [];
     private int[] _columns = [];
     private int[] _kept = [];
     private int _width;
@@ -30,6 +32,8 @@ internal sealed class CsvRowSource : IRowSource
         }
 
         source._width = header.Count;
+        source._starts = new int[header.Count];
+        source._ends = new int[header.Count];
         source._columns = mapping.Columns.Select(c => header.IndexOf(c)).ToArray();
         source._kept = mapping.Keep.Select(c => header.IndexOf(c)).ToArray();
         return source;
@@ -68,6 +72,11 @@ internal sealed class CsvRowSource : IRowSource
             return null;
         }
 
+        if (line.IndexOf('"') < 0)
+        {
+            return ReadUnquoted(line, builder);
+        }
+
         if (!CsvLine.TrySplit(line, _fields))
         {
             return new RowRead(_line, "a quoted value is not closed on its line", null);
@@ -93,6 +102,57 @@ internal sealed class CsvRowSource : IRowSource
         for (var k = 0; k < _kept.Length; k++)
         {
             kept[k] = _fields[_kept[k]];
+        }
+
+        return new RowRead(_line, null, kept);
+    }
+
+    /// <summary>The common case, a line with no quotes: fields are read in place, and only kept ones become strings.</summary>
+    private RowRead ReadUnquoted(string line, ChunkBuilder builder)
+    {
+        var count = 0;
+        var start = 0;
+        while (true)
+        {
+            var comma = line.IndexOf(',', start);
+            var end = comma < 0 ? line.Length : comma;
+            if (count < _width)
+            {
+                _starts[count] = start;
+                _ends[count] = end;
+            }
+
+            count++;
+            if (comma < 0)
+            {
+                break;
+            }
+
+            start = comma + 1;
+        }
+
+        if (count != _width)
+        {
+            return new RowRead(_line, $"has {count} values; the header has {_width}", null);
+        }
+
+        var input = _mapping.Inputs[0];
+        var size = ElementCodec.Size(input.Datatype);
+        var row = builder.Row(0);
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            var c = _columns[j];
+            var cell = line.AsSpan(_starts[c], _ends[c] - _starts[c]);
+            if (!ElementCodec.TryWrite(input.Datatype, cell, row.Slice(j * size, size)))
+            {
+                return new RowRead(_line, $"column '{_mapping.Columns[j]}': '{Shorten(cell.ToString())}' is not a {input.Datatype} value", null);
+            }
+        }
+
+        var kept = new string?[_kept.Length];
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            kept[k] = line[_starts[_kept[k]].._ends[_kept[k]]];
         }
 
         return new RowRead(_line, null, kept);

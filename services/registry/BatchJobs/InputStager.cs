@@ -4,7 +4,8 @@ using System.Text;
 namespace Orbit.Registry.BatchJobs;
 
 /// <summary>
-/// Reads a job's input once and stages it as chunk files of up to <c>chunkSize</c> good rows each; every row
+/// Reads a job's input once and stages it as chunk files of up to <c>chunkSize</c> good rows each (each chunk can run
+/// as soon as it is staged, while the rest is read); every row
 /// that cannot be read (not parseable, wrong number of values) goes to the errors file with its row index,
 /// line and reason instead.
 /// </summary>
@@ -12,7 +13,8 @@ internal sealed class InputStager(BatchFiles files, BatchChunkStore store)
 {
     public sealed record Result(long RowsTotal, long RowsFailed, IReadOnlyList<int> ChunkRows);
 
-    public async Task<Result> StageAsync(BatchJobRow job, CancellationToken cancellationToken)
+    /// <param name="staged">Called after each chunk file is written: (chunk, its rows, rows read so far).</param>
+    public async Task<Result> StageAsync(BatchJobRow job, Func<int, int, long, Task> staged, CancellationToken cancellationToken)
     {
         var mapping = job.Mapping;
         await using var source = await OpenAsync(job.InputFormat, files.Input(job.Id), mapping, cancellationToken);
@@ -34,6 +36,7 @@ internal sealed class InputStager(BatchFiles files, BatchChunkStore store)
                 if (builder.IsFull)
                 {
                     await FlushAsync(job.Id, builder, chunkRows);
+                    await staged(chunkRows.Count - 1, chunkRows[^1], row + 1);
                 }
             }
 
@@ -43,6 +46,7 @@ internal sealed class InputStager(BatchFiles files, BatchChunkStore store)
         if (builder.Count > 0)
         {
             await FlushAsync(job.Id, builder, chunkRows);
+            await staged(chunkRows.Count - 1, chunkRows[^1], row);
         }
 
         return new Result(row, failed, chunkRows);

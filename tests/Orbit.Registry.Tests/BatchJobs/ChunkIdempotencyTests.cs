@@ -21,7 +21,10 @@ public sealed class ChunkIdempotencyTests
         job.State = BatchJobStates.Completed;
         job.OutputReady = 1;
         await jobs.CreateAsync(job, CancellationToken.None);
-        await jobs.StagedAsync(job.Id, 25, 0, [10, 10, 5], BatchJobStates.Running, null, CancellationToken.None);
+        await jobs.AddChunksAsync(job.Id, [(0, 10)], 10, CancellationToken.None);
+        await jobs.AddChunksAsync(job.Id, [(1, 10), (2, 5)], 25, CancellationToken.None);
+        await jobs.AddChunksAsync(job.Id, [(1, 10)], 20, CancellationToken.None); // staged again after a restart: kept once
+        await jobs.StagedAsync(job.Id, 25, 0, 3, null, CancellationToken.None);
 
         Assert.True(await jobs.CompleteChunkAsync(job.Id, 1, 10, 0, CancellationToken.None));
         Assert.False(await jobs.CompleteChunkAsync(job.Id, 1, 10, 0, CancellationToken.None));
@@ -31,6 +34,9 @@ public sealed class ChunkIdempotencyTests
         Assert.Equal(10, after.RowsDone);
         Assert.Equal(5, after.RowsFailed);
         Assert.Equal(2, after.ChunksDone);
+        Assert.Equal(3, after.ChunksTotal);
+        Assert.Equal(25, after.RowsTotal);
+        Assert.Equal(BatchJobStates.Completed, after.State);
         Assert.Null(await jobs.GetAsync("another-tenant", job.Id, CancellationToken.None));
     }
 

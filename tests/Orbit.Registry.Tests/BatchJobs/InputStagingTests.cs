@@ -30,7 +30,7 @@ public sealed class InputStagingTests : IDisposable
             "r3,1,2\n" +         // too few values
             "\"r,4\",9,8,7\n");
 
-        var result = await new InputStager(_files, _store).StageAsync(job, CancellationToken.None);
+        var result = await new InputStager(_files, _store).StageAsync(job, (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
         Assert.Equal(5, result.RowsTotal);
         Assert.Equal(2, result.RowsFailed);
@@ -63,7 +63,7 @@ public sealed class InputStagingTests : IDisposable
             {"id": "b", "inputs": [{"name": "x", "datatype": "INT64", "data": [1, 2, 3]}]}
             """);
 
-        var result = await new InputStager(_files, _store).StageAsync(job, CancellationToken.None);
+        var result = await new InputStager(_files, _store).StageAsync(job, (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
         Assert.Equal(5, result.RowsTotal);
         Assert.Equal(3, result.RowsFailed);
@@ -93,7 +93,7 @@ public sealed class InputStagingTests : IDisposable
             await group.WriteAsync<long>(fields[3], new[] { 3L, 6L }.AsMemory(), null, null, CancellationToken.None);
         }
 
-        var result = await new InputStager(_files, _store).StageAsync(job, CancellationToken.None);
+        var result = await new InputStager(_files, _store).StageAsync(job, (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
         Assert.Equal(2, result.RowsTotal);
         Assert.Equal(0, result.RowsFailed);

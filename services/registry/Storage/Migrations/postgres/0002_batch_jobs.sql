@@ -19,6 +19,7 @@ CREATE TABLE batch_jobs (
     rows_done       BIGINT NOT NULL DEFAULT 0,
     rows_failed     BIGINT NOT NULL DEFAULT 0,
     chunks_total    BIGINT NOT NULL DEFAULT 0,
+    staged          BIGINT NOT NULL DEFAULT 0,
     output_ready    BIGINT NOT NULL DEFAULT 0,
     reason          TEXT,
     input_name      TEXT,

@@ -19,6 +19,7 @@ CREATE TABLE batch_jobs (
     rows_done       INTEGER NOT NULL DEFAULT 0,
     rows_failed     INTEGER NOT NULL DEFAULT 0,
     chunks_total    INTEGER NOT NULL DEFAULT 0,
+    staged          INTEGER NOT NULL DEFAULT 0,
     output_ready    INTEGER NOT NULL DEFAULT 0,
     reason          TEXT,
     input_name      TEXT,
