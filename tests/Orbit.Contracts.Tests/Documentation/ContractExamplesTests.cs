@@ -25,7 +25,7 @@ public sealed partial class ContractExamplesTests
     [
         "InferenceRequested", "InferenceCompleted", "InferenceRejected", "ModelVersionRegistered",
         "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
-        "ApiKeyRevoked",
+        "ApiKeyRevoked", "BatchChunkRequested", "BatchChunkCompleted", "BatchChunkFailed", "BatchJobProgressed", "BatchJobFinished",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);
