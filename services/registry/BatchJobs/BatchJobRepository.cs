@@ -13,19 +13,38 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
 {
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private async Task<RelaxedConnection> OpenAsync(CancellationToken cancellationToken)
+    // SQLite takes one writer at a time, and Microsoft.Data.Sqlite answers a busy database by sleeping before it retries:
+    // the staging, the scheduler and the chunk answers would keep waking each other up that way, so they take turns here.
+    private readonly SemaphoreSlim _writes = new(1, 1);
+
+    private async Task<RelaxedConnection> OpenAsync(CancellationToken cancellationToken, bool write = false)
     {
-        var connection = await database.OpenAsync(cancellationToken);
-        if (database.Engine == SqlEngine.Sqlite)
+        var sqlite = database.Engine == SqlEngine.Sqlite;
+        var gate = write && sqlite ? _writes : null;
+        if (gate is not null)
         {
-            await connection.ExecuteAsync("PRAGMA synchronous=NORMAL");
+            await gate.WaitAsync(cancellationToken);
         }
 
-        return new RelaxedConnection(connection, database.Engine == SqlEngine.Sqlite);
+        try
+        {
+            var connection = await database.OpenAsync(cancellationToken);
+            if (sqlite)
+            {
+                await connection.ExecuteAsync("PRAGMA synchronous=NORMAL");
+            }
+
+            return new RelaxedConnection(connection, sqlite, gate);
+        }
+        catch
+        {
+            gate?.Release();
+            throw;
+        }
     }
 
-    /// <summary>Puts the pooled connection back as the rest of the registry expects it (<c>synchronous=FULL</c>).</summary>
-    private sealed class RelaxedConnection(System.Data.Common.DbConnection connection, bool sqlite) : IAsyncDisposable
+    /// <summary>Puts the pooled connection back as the rest of the registry expects it (<c>synchronous=FULL</c>), and lets the next writer in.</summary>
+    private sealed class RelaxedConnection(System.Data.Common.DbConnection connection, bool sqlite, SemaphoreSlim? gate) : IAsyncDisposable
     {
         public System.Data.Common.DbConnection Connection => connection;
 
@@ -41,13 +60,14 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
             finally
             {
                 await connection.DisposeAsync();
+                gate?.Release();
             }
         }
     }
 
     public async Task CreateAsync(BatchJobRow job, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         await connection.ExecuteAsync(
             """
@@ -99,7 +119,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
     /// </summary>
     public async Task AddChunksAsync(string id, IReadOnlyList<(int Chunk, int Rows)> chunks, long rowsSoFar, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
@@ -121,7 +141,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
     /// <summary>Records the end of staging: the input's row count, its unreadable rows, and the job failed when <paramref name="failReason"/> says so.</summary>
     public async Task StagedAsync(string id, long rowsTotal, long rowsUnreadable, int chunks, string? failReason, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         var now = Now;
         await connection.ExecuteAsync(
@@ -162,7 +182,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
     /// <summary>Marks chunks sent, in one statement; a chunk answered already (done) stays done.</summary>
     public async Task MarkSentAsync(string id, IReadOnlyList<int> chunks, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         await connection.ExecuteAsync(
             $"UPDATE batch_chunks SET state = 'sent', sent_at_ms = @now WHERE job_id = @id AND state <> 'done' AND chunk IN ({string.Join(", ", chunks.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)))})",
@@ -175,7 +195,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
     /// </summary>
     public async Task<int> ResendAsync(long sentBeforeMs, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         return await connection.ExecuteAsync(
             "UPDATE batch_chunks SET state = 'pending' WHERE state = 'sent' AND sent_at_ms < @sentBeforeMs", new { sentBeforeMs });
@@ -184,7 +204,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
     /// <summary>Marks a chunk done and counts its rows, once: false when it was done already (a redelivered chunk's second answer).</summary>
     public async Task<bool> CompleteChunkAsync(string id, int chunk, long rowsDone, long rowsFailed, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(
@@ -204,7 +224,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
     /// <summary>Ends a job that is not over yet; false when it already was.</summary>
     public async Task<bool> FinishAsync(string id, string state, string? reason, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         return await connection.ExecuteAsync(
             "UPDATE batch_jobs SET state = @state, reason = @reason, finished_at_ms = @now WHERE id = @id AND state IN ('preparing', 'running')",
@@ -213,7 +233,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
 
     public async Task OutputReadyAsync(string id, CancellationToken cancellationToken)
     {
-        await using var relaxed = await OpenAsync(cancellationToken);
+        await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         await connection.ExecuteAsync("UPDATE batch_jobs SET output_ready = 1 WHERE id = @id", new { id });
     }
