@@ -1,6 +1,7 @@
 using MassTransit;
 using Orbit.Hosting.Configuration;
 using Orbit.Hosting.Health;
+using Orbit.InferenceWorker.BatchChunks;
 using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Metrics;
@@ -21,6 +22,7 @@ internal static class InferenceWorkerModule
     {
         bus.AddConsumer<InferenceConsumer, InferenceConsumerDefinition>();
         bus.AddConsumer<InferenceBatchConsumer, InferenceBatchConsumerDefinition>();
+        bus.AddConsumer<BatchChunkConsumer, BatchChunkConsumerDefinition>();
         bus.AddRoutingConsumers();
     }
 
@@ -38,6 +40,7 @@ internal static class InferenceWorkerModule
         services.AddSingleton<BatcherPool>();
         services.AddSingleton<InferenceHandler>();
         services.AddSingleton<InferenceReplies>();
+        services.AddSingleton<RealTimeBacklog>();
         services.AddSingleton<ServingCoordinator>();
         services.AddSingleton<HeartbeatBuilder>();
         services.AddSingleton<HeartbeatSignal>();

@@ -33,4 +33,6 @@ internal static class WorkerLogEvents
     public const int StatisticsPending = 4504;
     public const int PredictionLogFailed = 4505;
     public const int StatisticsStopTimedOut = 4506;
+    public const int ChunkYielded = 4601;
+    public const int ChunkFailed = 4602;
 }

@@ -15,12 +15,19 @@ internal static class RegistryLogEvents
     public const int ValidationTimedOut = 2502;
     public const int ValidationCrashed = 2503;
     public const int ValidationRuntimeMissing = 2504;
-    public const int RolloutAdvanced = 2601;
-    public const int RolloutEnded = 2602;
-    public const int RolloutTickFailed = 2603;
-    public const int ProposalStarted = 2604;
-    public const int ProposalLeft = 2605;
+    public const int RolloutAdvanced = 2701;
+    public const int RolloutEnded = 2702;
+    public const int RolloutTickFailed = 2703;
+    public const int ProposalStarted = 2704;
+    public const int ProposalLeft = 2705;
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;
+    public const int BatchResumed = 2601;
+    public const int BatchPassFailed = 2602;
+    public const int BatchStagingFailed = 2603;
+    public const int BatchStaged = 2604;
+    public const int BatchCompleted = 2605;
+    public const int BatchChunkIgnored = 2606;
+    public const int BatchChunkFailed = 2607;
 }

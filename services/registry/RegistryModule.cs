@@ -6,6 +6,7 @@ using Orbit.Hosting.Security;
 using Orbit.Registry.Artifacts;
 using Orbit.Registry.Audit;
 using Orbit.Registry.Auth;
+using Orbit.Registry.BatchJobs;
 using Orbit.Registry.Deployments;
 using Orbit.Registry.Models;
 using Orbit.Registry.Outbox;
@@ -17,9 +18,13 @@ namespace Orbit.Registry;
 
 internal static class RegistryModule
 {
-    /// <summary>The evidence the rollout controller judges canaries on: gateways' serving windows, the drift monitor's accuracy windows and states.</summary>
+    /// <summary>
+    /// The registry's consumers: workers' answers to batch-job chunks, and the evidence the rollout controller judges
+    /// canaries on (gateways' serving windows, the drift monitor's accuracy windows and states).
+    /// </summary>
     public static void AddRegistryConsumers(this IBusRegistrationConfigurator bus)
     {
+        bus.AddBatchJobConsumers();
         bus.AddConsumer<ServingWindowConsumer, ServingWindowConsumerDefinition>();
         bus.AddConsumer<DriftLevelConsumer, DriftLevelConsumerDefinition>();
         bus.AddConsumer<AccuracyWindowConsumer, AccuracyWindowConsumerDefinition>();
@@ -57,6 +62,7 @@ internal static class RegistryModule
         services.AddHostedService<RoutingResync>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanCollector>());
         services.AddHostedService(sp => sp.GetRequiredService<RolloutController>());
+        services.AddBatchJobs();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         services.AddOpenApi();
@@ -73,6 +79,7 @@ internal static class RegistryModule
         app.MapRolloutEndpoints();
         app.MapProposalEndpoints();
         app.MapAuditEndpoints();
+        app.MapBatchJobEndpoints();
         return app;
     }
 }

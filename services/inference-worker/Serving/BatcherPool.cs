@@ -23,6 +23,20 @@ internal sealed class BatcherPool(
             return new DynamicBatcher(_batching.LimitedTo(versionMaxBatchSize), executor, time, logger).Start();
         })).Value;
 
+    /// <summary>Whether any version of the model has requests queued and not yet running: real-time work that batch chunks yield to.</summary>
+    public bool HasQueued(string tenantId, string modelName)
+    {
+        foreach (var (key, batcher) in _batchers)
+        {
+            if (batcher.IsValueCreated && batcher.Value.QueueDepth > 0 && key.Tenant == tenantId && key.Model == modelName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Stops and removes the batchers of <paramref name="modelName"/> whose version is not in <paramref name="keep"/>.</summary>
     public Task RetireAsync(string tenantId, string modelName, IReadOnlySet<int> keep, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Models;
 using Orbit.Contracts.Wire;
+using Orbit.InferenceWorker.BatchChunks;
 using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Models;
 using Orbit.Routing;
@@ -14,7 +15,7 @@ namespace Orbit.InferenceWorker.Serving;
 /// table newer than the one in effect (read from Redis at start, periodically and after a bus
 /// reconnect, or from a <see cref="DeploymentChanged"/>). For each deployed model it warms every
 /// version in the routes (download, verify, load), then consumes queue <c>infer.{tenant}.{model}</c>
-/// (and its <c>.batch</c> queue, and the asynchronous <c>.async</c> and <c>.async.batch</c> queues); when the routes become empty it stops consuming. A table is recorded
+/// (and its <c>.batch</c> queue, the asynchronous <c>.async</c> and <c>.async.batch</c> queues, and its batch-job queue <c>batch.{tenant}.{model}</c>); when the routes become empty it stops consuming. A table is recorded
 /// as applied only once its queues are connected, so one that failed is applied again by the next
 /// read. On stop it stops every queue first (in-flight requests finish), then drains the batchers.
 /// </summary>
@@ -168,9 +169,11 @@ internal sealed partial class ServingCoordinator(
             (context, endpoint) => AsynchronousQueue.Configure(endpoint, options.Value, single: true, () => endpoint.ConfigureConsumer<InferenceConsumer>(context)));
         var asyncBatches = connector.ConnectReceiveEndpoint(asyncQueue + InferenceAddresses.BatchSuffix,
             (context, endpoint) => AsynchronousQueue.Configure(endpoint, options.Value, single: false, () => endpoint.ConfigureConsumer<InferenceBatchConsumer>(context)));
-        await Task.WhenAll(single.Ready, batches.Ready, asyncSingle.Ready, asyncBatches.Ready).WaitAsync(cancellationToken);
+        var chunks = connector.ConnectReceiveEndpoint(BatchAddresses.Queue(key.Tenant, key.Model),
+            (context, endpoint) => endpoint.ConfigureConsumer<BatchChunkConsumer>(context));
+        await Task.WhenAll(single.Ready, batches.Ready, asyncSingle.Ready, asyncBatches.Ready, chunks.Ready).WaitAsync(cancellationToken);
         // Recorded once consuming: heartbeats report a model as served from this moment, not before.
-        _endpoints[key] = [single, batches, asyncSingle, asyncBatches];
+        _endpoints[key] = [single, batches, asyncSingle, asyncBatches, chunks];
         LogConnected(logger, queue);
     }
 

@@ -28,6 +28,7 @@ public sealed partial class ContractExamplesTests
         "ApiKeyRevoked", "PredictionRequested", "PredictionCompleted", "PredictionFailed",
         "RetrainRequested", "RetrainAttempted", "ModelVersionProposed",
         "FeatureStatsObserved", "PredictionLogged", "OutcomeObserved", "ServingWindowObserved", "AccuracyWindowObserved",
+        "BatchChunkRequested", "BatchChunkCompleted", "BatchChunkFailed", "BatchJobProgressed", "BatchJobFinished",
     ];
 
     public static TheoryData<string> MessageTypes() => new(MessageTypeNames);

@@ -12,7 +12,7 @@ namespace Orbit.Cli.Registry;
 /// JSON as received (for <c>--json</c>), or the problem the registry returned; only a registry that
 /// cannot be reached throws (<see cref="HttpRequestException"/>).
 /// </summary>
-internal sealed class RegistryApi(HttpClient http, RegistryConnection connection)
+internal sealed partial class RegistryApi(HttpClient http, RegistryConnection connection)
 {
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 

@@ -26,6 +26,7 @@ internal static class RegistryCommands
             WhoAmICommand.Create(runner),
             WorkersCommand.Create(runner),
             Retrain.RetrainCommands.Create(runner),
+            Orbit.Cli.Batch.BatchCommands.Create(runner),
         ];
     }
 

@@ -1,0 +1,20 @@
+using MassTransit;
+using Orbit.Hosting.Messaging;
+
+namespace Orbit.Registry.BatchJobs;
+
+/// <summary>Workers' answers to chunks arrive on one queue of the registry's (<see cref="Orbit.Contracts.Wire.BatchAddresses.ResultsQueue"/>); passing faults are retried.</summary>
+internal sealed class BatchChunkResultConsumerDefinition : ConsumerDefinition<BatchChunkResultConsumer>
+{
+    public BatchChunkResultConsumerDefinition()
+    {
+        EndpointName = Orbit.Contracts.Wire.BatchAddresses.ResultsQueue;
+        ConcurrentMessageLimit = 4;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<BatchChunkResultConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        endpointConfigurator.UseEventRetry(context);
+}

@@ -1,0 +1,168 @@
+using System.Text;
+
+namespace Orbit.Registry.BatchJobs;
+
+/// <summary>A CSV file with a header line; the mapping's columns are found by name in the header.</summary>
+internal sealed class CsvRowSource : IRowSource
+{
+    private readonly StreamReader _reader;
+    private readonly BatchMapping _mapping;
+    private readonly List<string> _fields = [];
+    private int[] _starts = [];
+    private int[] _ends = [];
+    private int[] _columns = [];
+    private int[] _kept = [];
+    private int _width;
+    private long _line;
+
+    private CsvRowSource(StreamReader reader, BatchMapping mapping)
+    {
+        _reader = reader;
+        _mapping = mapping;
+    }
+
+    public static async Task<CsvRowSource> OpenAsync(string path, BatchMapping mapping, CancellationToken cancellationToken)
+    {
+        var source = new CsvRowSource(new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 }), mapping);
+        var header = await ReadHeaderAsync(source._reader, cancellationToken) ?? throw new InvalidDataException("the file is empty: a CSV input starts with a header line");
+        source._line = 1;
+        if (mapping.CheckHeader(header) is { } problem)
+        {
+            throw new InvalidDataException(problem.Detail);
+        }
+
+        source._width = header.Count;
+        source._starts = new int[header.Count];
+        source._ends = new int[header.Count];
+        source._columns = mapping.Columns.Select(c => header.IndexOf(c)).ToArray();
+        source._kept = mapping.Keep.Select(c => header.IndexOf(c)).ToArray();
+        return source;
+    }
+
+    /// <summary>The header's column names, or null for an empty file.</summary>
+    public static async Task<List<string>?> ReadHeaderAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var line = await reader.ReadLineAsync(cancellationToken);
+        if (line is null)
+        {
+            return null;
+        }
+
+        var header = new List<string>();
+        if (!CsvLine.TrySplit(line, header))
+        {
+            throw new InvalidDataException("the header line has a quote that is not closed");
+        }
+
+        return header.Select(h => h.Trim()).ToList();
+    }
+
+    public async ValueTask<RowRead?> NextAsync(ChunkBuilder builder, CancellationToken cancellationToken)
+    {
+        string? line;
+        do
+        {
+            line = await _reader.ReadLineAsync(cancellationToken);
+            _line++;
+        }
+        while (line is { Length: 0 });
+
+        if (line is null)
+        {
+            return null;
+        }
+
+        if (line.IndexOf('"') < 0)
+        {
+            return ReadUnquoted(line, builder);
+        }
+
+        if (!CsvLine.TrySplit(line, _fields))
+        {
+            return new RowRead(_line, "a quoted value is not closed on its line", null);
+        }
+
+        if (_fields.Count != _width)
+        {
+            return new RowRead(_line, $"has {_fields.Count} values; the header has {_width}", null);
+        }
+
+        var input = _mapping.Inputs[0];
+        var size = ElementCodec.Size(input.Datatype);
+        var row = builder.Row(0);
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            if (!ElementCodec.TryWrite(input.Datatype, _fields[_columns[j]], row.Slice(j * size, size)))
+            {
+                return new RowRead(_line, $"column '{_mapping.Columns[j]}': '{Shorten(_fields[_columns[j]])}' is not a {input.Datatype} value", null);
+            }
+        }
+
+        var kept = new string?[_kept.Length];
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            kept[k] = _fields[_kept[k]];
+        }
+
+        return new RowRead(_line, null, kept);
+    }
+
+    /// <summary>The common case, a line with no quotes: fields are read in place, and only kept ones become strings.</summary>
+    private RowRead ReadUnquoted(string line, ChunkBuilder builder)
+    {
+        var count = 0;
+        var start = 0;
+        while (true)
+        {
+            var comma = line.IndexOf(',', start);
+            var end = comma < 0 ? line.Length : comma;
+            if (count < _width)
+            {
+                _starts[count] = start;
+                _ends[count] = end;
+            }
+
+            count++;
+            if (comma < 0)
+            {
+                break;
+            }
+
+            start = comma + 1;
+        }
+
+        if (count != _width)
+        {
+            return new RowRead(_line, $"has {count} values; the header has {_width}", null);
+        }
+
+        var input = _mapping.Inputs[0];
+        var size = ElementCodec.Size(input.Datatype);
+        var row = builder.Row(0);
+        for (var j = 0; j < _columns.Length; j++)
+        {
+            var c = _columns[j];
+            var cell = line.AsSpan(_starts[c], _ends[c] - _starts[c]);
+            if (!ElementCodec.TryWrite(input.Datatype, cell, row.Slice(j * size, size)))
+            {
+                return new RowRead(_line, $"column '{_mapping.Columns[j]}': '{Shorten(cell.ToString())}' is not a {input.Datatype} value", null);
+            }
+        }
+
+        var kept = new string?[_kept.Length];
+        for (var k = 0; k < _kept.Length; k++)
+        {
+            kept[k] = line[_starts[_kept[k]].._ends[_kept[k]]];
+        }
+
+        return new RowRead(_line, null, kept);
+    }
+
+    internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    public ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

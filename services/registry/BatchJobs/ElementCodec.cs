@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Orbit.Registry.BatchJobs;
+
+/// <summary>
+/// Numbers to and from the little-endian bytes of an Open Inference Protocol datatype: cells of a CSV,
+/// Parquet or JSONL row become tensor bytes, and a model's output bytes become output cells.
+/// </summary>
+internal static class ElementCodec
+{
+    private static readonly string[] Supported = ["FP32", "FP64", "INT64", "INT32", "INT16", "INT8", "UINT8", "UINT16", "UINT32", "UINT64", "BOOL"];
+
+    public static bool IsSupported(string datatype) => Supported.Contains(datatype, StringComparer.Ordinal);
+
+    public static string SupportedList => string.Join(", ", Supported);
+
+    public static int Size(string datatype) => Orbit.Contracts.Wire.OipDatatypes.SizeOf(datatype);
+
+    /// <summary>Writes the number <paramref name="text"/> as one element; false when it is not a number of that type.</summary>
+    public static bool TryWrite(string datatype, ReadOnlySpan<char> text, Span<byte> destination)
+    {
+        text = text.Trim();
+        var invariant = CultureInfo.InvariantCulture;
+        const NumberStyles Float = NumberStyles.Float;
+        const NumberStyles Integer = NumberStyles.Integer;
+        switch (datatype)
+        {
+            case "FP32" when float.TryParse(text, Float, invariant, out var f):
+                BinaryPrimitives.WriteSingleLittleEndian(destination, f);
+                return true;
+            case "FP64" when double.TryParse(text, Float, invariant, out var d):
+                BinaryPrimitives.WriteDoubleLittleEndian(destination, d);
+                return true;
+            case "INT64" when long.TryParse(text, Integer, invariant, out var l):
+                BinaryPrimitives.WriteInt64LittleEndian(destination, l);
+                return true;
+            case "INT32" when int.TryParse(text, Integer, invariant, out var i):
+                BinaryPrimitives.WriteInt32LittleEndian(destination, i);
+                return true;
+            case "INT16" when short.TryParse(text, Integer, invariant, out var s):
+                BinaryPrimitives.WriteInt16LittleEndian(destination, s);
+                return true;
+            case "INT8" when sbyte.TryParse(text, Integer, invariant, out var sb):
+                destination[0] = unchecked((byte)sb);
+                return true;
+            case "UINT8" when byte.TryParse(text, Integer, invariant, out var b):
+                destination[0] = b;
+                return true;
+            case "UINT16" when ushort.TryParse(text, Integer, invariant, out var us):
+                BinaryPrimitives.WriteUInt16LittleEndian(destination, us);
+                return true;
+            case "UINT32" when uint.TryParse(text, Integer, invariant, out var ui):
+                BinaryPrimitives.WriteUInt32LittleEndian(destination, ui);
+                return true;
+            case "UINT64" when ulong.TryParse(text, Integer, invariant, out var ul):
+                BinaryPrimitives.WriteUInt64LittleEndian(destination, ul);
+                return true;
+            case "BOOL":
+                var value = text.Equals("true", StringComparison.OrdinalIgnoreCase) || text is "1" ? (byte)1
+                    : text.Equals("false", StringComparison.OrdinalIgnoreCase) || text is "0" ? (byte)0 : (byte)2;
+                destination[0] = value;
+                return value != 2;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Writes a JSON number (or boolean for BOOL) as one element.</summary>
+    public static bool TryWrite(string datatype, JsonElement element, Span<byte> destination) => element.ValueKind switch
+    {
+        JsonValueKind.Number => TryWrite(datatype, element.GetRawText(), destination),
+        JsonValueKind.True or JsonValueKind.False when datatype == "BOOL" => TryWrite(datatype, element.GetRawText(), destination),
+        _ => false,
+    };
+
+    /// <summary>One element as text: the shortest text that reads back as the same value.</summary>
+    public static string Format(string datatype, ReadOnlySpan<byte> source)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        return datatype switch
+        {
+            "FP32" => BinaryPrimitives.ReadSingleLittleEndian(source).ToString(invariant),
+            "FP64" => BinaryPrimitives.ReadDoubleLittleEndian(source).ToString(invariant),
+            "INT64" => BinaryPrimitives.ReadInt64LittleEndian(source).ToString(invariant),
+            "INT32" => BinaryPrimitives.ReadInt32LittleEndian(source).ToString(invariant),
+            "INT16" => BinaryPrimitives.ReadInt16LittleEndian(source).ToString(invariant),
+            "INT8" => unchecked((sbyte)source[0]).ToString(invariant),
+            "UINT8" => source[0].ToString(invariant),
+            "UINT16" => BinaryPrimitives.ReadUInt16LittleEndian(source).ToString(invariant),
+            "UINT32" => BinaryPrimitives.ReadUInt32LittleEndian(source).ToString(invariant),
+            "UINT64" => BinaryPrimitives.ReadUInt64LittleEndian(source).ToString(invariant),
+            "BOOL" => source[0] != 0 ? "true" : "false",
+            _ => throw new NotSupportedException($"datatype {datatype}"),
+        };
+    }
+}
