@@ -4,6 +4,7 @@ using Orbit.Testing;
 
 namespace Orbit.Hosting.Tests.Metrics;
 
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsEndpointTests
 {
     [Fact]
