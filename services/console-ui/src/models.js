@@ -96,15 +96,15 @@ function rolloutSection(name, r, refresh) {
 }
 
 function decision(d) {
-  return h("li", { class: "decision", "data-testid": "decision" },
+  return h("li", { class: "decision", "data-testid": "decision", "data-decision-id": d.id },
     h("div", {}, h("strong", {}, time(d.at)), " ", badge(d.verdict), " → ", badge(d.action, "action"),
       ` · step ${d.step + 1} at ${d.weight}% · interval ${time(d.intervalStart)} – ${time(d.intervalEnd)}`),
     h("div", { class: "reason" }, d.reason),
     table(["metric", "test", "candidate", "stable", "margin", "samples (cand / stable)", "p-value", "verdict", "why"],
       d.metrics.map((m) => h("tr", { "data-testid": `metric-${m.metric}` },
-        h("td", {}, m.metric), h("td", {}, m.test), h("td", { class: "n" }, num(m.candidate)), h("td", { class: "n" }, num(m.stable)),
-        h("td", { class: "n" }, num(m.margin)), h("td", { class: "n", "data-testid": "samples" }, `${num(m.candidateSamples)} / ${num(m.stableSamples)}`),
-        h("td", { class: "n" }, num(m.pValue)), h("td", {}, badge(m.verdict)), h("td", { class: "reason" }, m.reason))),
+        h("td", {}, m.metric), h("td", {}, m.test), h("td", { class: "n", "data-testid": "candidate" }, num(m.candidate)), h("td", { class: "n", "data-testid": "stable" }, num(m.stable)),
+        h("td", { class: "n", "data-testid": "margin" }, num(m.margin)), h("td", { class: "n", "data-testid": "samples" }, `${num(m.candidateSamples)} / ${num(m.stableSamples)}`),
+        h("td", { class: "n" }, num(m.pValue)), h("td", { "data-testid": "verdict" }, badge(m.verdict)), h("td", { class: "reason" }, m.reason))),
       { class: "metrics" }));
 }
 

@@ -21,12 +21,17 @@ internal static class ConsoleEndpoints
     public static void MapConsole(this IEndpointRouteBuilder app)
     {
         var files = app.ServiceProvider.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider;
-        app.MapGet(Prefix, () => TypedResults.Redirect(Prefix + "/")).ExcludeFromDescription();
-        app.MapGet(Prefix + "/{**path}", (string? path, HttpContext context) => Serve(files, path, context)).ExcludeFromDescription();
+        app.MapGet(Prefix + "/{**path}", (string? path, HttpContext context) => Serve(files, path, context)).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static IResult Serve(IFileProvider files, string? path, HttpContext context)
     {
+        // The route matches /ui as well; the page's relative asset paths need the trailing slash.
+        if (context.Request.Path.Value is Prefix)
+        {
+            return TypedResults.Redirect(Prefix + "/");
+        }
+
         var relative = string.IsNullOrEmpty(path) ? "index.html" : path;
         var file = files.GetFileInfo("ui/" + relative);
         if (!file.Exists || file.IsDirectory || file.PhysicalPath is null || !ContentTypes.TryGetContentType(relative, out var contentType))
