@@ -15,7 +15,7 @@ export async function driftPage(root, model) {
     const view = await api.get(withTenant(`/v1/drift/${enc(model)}`));
     body.replaceChildren(
       h("p", { class: "muted" }, `Outcomes waiting for their prediction: ${num(view.pendingOutcomes)} · never matched: ${num(view.unknownOutcomes)}`),
-      view.versions.length ? view.versions.map(versionView) : h("p", { class: "empty" }, "The drift monitor has no evaluation of this model yet."));
+      view.versions.length ? h("div", {}, view.versions.map(versionView)) : h("p", { class: "empty" }, "The drift monitor has no evaluation of this model yet."));
   } catch (error) {
     body.replaceChildren(errorBox(new Error(`Drift data could not be loaded. ${error.message}${error.status === 404 ? " (Is the drift monitor running, and does the gateway forward /v1/drift?)" : ""}`)));
   }

@@ -64,8 +64,11 @@ function tenantPicker() {
 }
 
 function route() {
-  const main = document.getElementById("page");
-  if (!main) return;
+  const previous = document.getElementById("page");
+  if (!previous) return;
+  // A fresh element per visit: a slower page still loading writes into the detached old one, never over this one.
+  const main = h("main", { id: "page" });
+  previous.replaceWith(main);
   stopPage?.();
   stopPage = null;
   const [page, ...rest] = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);

@@ -6,7 +6,7 @@ export async function modelsPage(root) {
   const page = await api.get("/v1/models?limit=500");
   const note = session.identity.tenantId === "admin"
     ? h("p", { class: "muted" }, "The registry lists the models of the key's own tenant; to see another tenant's models, log in with one of its keys.")
-    : null;
+    : "";
   const rows = page.items.map((m) => h("tr", { "data-testid": `model-${m.name}` },
     h("td", {}, h("a", { href: `#/models/${enc(m.name)}` }, m.name)),
     h("td", {}, num(m.versionCount)),

@@ -9,12 +9,23 @@ public sealed class ConsolePage(IBrowserContext context, IPage page, Uri gateway
 
     public IPage Page => page;
 
+    /// <summary>Uncaught script errors and console errors, so a failure names what broke in the page.</summary>
+    public List<string> ScriptErrors { get; } = [];
+
     public static async Task<ConsolePage> LogInAsync(ConsoleStack stack, string key)
     {
         var context = await stack.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         var console = new ConsolePage(context, page, stack.GatewayUrl);
+        page.PageError += (_, error) => console.ScriptErrors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                console.ScriptErrors.Add(message.Text);
+            }
+        };
         await page.GotoAsync(new Uri(stack.GatewayUrl, "/ui/").ToString());
         await page.GetByTestId("api-key").FillAsync(key);
         await page.GetByTestId("login").ClickAsync();
