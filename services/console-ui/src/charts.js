@@ -64,6 +64,6 @@ function chart(title, kind, options, data) {
   const holder = h("div", { class: `chart ${kind}`, "data-testid": `chart-${kind}` }, h("div", { class: "chart-title" }, title));
   const width = 420;
   // uPlot measures nothing itself: draw once the holder is in the document.
-  queueMicrotask(() => new uPlot({ width, ...options, legend: { show: true } }, data, holder));
+  queueMicrotask(() => new uPlot({ width, ...options, legend: { show: true, live: false } }, data, holder));
   return holder;
 }

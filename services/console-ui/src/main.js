@@ -55,8 +55,8 @@ function shell() {
 
 /** The platform tenant may look at another tenant where an API accepts ?tenant= (audit, drift); the fleet shows it everything anyway. */
 function tenantPicker() {
-  const select = h("select", { "data-testid": "tenant", title: "tenant shown on the Audit and Drift pages", onchange: (e) => { session.tenant = e.target.value || null; route(); } },
-    h("option", { value: "" }, "tenant: admin (own)"));
+  const select = h("select", { "data-testid": "tenant", title: "narrows the Audit page to one tenant (unset: every tenant) and picks the tenant the Drift page reads (unset: admin)", onchange: (e) => { session.tenant = e.target.value || null; route(); } },
+    h("option", { value: "" }, "tenant: any"));
   api.get("/v1/tenants?limit=500").then((page) => {
     for (const t of page.items) if (t.id !== "admin") select.append(h("option", { value: t.id, selected: t.id === session.tenant }, `tenant: ${t.id}`));
   }).catch(() => select.append(h("option", { disabled: true }, "(listing tenants needs an admin key)")));
