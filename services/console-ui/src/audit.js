@@ -36,7 +36,7 @@ export function auditPage(root) {
     }
   };
   const form = h("form", { class: "filters", onsubmit: (e) => { e.preventDefault(); load(true); } },
-    Object.values(inputs), h("button", { type: "submit" }, "Apply"), search);
+    Object.entries(inputs).map(([name, el]) => h("label", {}, `${name} `, el)), h("button", { type: "submit" }, "Apply"), search);
   root.replaceChildren(h("h2", {}, "Audit"), form, body, more);
   load(true);
 }

@@ -48,10 +48,17 @@ public sealed class ModelsPageTests(ConsoleStack stack)
         CopyToDocs(shot);
     }
 
-    /// <summary>The README shows a real screenshot: this run's, copied into the repository.</summary>
+    /// <summary>
+    /// The README shows a real screenshot, taken by this test: copied into the repository when there is none, or when
+    /// ORBIT_UPDATE_DOCS_SCREENSHOT=1 asks for a new one (so an ordinary test run leaves the working tree clean).
+    /// </summary>
     private static void CopyToDocs(string screenshot)
     {
-        var images = Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "docs", "images")).FullName;
-        File.Copy(screenshot, Path.Combine(images, "console-models.png"), overwrite: true);
+        var target = Path.Combine(RepositoryRoot.Path, "docs", "images", "console-models.png");
+        if (!File.Exists(target) || Environment.GetEnvironmentVariable("ORBIT_UPDATE_DOCS_SCREENSHOT") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(screenshot, target, overwrite: true);
+        }
     }
 }
