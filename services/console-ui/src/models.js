@@ -36,7 +36,23 @@ export async function modelPage(root, name) {
     deploymentSection(name, deployment, refresh),
     rolloutSection(name, rollout, refresh),
     versionsSection(versions.items),
-    lineageSection(versions.items));
+    lineageSection(versions.items),
+    retrainsSection(name));
+}
+
+/** The retrainer's attempts; loaded on its own, so a retrainer that is down leaves an error here and the rest of the page. */
+function retrainsSection(name) {
+  const body = h("div", {}, h("p", { class: "muted" }, "Loading…"));
+  api.get(`/v1/retrains/${enc(name)}?limit=20`).then((page) => {
+    const metrics = (m) => Object.entries(m ?? {}).map(([k, x]) => `${k} ${num(x)}`).join(", ") || dash;
+    body.replaceChildren(page.items.length ? table(["created", "trigger", "status", "versions", "candidate metrics", "stable metrics", "reason"],
+      page.items.map((a) => h("tr", {},
+        h("td", {}, time(a.createdAt)), h("td", {}, a.trigger, h("div", { class: "small muted" }, a.detail)), h("td", {}, badge(a.status)),
+        h("td", {}, a.candidateVersion ? `v${a.stableVersion ?? "?"} → v${a.candidateVersion}` : dash),
+        h("td", {}, metrics(a.candidateMetrics)), h("td", {}, metrics(a.stableMetrics)), h("td", { class: "reason" }, a.reason ?? ""))))
+      : h("p", { class: "empty" }, "No retrain of this model yet."));
+  }).catch((error) => body.replaceChildren(errorBox(new Error(`Retrain history could not be loaded. ${error.message}`))));
+  return h("section", { "data-testid": "retrains" }, h("h3", {}, "Retrains"), body);
 }
 
 /** A 404 is an answer here (no deployment, no rollout yet); anything else is an error. */

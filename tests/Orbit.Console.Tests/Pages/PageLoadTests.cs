@@ -44,7 +44,7 @@ public sealed class PageLoadTests(ConsoleStack stack)
         await page.GetByTestId("audit").WaitForAsync();
         await page.GetByTestId("audit-model").FillAsync(model);
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await page.GetByTestId("audit").Filter(new() { HasText = "deployment" }).WaitForAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("audit").Locator("tbody tr").Filter(new() { HasNotText = model })).ToHaveCountAsync(0);
         var rows = await page.GetByTestId("audit").Locator("tbody tr").AllInnerTextsAsync();
         Assert.All(rows, r => Assert.Contains(model, r));
         Assert.Equal(2, rows.Count(r => r.Contains("version.registered", StringComparison.Ordinal)));

@@ -43,7 +43,13 @@ public sealed class ConsoleStack : IAsyncLifetime
 
         var gatewayPort = FreePort.Next();
         GatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}/");
-        _gateway = new OrbitServiceFactory<Program>(new Dictionary<string, string?> { ["Orbit:Gateway:RegistryUrl"] = registryUrl.ToString() });
+        // Where the gateway forwards /v1/drift and /v1/retrains (where it does): ports nobody listens on, so those pages meet a failing API.
+        _gateway = new OrbitServiceFactory<Program>(new Dictionary<string, string?>
+        {
+            ["Orbit:Gateway:RegistryUrl"] = registryUrl.ToString(),
+            ["Orbit:Gateway:DriftMonitorUrl"] = $"http://127.0.0.1:{FreePort.Next()}/",
+            ["Orbit:Gateway:RetrainerUrl"] = $"http://127.0.0.1:{FreePort.Next()}/",
+        });
         _gateway.UseKestrel(gatewayPort);
         _gateway.StartServer();
         using var probe = Client(null);
