@@ -1,7 +1,7 @@
 # Sourced by ./orbit. Installs what is missing and starts RabbitMQ, Redis and PostgreSQL on
 # loopback, idempotently. Every wait is bounded and a failure names the server and its log.
 
-DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus prometheus-alertmanager curl locales python3-pika python3-confluent-kafka kcat)
+DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus prometheus-alertmanager curl locales python3-pika python3-confluent-kafka kcat nodejs chromium)
 
 deps_can_install() {
   [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null
@@ -12,6 +12,8 @@ deps_missing_packages() {
   for p in "${DEB_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
+  # The console's build (services/console-ui) needs npm; NodeSource's nodejs ships its own and conflicts with Debian's.
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   echo "${missing[@]}"
 }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orbit.Gateway.Auth;
+using Orbit.Gateway.WebConsole;
 using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
 using Orbit.Gateway.Inference;
@@ -64,6 +65,7 @@ internal static class GatewayModule
         app.MapRegistryForwarding();
         app.MapServiceForwarding();
         app.MapOutcomeEndpoints();
+        app.MapConsole();
         return app;
     }
 
