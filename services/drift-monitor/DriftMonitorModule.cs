@@ -6,6 +6,7 @@ using Orbit.DriftMonitor.Ingest;
 using Orbit.DriftMonitor.Metrics;
 using Orbit.DriftMonitor.Storage;
 using Orbit.Hosting.Configuration;
+using Orbit.Hosting.Health;
 using Orbit.Hosting.Security;
 using Orbit.Hosting.Streams;
 
@@ -20,12 +21,12 @@ internal static class DriftMonitorModule
         services.AddOrbitStreams();
         services.AddOrbitApiKeyAuth<RegistryKeyResolver>();
         services.AddHttpClient(BaselineSource.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton<DriftDatabase>();
+        services.AddSqlStore<DriftDatabase>(DriftDatabase.Migrations, [HealthTags.Ready]);
         services.AddSingleton<DriftStore>();
         services.AddSingleton<BaselineSource>();
         services.AddSingleton<DriftMetrics>();
         // Migrations first: hosted services start in the order they are added.
-        services.AddHostedService<MigrationRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqlMigrationRunner>());
         services.AddHostedService<StatsIngestor>();
         services.AddSingleton<Accuracy.AccuracyStore>();
         services.AddSingleton<Accuracy.AccuracyEvaluator>();

@@ -36,8 +36,7 @@ internal static class RegistryModule
         services.AddValidatedOptions<RegistryOptions>(RegistryOptions.Section);
         services.AddSingleton<IValidateOptions<RegistryOptions>, AdminKeyRule>();
         services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
-        services.AddSingleton<RegistryDatabase>();
-        services.AddSingleton<MigrationRunner>();
+        services.AddSqlStore<RegistryDatabase>(RegistryDatabase.Migrations, [HealthTags.Ready]);
         services.AddSingleton<ArtifactStore>();
         services.AddValidatedOptions<ArtifactOptions>(ArtifactOptions.Section);
         services.AddSingleton<OrphanCollector>();
@@ -64,7 +63,6 @@ internal static class RegistryModule
         services.AddHostedService(sp => sp.GetRequiredService<RolloutController>());
         services.AddBatchJobs();
 
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         services.AddOpenApi();
         return builder;
     }

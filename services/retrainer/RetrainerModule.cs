@@ -36,8 +36,7 @@ internal static class RetrainerModule
             http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
             http.Timeout = TimeSpan.FromMinutes(5);
         });
-        services.AddSingleton<RetrainerDatabase>();
-        services.AddSingleton<MigrationRunner>();
+        services.AddSqlStore<RetrainerDatabase>(RetrainerDatabase.Migrations, [HealthTags.Ready]);
         services.AddSingleton<RetrainStore>();
         services.AddSingleton<Metrics.RetrainMetrics>();
         services.AddSingleton<RetrainLease>();
@@ -57,7 +56,6 @@ internal static class RetrainerModule
         services.AddHostedService<RetrainerStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<AttemptRunner>());
         services.AddHostedService<RetrainScheduler>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         return builder;
     }
 

@@ -10,7 +10,7 @@ namespace Orbit.Registry.Storage;
 /// uploads a crash left half-written, and create the admin tenant on the first start.
 /// </summary>
 internal sealed partial class RegistryStartup(
-    MigrationRunner migrations,
+    SqlMigrationRunner migrations,
     ArtifactStore artifacts,
     AdminBootstrap bootstrap,
     ILoggerFactory loggers,

@@ -3,7 +3,7 @@ using Orbit.Onnx;
 namespace Orbit.Retrainer.Storage;
 
 /// <summary>Before the retrainer takes work: ONNX Runtime's log into ours, and the store migrated.</summary>
-internal sealed class RetrainerStartup(MigrationRunner migrations, ILoggerFactory loggers) : IHostedService
+internal sealed class RetrainerStartup(SqlMigrationRunner migrations, ILoggerFactory loggers) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -14,14 +14,14 @@ public abstract class DurabilityTests(StoreKind kind)
         await using var store = await TestStore.CreateAsync(kind);
         await using var host = RegistryHost.Start(store);
 
-        var runner = host.Services.GetRequiredService<MigrationRunner>();
+        var runner = host.Services.GetRequiredService<Orbit.Storage.SqlMigrationRunner>();
         var database = host.Services.GetRequiredService<RegistryDatabase>();
         await using var connection = await database.OpenAsync(CancellationToken.None);
         var recorded = (await connection.QueryAsync<string>("SELECT version FROM schema_migrations ORDER BY version")).ToList();
 
-        Assert.Equal(MigrationRunner.Scripts(kind == StoreKind.Sqlite ? SqlEngine.Sqlite : SqlEngine.Postgres).Select(s => s.Version), recorded);
+        Assert.Equal(RegistryDatabase.Migrations.Scripts(kind == StoreKind.Sqlite ? Orbit.Storage.SqlEngine.Sqlite : Orbit.Storage.SqlEngine.Postgres).Select(s => s.Version), recorded);
         Assert.Empty(await runner.ApplyAsync(CancellationToken.None));
-        Assert.Equal(kind == StoreKind.Sqlite ? SqlEngine.Sqlite : SqlEngine.Postgres, database.Engine);
+        Assert.Equal(kind == StoreKind.Sqlite ? Orbit.Storage.SqlEngine.Sqlite : Orbit.Storage.SqlEngine.Postgres, database.Engine);
     }
 
     [Fact]

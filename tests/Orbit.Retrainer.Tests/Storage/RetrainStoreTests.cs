@@ -101,7 +101,7 @@ internal sealed class TestRetrainStore : IAsyncDisposable
         }
 
         var db = new RetrainerDatabase(Options.Create(options), new OrbitServiceInfo("retrainer", "test", DateTimeOffset.UtcNow, directory));
-        await new MigrationRunner(db, TimeProvider.System, NullLogger<MigrationRunner>.Instance).ApplyAsync(default);
+        await new Orbit.Storage.SqlMigrationRunner(db, RetrainerDatabase.Migrations, TimeProvider.System, NullLogger<Orbit.Storage.SqlMigrationRunner>.Instance).ApplyAsync(default);
         return new TestRetrainStore(directory, name, db);
     }
 

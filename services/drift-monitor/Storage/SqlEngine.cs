@@ -1,7 +1,0 @@
-namespace Orbit.DriftMonitor.Storage;
-
-internal enum SqlEngine
-{
-    Sqlite,
-    Postgres,
-}

@@ -1,7 +1,0 @@
-namespace Orbit.Registry.Storage;
-
-internal enum SqlEngine
-{
-    Sqlite,
-    Postgres,
-}

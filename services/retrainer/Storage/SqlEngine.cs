@@ -1,7 +1,0 @@
-namespace Orbit.Retrainer.Storage;
-
-internal enum SqlEngine
-{
-    Sqlite,
-    Postgres,
-}

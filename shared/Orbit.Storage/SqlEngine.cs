@@ -1,0 +1,7 @@
+namespace Orbit.Storage;
+
+public enum SqlEngine
+{
+    Sqlite,
+    Postgres,
+}
