@@ -1,3 +1,4 @@
+using Orbit.Contracts.Retraining;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Claims;
@@ -55,7 +56,7 @@ internal static class RetrainEndpoints
         var take = limit ?? DefaultLimit;
         var page = await store.ListAsync(Caller.From(user).TenantId, model, take, before, cancellationToken);
         var next = page.Count < take ? null : page[^1].CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok(new AttemptPage([.. page.Select(AttemptView.From)], next));
+        return TypedResults.Ok(new AttemptPage([.. page.Select(AttemptViews.From)], next));
     }
 
     private static async Task<IResult> GetAsync(
@@ -68,7 +69,7 @@ internal static class RetrainEndpoints
         }
 
         return await store.GetAsync(Caller.From(user).TenantId, model, id, cancellationToken) is { } attempt
-            ? TypedResults.Ok(AttemptView.From(attempt))
+            ? TypedResults.Ok(AttemptViews.From(attempt))
             : NotFound($"No retrain attempt '{id}' of model '{model}'.");
     }
 
@@ -90,7 +91,7 @@ internal static class RetrainEndpoints
         var attempt = await intake.RecordAsync(new TriggerRequest(
             caller.TenantId, model, TriggerKind.Request, body?.Reason ?? "requested over HTTP", caller.Actor,
             body?.ShuffleLabels ?? false, body?.ForcePastGate ?? false), cancellationToken);
-        return TypedResults.Accepted($"/v1/retrains/{Uri.EscapeDataString(model)}/{attempt.Id}", AttemptView.From(attempt));
+        return TypedResults.Accepted($"/v1/retrains/{Uri.EscapeDataString(model)}/{attempt.Id}", AttemptViews.From(attempt));
     }
 
     /// <summary>A model configured with a dataset may not exist yet: its first version is trained from the dataset.</summary>

@@ -3,27 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orbit.Cli.Registry;
+using Orbit.Contracts.Retraining;
 
 namespace Orbit.Cli.Retrain;
-
-/// <summary>One retrain attempt as <c>GET /v1/retrains/{model}</c> answers it.</summary>
-internal sealed record AttemptView(
-    string Id,
-    string Model,
-    string Trigger,
-    string Detail,
-    string Status,
-    string? Reason,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? FinishedAt,
-    int? StableVersion,
-    int? CandidateVersion,
-    IReadOnlyDictionary<string, double>? CandidateMetrics,
-    IReadOnlyDictionary<string, double>? StableMetrics,
-    string? DataSnapshotHash,
-    string? Trainer);
-
-internal sealed record AttemptPage(IReadOnlyList<AttemptView> Items, string? NextCursor);
 
 /// <summary>
 /// The retrainer's API (<c>/v1/retrains/{model}</c>), with the key the registry commands resolve. Its address:
@@ -51,7 +33,7 @@ internal sealed class RetrainApi(HttpClient http, Uri retrainer, string key)
     }
 
     public Task<ApiResult<AttemptView>> RequestAsync(string model, string? reason, CancellationToken ct) =>
-        SendAsync<AttemptView>(HttpMethod.Post, Path(model), JsonContent.Create(new { reason }, options: JsonSerializerOptions.Web), ct);
+        SendAsync<AttemptView>(HttpMethod.Post, Path(model), JsonContent.Create(new RetrainRequestBody(reason), options: JsonSerializerOptions.Web), ct);
 
     public Task<ApiResult<AttemptView>> GetAsync(string model, string id, CancellationToken ct) =>
         SendAsync<AttemptView>(HttpMethod.Get, $"{Path(model)}/{Uri.EscapeDataString(id)}", null, ct);

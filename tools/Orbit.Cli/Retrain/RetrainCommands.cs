@@ -1,3 +1,4 @@
+using Orbit.Contracts.Retraining;
 using System.CommandLine;
 using System.Globalization;
 using Orbit.Cli.Registry;
