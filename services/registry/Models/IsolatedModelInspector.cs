@@ -34,10 +34,21 @@ internal sealed partial class IsolatedModelInspector(ILogger<IsolatedModelInspec
             process.Kill(entireProcessTree: true);
             throw;
         }
-        catch (IOException) when (process.HasExited)
+        catch (IOException)
         {
-            // The child died before reading its request: a broken pipe, reported as the crash it is.
-            await process.WaitForExitAsync(CancellationToken.None);
+            // The child closed its input before reading the request (a broken pipe): it is ending, or about to,
+            // and the pipe can break before the exit is observable, so wait for it (bounded by the caller's limit)
+            // and report the crash it is.
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
             return Interpret(process.ExitCode, "", await process.StandardError.ReadToEndAsync(CancellationToken.None));
         }
     }
