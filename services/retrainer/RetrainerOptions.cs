@@ -198,6 +198,9 @@ public sealed class ModelRetrainSettings
     /// <summary>The outcome label that means class 1 (<c>true</c> and <c>1</c> always do).</summary>
     public string PositiveLabel { get; set; } = "1";
 
+    /// <summary>The name a retrained classifier gives class 0 in its metadata's <c>classes</c>, which predictions are logged as.</summary>
+    public string NegativeLabel { get; set; } = "0";
+
     /// <summary><c>auc</c> (default for classifiers), <c>accuracy</c>, or <c>rmse</c> (default for regressors).</summary>
     public string? PrimaryMetric { get; set; }
 

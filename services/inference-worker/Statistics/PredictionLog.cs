@@ -31,6 +31,10 @@ internal static class PredictionLog
                 {
                     label = rows.PredictionOf(reader, row).Class;
                 }
+                else if (reader?.Threshold is not null && prediction.Length == 1)
+                {
+                    label = reader.ClassAt(prediction[0]);
+                }
             }
 
             logged[row] = new LoggedRow(features, prediction, label);

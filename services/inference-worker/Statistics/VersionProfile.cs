@@ -44,15 +44,23 @@ internal enum PredictionKind
 /// <summary>
 /// How a prediction is read from output <see cref="Output"/>. <see cref="ClassNames"/> name class k (from the
 /// metadata's <c>classes</c>); without them a class is named by its index. Null <see cref="Kind"/>: the output is
-/// logged but not summarised (no prediction baseline).
+/// logged but not summarised (no prediction baseline). <see cref="Threshold"/> (with two class names): a binary
+/// classifier's one probability per row names its predicted class, <c>ClassNames[1]</c> at or above it.
 /// </summary>
 internal sealed record PredictionReader(
     string Output,
     PredictionKind? Kind,
     double[]? BinEdges,
     IReadOnlyList<string>? BaselineCategories,
-    IReadOnlyList<string>? ClassNames)
+    IReadOnlyList<string>? ClassNames,
+    double? Threshold = null)
 {
+    /// <summary>The class a probability predicts, when <see cref="Threshold"/> is set; NaN predicts nothing.</summary>
+    public string? ClassAt(double probability) =>
+        Threshold is { } threshold && ClassNames is { Count: 2 } names && !double.IsNaN(probability)
+            ? names[probability >= threshold ? 1 : 0]
+            : null;
+
     private static readonly string[] Indexes = [.. Enumerable.Range(0, 256).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
     public string ClassName(long index) =>

@@ -80,22 +80,29 @@ internal static class VersionProfileBuilder
     }
 
     /// <summary>
-    /// The output a prediction is read from: for a categorical prediction baseline (or <c>classes</c>), the first
+    /// The output a prediction is read from (only the metadata's <c>prediction.output</c> when it names one): for a categorical prediction baseline (or <c>classes</c>), the first
     /// floating-point <c>[batch, classes]</c> output (argmax), else the first one-label-per-row integer or string
     /// output; for a numeric baseline, the first one-number-per-row output. Without either, the first output, only logged.
     /// </summary>
     private static PredictionReader? PredictionFor(Metadata meta, IReadOnlyList<SignatureTensor> outputs)
     {
+        if (meta.Prediction?.Output is { } named)
+        {
+            // The metadata names the output: only it is considered (one the model lacks leaves nothing to read).
+            outputs = [.. outputs.Where(o => o.Name == named)];
+        }
+
         if (outputs.Count == 0)
         {
             return null;
         }
 
+        var threshold = meta.Classes is { Count: 2 } ? meta.Prediction?.Threshold : null;
         var baseline = meta.Baseline?.Predictions;
         var categories = baseline?.Frequencies?.Keys.ToList();
         if (baseline?.BinEdges is { } edges && outputs.FirstOrDefault(o => OneValuePerRow(o) && IsNumber(o)) is { } numeric)
         {
-            return new PredictionReader(numeric.Name, PredictionKind.Numeric, [.. edges], null, meta.Classes);
+            return new PredictionReader(numeric.Name, PredictionKind.Numeric, [.. edges], null, meta.Classes, threshold);
         }
 
         if (categories is not null || meta.Classes is not null)
@@ -111,7 +118,7 @@ internal static class VersionProfileBuilder
             }
         }
 
-        return new PredictionReader(outputs[0].Name, null, null, null, meta.Classes);
+        return new PredictionReader(outputs[0].Name, null, null, null, meta.Classes, threshold);
     }
 
     private static bool OneValuePerRow(SignatureTensor tensor) => tensor.Shape.Count == 1 || (tensor.Shape.Count == 2 && tensor.Shape[1] == "1");
@@ -124,7 +131,9 @@ internal static class VersionProfileBuilder
 
     private static bool IsNumber(SignatureTensor tensor) => IsFloat(tensor) || IsInteger(tensor);
 
-    private sealed record Metadata(List<Feature>? Features = null, Baseline? Baseline = null, List<string>? Classes = null);
+    private sealed record Metadata(List<Feature>? Features = null, Baseline? Baseline = null, List<string>? Classes = null, Prediction? Prediction = null);
+
+    private sealed record Prediction(string? Output = null, double? Threshold = null);
 
     private sealed record Feature(string Name, string? Type = null, string? Role = null);
 

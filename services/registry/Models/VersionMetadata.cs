@@ -5,7 +5,9 @@ namespace Orbit.Registry.Models;
 /// <summary>
 /// The JSON metadata part of a version upload. Every field is optional; what is given is
 /// validated by <see cref="VersionMetadataValidator"/> and stored as given. <c>classes</c> names a
-/// classifier's classes by index (class k of its probability output), for prediction statistics.
+/// classifier's classes by index (class k of its probability output), for prediction statistics; <c>prediction</c>
+/// says which output holds the prediction, and for a binary classifier's one probability per row, the threshold at
+/// which class 1 is predicted.
 /// </summary>
 internal sealed record VersionMetadata(
     DateTimeOffset? TrainingDate = null,
@@ -17,7 +19,15 @@ internal sealed record VersionMetadata(
     string? Description = null,
     List<string>? Tags = null,
     ServingSettings? Serving = null,
-    List<string>? Classes = null);
+    List<string>? Classes = null,
+    PredictionSettings? Prediction = null);
+
+/// <summary>
+/// Where the workers read a prediction: <c>output</c> names the model output (default: chosen from the outputs'
+/// shapes, see docs/streams.md); <c>threshold</c>, for a one-probability-per-row output and two <c>classes</c>,
+/// predicts <c>classes[1]</c> at or above it and <c>classes[0]</c> below.
+/// </summary>
+internal sealed record PredictionSettings(string? Output = null, double? Threshold = null);
 
 /// <summary>
 /// How workers may serve the version. <c>maxBatchSize</c>: the most rows merged into one run (0: never merge;

@@ -113,7 +113,40 @@ internal static partial class VersionMetadataValidator
             return classProblem;
         }
 
+        if (ValidatePrediction(metadata.Prediction, metadata.Classes, $"{root}.prediction") is { } outputProblem)
+        {
+            return outputProblem;
+        }
+
         return ValidateTags(metadata.Tags, $"{root}.tags");
+    }
+
+    private static (string Field, string Problem)? ValidatePrediction(PredictionSettings? prediction, IReadOnlyList<string>? classes, string field)
+    {
+        if (prediction is null)
+        {
+            return null;
+        }
+
+        if (prediction.Output is { } output && (string.IsNullOrWhiteSpace(output) || output.Length > 200))
+        {
+            return ($"{field}.output", "an output name is 1 to 200 characters");
+        }
+
+        if (prediction.Threshold is { } threshold)
+        {
+            if (!double.IsFinite(threshold) || threshold <= 0 || threshold >= 1)
+            {
+                return ($"{field}.threshold", "must be a probability strictly between 0 and 1");
+            }
+
+            if (classes is not { Count: 2 })
+            {
+                return ($"{field}.threshold", "needs exactly two 'classes': the class below the threshold, then the one at or above it");
+            }
+        }
+
+        return null;
     }
 
     private static (string Field, string Problem)? ValidateClasses(IReadOnlyList<string>? classes, string field)

@@ -90,7 +90,7 @@ internal sealed class RetrainPipeline(
 
         var candidate = await TrainAsync(attempt, model, recipe ?? Recipes.DefaultFor(task.Value), training, cancellationToken);
         OnnxVerifier.Verify(candidate, training);
-        var (candidateMetrics, trainingScores) = Score(candidate.Onnx, set.Holdout, training);
+        var (candidateMetrics, trainingScores, scoreOutput) = Score(candidate.Onnx, set.Holdout, training);
         var (stableMetrics, stableNote) = await ScoreStableAsync(attempt.TenantId, stableDigest, set.Holdout, cancellationToken);
 
         var rules = Rules(settings, model, task.Value, attempt.ForceGate);
@@ -104,8 +104,11 @@ internal sealed class RetrainPipeline(
             return result;
         }
 
+        var prediction = task == LearningTask.BinaryClassification
+            ? new PredictionNaming(scoreOutput, [model.NegativeLabel, model.PositiveLabel])
+            : new PredictionNaming(scoreOutput, null);
         var metadata = VersionMetadataBuilder.Build(
-            training, trainingScores, schema.Target ?? "label", candidateMetrics, stableVersion, snapshotHash, candidate.Trainer, attempt.Id, time.GetUtcNow());
+            training, trainingScores, prediction, schema.Target ?? "label", candidateMetrics, stableVersion, snapshotHash, candidate.Trainer, attempt.Id, time.GetUtcNow());
         var version = await registry.UploadAsync(attempt.TenantId, attempt.Model, candidate.Onnx, metadata, cancellationToken);
         await bus.Publish(new ModelVersionProposed(
             attempt.TenantId, attempt.Model, version.Version, stableVersion, snapshotHash, candidate.Trainer,
@@ -194,10 +197,10 @@ internal sealed class RetrainPipeline(
         return await Task.Run(() => mlnet.Train(training, recipe), cancellationToken);
     }
 
-    private static (Dictionary<string, double> Holdout, double[] Training) Score(byte[] onnx, TrainingTable holdout, TrainingTable training)
+    private static (Dictionary<string, double> Holdout, double[] Training, string Output) Score(byte[] onnx, TrainingTable holdout, TrainingTable training)
     {
         using var scorer = OnnxScorer.Load(onnx, holdout.Task, holdout.Width);
-        return (Metrics(holdout, scorer.Score(holdout.Features)), scorer.Score(training.Features));
+        return (Metrics(holdout, scorer.Score(holdout.Features)), scorer.Score(training.Features), scorer.OutputName);
     }
 
     private async Task<(Dictionary<string, double>? Metrics, string Note)> ScoreStableAsync(

@@ -4,12 +4,22 @@ using Orbit.Retrainer.Training;
 
 namespace Orbit.Retrainer.Registration;
 
-/// <summary>The metadata part of a retrained version's upload (see docs/registry.md): features, metrics, baseline, lineage.</summary>
+/// <summary>
+/// Where the workers read the new version's prediction: the output the gate scored (its baseline is those scores),
+/// and for a binary classifier the class names [negative, positive], class 1 predicted at probability 0.5 or more,
+/// so the drift monitor can compare predicted classes with outcome labels.
+/// </summary>
+internal sealed record PredictionNaming(string Output, IReadOnlyList<string>? Classes);
+
+/// <summary>The metadata part of a retrained version's upload (see docs/registry.md): features, metrics, baseline, lineage, prediction.</summary>
 internal static class VersionMetadataBuilder
 {
+    public const double DecisionThreshold = 0.5;
+
     public static JsonElement Build(
         TrainingTable training,
         double[] trainingScores,
+        PredictionNaming prediction,
         string target,
         IReadOnlyDictionary<string, double> metrics,
         int? parentVersion,
@@ -46,9 +56,17 @@ internal static class VersionMetadataBuilder
                 ["predictions"] = ToJson(BaselineBuilder.Numeric(trainingScores)),
             },
             ["lineage"] = Lineage(parentVersion, snapshotHash, trainer),
+            ["prediction"] = prediction.Classes is null
+                ? new JsonObject { ["output"] = prediction.Output }
+                : new JsonObject { ["output"] = prediction.Output, ["threshold"] = DecisionThreshold },
             ["description"] = $"retrained by orbit-retrainer (attempt {attemptId})",
             ["tags"] = new JsonArray("retrained"),
         };
+        if (prediction.Classes is { } classes)
+        {
+            metadata["classes"] = new JsonArray([.. classes.Select(c => (JsonNode?)c)]);
+        }
+
         return JsonSerializer.SerializeToElement(metadata);
     }
 

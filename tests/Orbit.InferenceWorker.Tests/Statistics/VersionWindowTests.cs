@@ -101,6 +101,36 @@ public sealed class VersionWindowTests
         Assert.True(served.AsksToBeLogged);
     }
 
+    [Fact]
+    public void A_binary_classifier_named_by_its_metadata_logs_the_class_its_probability_crosses_the_threshold_to()
+    {
+        // What ML.NET exports (and the retrainer registers): a label, a raw score and a probability, each [batch, 1].
+        var profile = VersionProfileBuilder.Build(
+            Json("""
+                {
+                  "features": [ { "name": "x0", "type": "numeric" } ],
+                  "classes": ["0", "1"],
+                  "prediction": { "output": "Probability.output", "threshold": 0.5 },
+                  "baseline": { "features": { "x0": { "binEdges": [0], "counts": [1, 1] } }, "predictions": { "binEdges": [0.5], "counts": [1, 1] } }
+                }
+                """),
+            Signature([Tensor("Features", "float", "batch", "1")],
+                Tensor("PredictedLabel.output", "bool", "batch", "1"), Tensor("Score.output", "float", "batch", "1"), Tensor("Probability.output", "float", "batch", "1")));
+        var served = Served([Floats("Features", [3, 1], -1, 1, 2)],
+            [Floats("Score.output", [3, 1], -3, 0.2f, 4), Floats("Probability.output", [3, 1], 0.05f, 0.5f, float.NaN)]);
+
+        var rows = ServedRows.Read(served, profile)!;
+        var log = PredictionLog.Build(served, profile, rows);
+        var window = new VersionWindow(profile, maxUnseenCategories: 5);
+        window.Add(rows);
+
+        Assert.Equal("Probability.output", profile.Prediction!.Output);
+        Assert.Equal(["0", "1", null], log.Rows.Select(r => r.Label));
+        Assert.Equal(0.05f, (float)log.Rows[0].Prediction[0]);
+        // Counted over the probability's bin edges, not the score's: [below 0.5, at or above 0.5].
+        Assert.Equal([1L, 1], window.ToMessage("w", "acme", "churn", 3, "worker", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch).Predictions!.BinCounts!);
+    }
+
     private static ServedRows Rows(InferenceTensor x, InferenceTensor p) => ServedRows.Read(Served([x], [p]), Profile)!;
 
     private static byte[] Strings(params string[] values)

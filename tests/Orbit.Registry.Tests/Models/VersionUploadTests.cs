@@ -187,6 +187,10 @@ public abstract class VersionUploadTests(RegistryFixture registry)
     [InlineData("""{"serving":{"maxBatch":8}}""", "metadata.serving.maxBatch")]
     [InlineData("""{"classes":["stayed","stayed"]}""", "metadata.classes[1]")]
     [InlineData("""{"classes":[]}""", "metadata.classes")]
+    [InlineData("""{"prediction":{"output":""}}""", "metadata.prediction.output")]
+    [InlineData("""{"classes":["0","1"],"prediction":{"threshold":1}}""", "metadata.prediction.threshold")]
+    [InlineData("""{"classes":["a","b","c"],"prediction":{"threshold":0.5}}""", "metadata.prediction.threshold")]
+    [InlineData("""{"prediction":{"threshold":0.5}}""", "metadata.prediction.threshold")]
     public async Task Malformed_metadata_is_400_naming_the_field(string metadata, string expectedField)
     {
         var model = TestModels.UniqueName();

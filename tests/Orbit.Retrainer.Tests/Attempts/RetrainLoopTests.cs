@@ -53,6 +53,11 @@ public sealed class RetrainLoopTests(RetrainPlatform platform, Xunit.Abstraction
         Assert.Equal(9, x0.GetProperty("binEdges").GetArrayLength());
         Assert.Equal(baseline.GetProperty("rows").GetInt32(), x0.GetProperty("counts").EnumerateArray().Sum(c => c.GetDouble()));
         Assert.Equal("Features", version.Signature.Inputs.Single().Name);
+        // The workers read the probability the gate scored, and name its class for the accuracy join.
+        Assert.Equal("Probability.output", version.Metadata.GetProperty("prediction").GetProperty("output").GetString());
+        Assert.Equal(0.5, version.Metadata.GetProperty("prediction").GetProperty("threshold").GetDouble());
+        Assert.Equal(["0", "1"], version.Metadata.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Contains(version.Signature.Outputs, o => o.Name == "Probability.output");
 
         var snapshot = Path.Combine(platform.DataDirectory, "snapshots", "sha256", hash[7..9], hash[9..] + ".csv");
         Assert.Equal(hash, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(snapshot))));
