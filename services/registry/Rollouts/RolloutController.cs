@@ -78,7 +78,7 @@ internal sealed partial class RolloutController(
         var results = sourceError is null
             ? CanaryAnalysis.Evaluate(
                 evidence.Collect(rollout.TenantId, rollout.Model, rollout.CandidateVersion, rollout.EvaluatedAt, now),
-                evidence.Collect(rollout.TenantId, rollout.Model, rollout.StableVersion, rollout.EvaluatedAt, now),
+                evidence.Collect(rollout.TenantId, rollout.Model, rollout.StableVersion, StableSince(rollout), now),
                 rollout.Analysis)
             : [];
         Verdict? verdict = sourceError is null ? CanaryAnalysis.Overall(results) : null;
@@ -111,6 +111,15 @@ internal sealed partial class RolloutController(
                 break;
         }
     }
+
+    /// <summary>
+    /// Where stable's evidence starts: this interval, or at a 100 % step, where stable serves nothing, the two
+    /// intervals before the step began: the candidate taking all traffic is judged against what stable served last.
+    /// </summary>
+    private static DateTimeOffset StableSince(Rollout rollout) =>
+        rollout.Weight >= 100 ? Min(rollout.EvaluatedAt, rollout.Progress.StepStartedAt - (2 * rollout.Interval)) : rollout.EvaluatedAt;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     public Task<Outcome<Orbit.Contracts.Registry.DeploymentView>> ApplyWeightAsync(Rollout rollout, int weight, CancellationToken cancellationToken) =>
         deployments.ApplyAsync(Actor(rollout.TenantId), rollout.Model, "rollout-step",

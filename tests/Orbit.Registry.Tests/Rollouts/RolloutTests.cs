@@ -27,7 +27,9 @@ public sealed class RolloutTests(ITestOutputHelper output)
         await using var host = RegistryHost.Start(store, FastController);
         using var admin = host.Client();
         var model = await DeployedWithCandidateAsync(admin);
-        using var feeding = Feed(host, model, candidate: (200, 0, 5.0), stable: (200, 0, 5.0));
+        // As gateways would: stable serves nothing once the candidate takes 100 %, so the last step is judged against what stable served before it.
+        // A window of stable (40 requests) is under minSamples (50): a stray one after the last advance cannot decide alone.
+        using var feeding = Feed(host, model, candidate: (200, 0, 5.0), stable: (40, 0, 5.0), weights: admin);
 
         var started = await StartAsync(admin, model, new StartRollout(2, Steps: [10, 50, 100], BakeSeconds: 0, IntervalSeconds: 1));
         Assert.Equal(("running", 10), (started.State, started.Weight));
@@ -43,6 +45,7 @@ public sealed class RolloutTests(ITestOutputHelper output)
         var errors = promotion.Metrics.Single(m => m.Metric == "error_rate");
         Assert.Equal("pass", errors.Verdict);
         Assert.True(errors.CandidateSamples >= 50, $"the error rate was judged on {errors.CandidateSamples} requests");
+        Assert.True(errors.StableSamples >= 50, $"stable's reference at 100 % had {errors.StableSamples} requests");
         Assert.Contains("two-proportion", errors.Test);
         Assert.NotNull(errors.PValue);
         Assert.Contains((await admin.AuditAsync(model)).Select(a => a.Action), a => a == "rollout.decision.promote");
@@ -282,10 +285,13 @@ public sealed class RolloutTests(ITestOutputHelper output)
     private static async Task<DeploymentView> DeploymentAsync(RegistryClient admin, string model) =>
         (await admin.Http.GetFromJsonAsync<DeploymentView>($"/v1/models/{model}/deployment", RegistryClient.Json))!;
 
-    /// <summary>Serving windows for both arms every 100 ms, as gateways would publish them, until disposed.</summary>
+    /// <summary>
+    /// Serving windows for both arms every 100 ms, as gateways would publish them, until disposed. With
+    /// <paramref name="weights"/>, stable's windows stop while the deployment gives the candidate 100 %.
+    /// </summary>
     private static CancellationTokenSource Feed(
         RegistryHost host, string model, (int Requests, int Errors, double LatencyMs) candidate, (int Requests, int Errors, double LatencyMs) stable,
-        (int Labelled, int CandidateCorrect, int StableCorrect)? outcomes = null)
+        (int Labelled, int CandidateCorrect, int StableCorrect)? outcomes = null, RegistryClient? weights = null)
     {
         var evidence = host.Services.GetRequiredService<ServingEvidence>();
         var stop = new CancellationTokenSource();
@@ -297,7 +303,8 @@ public sealed class RolloutTests(ITestOutputHelper output)
             {
                 await Task.Delay(100);
                 var now = DateTimeOffset.UtcNow;
-                foreach (var (version, arm) in new[] { (2, candidate), (1, stable) })
+                var stableServes = weights is null || (await DeploymentAsync(weights, model)).CandidateWeight < 100;
+                foreach (var (version, arm) in stableServes ? new[] { (2, candidate), (1, stable) } : [(2, candidate)])
                 {
                     // Latencies spread ±30 % around the arm's median, deterministic: only a real difference tells the arms apart.
                     var sample = Enumerable.Range(n, arm.Requests - arm.Errors).Select(i => arm.LatencyMs * (0.7 + (0.6 * ((i * 7919) % 1000) / 1000.0))).ToArray();
