@@ -192,6 +192,12 @@ public sealed class ModelRetrainSettings
     /// </summary>
     public string? Dataset { get; set; }
 
+    /// <summary>
+    /// Whether retrains after the first merge <see cref="Dataset"/> into the served rows (default). Off: the dataset only
+    /// trains version 1, and later versions learn from what was served, so their baselines describe today's traffic.
+    /// </summary>
+    public bool MergeDataset { get; set; } = true;
+
     /// <summary>The dataset's label column.</summary>
     public string LabelColumn { get; set; } = "label";
 

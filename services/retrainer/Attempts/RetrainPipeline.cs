@@ -75,7 +75,7 @@ internal sealed class RetrainPipeline(
                 $"the logged feature names [{string.Join(", ", data.FeatureNames)}] differ from version {stableVersion}'s metadata [{string.Join(", ", featureNames)}]");
         }
 
-        var dataset = model.Dataset is { } path
+        var dataset = model.Dataset is { } path && (stableVersion is null || model.MergeDataset)
             ? DatasetLoader.Load(settings.Data.DatasetRoot, path, featureNames, model.LabelColumn, task.Value, model.PositiveLabel)
             : ((float[][], double[])?)null;
         var set = TrainingSet.Build(task.Value, featureNames, data.Examples, dataset, settings.Data.HoldoutPercent);
