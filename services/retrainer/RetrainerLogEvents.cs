@@ -12,5 +12,6 @@ internal static class RetrainerLogEvents
     public const int AttemptRequeued = 6204;
     public const int LeaseHeldElsewhere = 6205;
     public const int LeaseLost = 6206;
+    public const int AttemptReleased = 6207;
     public const int KeyIssued = 6301;
 }

@@ -30,6 +30,7 @@ internal sealed partial class AttemptRunner(
             try
             {
                 await RequeueOrphansAsync(stoppingToken);
+                await ReleaseDeferredAsync(stoppingToken);
                 foreach (var attempt in await store.WithStatusAsync(AttemptStatus.Pending, stoppingToken))
                 {
                     await RunAsync(attempt, stoppingToken);
@@ -52,6 +53,33 @@ internal sealed partial class AttemptRunner(
             if (await lease.HolderAsync(attempt.TenantId, attempt.Model) is null)
             {
                 LogRequeued(logger, attempt.Id, attempt.TenantId, attempt.Model);
+                await store.MarkAsync(attempt.Id, AttemptStatus.Pending, null, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deferred triggers whose model's cooldown has ended become pending; one that a version registered after it has
+    /// answered is skipped as superseded (it was about the version that has since been replaced).
+    /// </summary>
+    private async Task ReleaseDeferredAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        foreach (var attempt in await store.WithStatusAsync(AttemptStatus.Deferred, cancellationToken))
+        {
+            var (_, lastRegistered) = await store.HistoryAsync(attempt.TenantId, attempt.Model, cancellationToken);
+            if (lastRegistered is { } registered && registered > attempt.CreatedAt)
+            {
+                await FinishAsync(attempt, new AttemptResult(AttemptStatus.Skipped,
+                    $"superseded: a version was registered at {registered:O}, after this trigger"), cancellationToken);
+                continue;
+            }
+
+            var cooldown = TimeSpan.FromHours(settings.For(attempt.TenantId, attempt.Model).CooldownHours ?? settings.CooldownHours);
+            if ((lastRegistered is null || time.GetUtcNow() - lastRegistered >= cooldown)
+                && await store.ActiveAsync(attempt.TenantId, attempt.Model, cancellationToken) is null)
+            {
+                LogReleased(logger, attempt.Id, attempt.TenantId, attempt.Model);
                 await store.MarkAsync(attempt.Id, AttemptStatus.Pending, null, cancellationToken);
             }
         }
@@ -153,6 +181,9 @@ internal sealed partial class AttemptRunner(
             attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, result.Status, result.Reason, now,
             result.StableVersion, result.CandidateVersion, result.CandidateMetrics, result.StableMetrics, result.SnapshotHash), cancellationToken);
     }
+
+    [LoggerMessage(EventId = RetrainerLogEvents.AttemptReleased, Level = LogLevel.Information, Message = "Retrain {AttemptId} of {TenantId}/{Model}: the cooldown has ended, the deferred trigger is acted on")]
+    private static partial void LogReleased(ILogger logger, string attemptId, string tenantId, string model);
 
     [LoggerMessage(EventId = RetrainerLogEvents.AttemptStarted, Level = LogLevel.Information, Message = "Retrain {AttemptId} of {TenantId}/{Model} started ({Trigger})")]
     private static partial void LogStarted(ILogger logger, string attemptId, string tenantId, string model, string trigger);

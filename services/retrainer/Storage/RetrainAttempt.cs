@@ -1,9 +1,13 @@
 namespace Orbit.Retrainer.Storage;
 
-/// <summary>Statuses of an attempt: accepted ones go pending → running → failed | rejected | registered; the others are skipped at once.</summary>
+/// <summary>
+/// Statuses of an attempt: accepted ones go pending → running → failed | rejected | registered; deferred ones (a cooldown)
+/// become pending when it ends, or skipped if a version was registered meanwhile; the others are skipped at once.
+/// </summary>
 internal static class AttemptStatus
 {
     public const string Pending = "pending";
+    public const string Deferred = Contracts.Retraining.RetrainAttempted.Deferred;
     public const string Running = "running";
     public const string Skipped = Contracts.Retraining.RetrainAttempted.Skipped;
     public const string Failed = Contracts.Retraining.RetrainAttempted.Failed;

@@ -48,6 +48,12 @@ internal sealed partial class TriggerIntake(
                 request.Kind, now, active?.Id, lastAccepted, lastRegistered,
                 TimeSpan.FromSeconds(model.DebounceSeconds ?? settings.DebounceSeconds),
                 TimeSpan.FromHours(model.CooldownHours ?? settings.CooldownHours));
+            if (verdict.Defer && (await store.WithStatusAsync(AttemptStatus.Deferred, cancellationToken))
+                    .FirstOrDefault(a => a.TenantId == request.TenantId && a.Model == request.Model) is { } waiting)
+            {
+                verdict = TriggerVerdict.Skipped($"attempt {waiting.Id} of this model already waits for the cooldown to end");
+            }
+
             var honoured = overrides && settings.AllowRequestOverrides;
             var detail = overrides && !settings.AllowRequestOverrides
                 ? request.Detail + " (shuffleLabels/forcePastGate ignored: Orbit:Retrainer:AllowRequestOverrides is off)"
@@ -62,10 +68,10 @@ internal sealed partial class TriggerIntake(
                 RequestedBy = request.RequestedBy,
                 ShuffleLabels = honoured && request.ShuffleLabels,
                 ForceGate = honoured && request.ForcePastGate,
-                Status = verdict.Accept ? AttemptStatus.Pending : AttemptStatus.Skipped,
+                Status = verdict.Accept ? AttemptStatus.Pending : verdict.Defer ? AttemptStatus.Deferred : AttemptStatus.Skipped,
                 Reason = verdict.Reason,
                 CreatedAt = now,
-                FinishedAt = verdict.Accept ? null : now,
+                FinishedAt = verdict.Accept || verdict.Defer ? null : now,
             };
             await store.InsertAsync(attempt, cancellationToken);
         }
@@ -81,7 +87,11 @@ internal sealed partial class TriggerIntake(
         }
         else
         {
-            metrics.Ended(attempt.Trigger, attempt.Status);
+            if (attempt.Status == AttemptStatus.Skipped)
+            {
+                metrics.Ended(attempt.Trigger, attempt.Status);
+            }
+
             await bus.Publish(new RetrainAttempted(
                 attempt.Id, attempt.TenantId, attempt.Model, attempt.Trigger, attempt.Status, attempt.Reason ?? "", attempt.CreatedAt), cancellationToken);
         }

@@ -22,6 +22,7 @@ public sealed record RetrainAttempted(
     string? DataSnapshotHash = null)
 {
     public const string Skipped = "skipped";
+    public const string Deferred = "deferred";
     public const string Failed = "failed";
     public const string Rejected = "rejected";
     public const string Registered = "registered";

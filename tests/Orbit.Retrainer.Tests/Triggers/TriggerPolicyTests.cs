@@ -23,6 +23,7 @@ public sealed class TriggerPolicyTests
 
         var within = Decide(TriggerKind.Drift, null, accepted, null);
         Assert.False(within.Accept);
+        Assert.False(within.Defer);
         Assert.StartsWith("debounced", within.Reason);
 
         _time.Advance(TimeSpan.FromMinutes(1));
@@ -30,13 +31,14 @@ public sealed class TriggerPolicyTests
     }
 
     [Fact]
-    public void Automatic_triggers_wait_for_the_cooldown_after_a_registered_version()
+    public void Automatic_triggers_within_the_cooldown_after_a_registered_version_are_deferred_to_its_end()
     {
         var registered = _time.GetUtcNow();
         _time.Advance(TimeSpan.FromHours(23));
 
         var cooling = Decide(TriggerKind.Schedule, null, registered, registered);
         Assert.False(cooling.Accept);
+        Assert.True(cooling.Defer);
         Assert.Contains("cooling down", cooling.Reason);
         Assert.Contains("2026-12-01T08:00:00", cooling.Reason);
 
