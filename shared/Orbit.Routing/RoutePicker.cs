@@ -43,6 +43,31 @@ public static class RoutePicker
         return routes[^1];
     }
 
+    /// <summary>
+    /// <see cref="Pick"/>, but a version no worker serves yet (a canary step applied before its workers loaded it) gives
+    /// its share to the versions that are served, so a client is never refused for a version still warming up.
+    /// Only when no routed version is served is the plain pick returned (the caller then answers 503).
+    /// </summary>
+    public static DeploymentRoute? PickServed(IReadOnlyList<DeploymentRoute> routes, string? routingKey, Func<int, bool> served)
+    {
+        var route = Pick(routes, routingKey);
+        if (route is null || served(route.Version))
+        {
+            return route;
+        }
+
+        var ready = new List<DeploymentRoute>(routes.Count);
+        foreach (var candidate in routes)
+        {
+            if (served(candidate.Version))
+            {
+                ready.Add(candidate);
+            }
+        }
+
+        return Pick(ready, routingKey) ?? route;
+    }
+
     /// <summary>The route of <paramref name="version"/>, or null when the table does not route to it.</summary>
     public static DeploymentRoute? Find(IReadOnlyList<DeploymentRoute> routes, int version)
     {

@@ -16,6 +16,21 @@ public sealed class RoutePickerTests
     }
 
     [Fact]
+    public void A_version_no_worker_serves_yet_gives_its_share_to_the_served_ones()
+    {
+        var fiftyFifty = new DeploymentRoute[] { new(1, 50, "sha256:a"), new(2, 50, "sha256:b") };
+
+        var picks = Enumerable.Range(0, 2_000).Select(i => RoutePicker.PickServed(fiftyFifty, i % 2 == 0 ? null : $"k-{i}", v => v == 1)!.Version);
+
+        Assert.All(picks, v => Assert.Equal(1, v));
+        Assert.Contains(Enumerable.Range(0, 200), i => RoutePicker.PickServed(fiftyFifty, null, _ => true)!.Version == 2);
+    }
+
+    [Fact]
+    public void When_no_routed_version_is_served_the_plain_pick_is_returned_for_the_caller_to_refuse() =>
+        Assert.Equal(2, RoutePicker.PickServed([new(2, 100, "sha256:b")], null, _ => false)!.Version);
+
+    [Fact]
     public void A_routing_key_always_lands_on_the_same_version()
     {
         var versions = Enumerable.Range(0, 200).Select(i => $"customer-{i}")

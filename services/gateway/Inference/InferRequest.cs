@@ -47,7 +47,8 @@ internal static class InferRequest
             return parseError!;
         }
 
-        var route = named ?? Route(table, context.Request.Headers[InferenceEndpoints.RoutingKeyHeader].ToString(), request.RoutingKey);
+        var route = named ?? Route(table, context.Request.Headers[InferenceEndpoints.RoutingKeyHeader].ToString(), request.RoutingKey,
+            v => services.Fleet.Serves(caller.TenantId, model, v));
         if (route is null)
         {
             return OipError.NotFound($"model '{model}' has no version taking traffic");
@@ -72,11 +73,11 @@ internal static class InferRequest
     }
 
     /// <summary>
-    /// Draws a version by the table's weights; a routing key (the header, else the request's
+    /// Draws a version by the table's weights among those workers serve; a routing key (the header, else the request's
     /// <c>routing_key</c> parameter) makes the draw sticky.
     /// </summary>
-    private static DeploymentRoute? Route(DeploymentChanged table, string headerKey, string? parameterKey) =>
-        RoutePicker.Pick(table.Routes, headerKey.Length > 0 ? headerKey : parameterKey);
+    private static DeploymentRoute? Route(DeploymentChanged table, string headerKey, string? parameterKey, Func<int, bool> served) =>
+        RoutePicker.PickServed(table.Routes, headerKey.Length > 0 ? headerKey : parameterKey, served);
 
     private static async Task<(OipRequestReader.Request? Request, OipError? Error)> ParseAsync(HttpContext context, GatewayOptions options)
     {

@@ -73,7 +73,7 @@ internal sealed class PredictionComputer(
         var table = routing.Get(request.TenantId, request.ModelName);
         var route = table is null || table.Routes.Count == 0 ? null
             : request.ModelVersion is { } named ? RoutePicker.Find(table.Routes, named)
-            : RoutePicker.Pick(table.Routes, request.RoutingKey);
+            : RoutePicker.PickServed(table.Routes, request.RoutingKey, v => fleet.Serves(request.TenantId, request.ModelName, v));
         if (route is null)
         {
             return (null, ForwardOutcome.Of(new InferenceRejected(request.PredictionId, request.ModelName, RejectionReason.ModelNotDeployed,

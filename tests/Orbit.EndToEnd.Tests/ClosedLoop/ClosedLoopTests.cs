@@ -110,8 +110,13 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
         var after = await DeploymentAsync(http);
         Assert.Equal((2, (int?)null), (after.StableVersion, after.CandidateVersion));
 
-        await traffic.DisposeAsync();
+        await traffic.StopAsync();
         output.WriteLine($"{traffic.Served} requests served, {traffic.Failures.Count} failed");
+        foreach (var failure in traffic.Failures.Take(30))
+        {
+            output.WriteLine("  " + failure);
+        }
+
         Assert.True(traffic.Failures.Count == 0, string.Join("\n", traffic.Failures.Take(20)));
     }
 

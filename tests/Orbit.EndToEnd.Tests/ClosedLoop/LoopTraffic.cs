@@ -102,10 +102,20 @@ internal sealed class LoopTraffic : IAsyncDisposable
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
+    /// <summary>Stops the clients and waits for them; what they counted stays readable.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        await Task.WhenAll(_clients);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await Task.WhenAll(_clients);
+        await StopAsync();
         _http.Dispose();
         _stop.Dispose();
     }
