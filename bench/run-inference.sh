@@ -5,23 +5,27 @@
 # Redis database, raised rate limits) and its own baseline, prints a markdown table per model, stops everything.
 # Usage: bench/run-inference.sh [--duration S] [--warmup S] [--concurrency "1 8 64"] [--models "mlp conv"] [--baseline-only]
 #        bench/run-inference.sh --async [--duration S] [--warmup S]   asynchronous predictions against the synchronous path (MLP, concurrency 64)
+#        bench/run-inference.sh --rest-binary [--duration S] [--warmup S] [--concurrency "1 64"]   the "REST binary" row: an image-sized
+#          input x[1,3,224,224] FP32 to the platform as JSON and as OIP binary tensor data, beside the baseline sent the binary body
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-duration=10 warmup=3 concurrency="1 8 64" models="mlp conv" baseline_only=0 async=0
+duration=10 warmup=3 concurrency="1 8 64" models="mlp conv" baseline_only=0 async=0 rest_binary=0 concurrency_given=0
 while (( $# > 0 )); do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
-    --concurrency) concurrency=$2; shift 2 ;;
+    --concurrency) concurrency=$2; concurrency_given=1; shift 2 ;;
     --models) models=$2; shift 2 ;;
     --baseline-only) baseline_only=1; shift ;;
     # The bench's tenant may ask for real-time priority, so the same run can measure predictions sharing the real-time queue.
     --async) async=1; models=mlp; export Orbit__Predictions__TenantMaxPriority__admin=9; shift ;;
+    --rest-binary) rest_binary=1; models=image; shift ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
+(( rest_binary && ! concurrency_given )) && concurrency="1 64"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 missing=()
@@ -126,13 +130,19 @@ fi
 
 baseline_port=$(free_base_port) || { echo "no free port for the baseline" >&2; exit 1; }
 (cd "$baseline_dir" && exec env ASPNETCORE_ENVIRONMENT=Production dotnet Orbit.Inference.Baseline.dll --urls "http://127.0.0.1:$baseline_port" \
-  --model "bench-mlp=$work/models/bench-mlp.onnx" --model "bench-conv=$work/models/bench-conv.onnx" >"$work/baseline.log" 2>&1) &
+  --model "bench-mlp=$work/models/bench-mlp.onnx" --model "bench-conv=$work/models/bench-conv.onnx" --model "bench-image=$work/models/bench-image.onnx" \
+  >"$work/baseline.log" 2>&1) &
 baseline_pid=$!
 wait_for "http://127.0.0.1:$baseline_port/v2/health/ready" || { cat "$work/baseline.log" >&2; exit 1; }
 run_args+=(--baseline "http://127.0.0.1:$baseline_port")
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
-dotnet "$bench_dll" "${run_args[@]}"
+if (( rest_binary && ! baseline_only )); then
+  dotnet "$bench_dll" rest-binary --platform "$gateway" --key "$key" --baseline "http://127.0.0.1:$baseline_port" \
+    --concurrency "$concurrency" --duration "$duration" --warmup "$warmup"
+else
+  dotnet "$bench_dll" "${run_args[@]}"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if (( ! baseline_only )); then
   echo "platform logs (level Warning and above) after the run:" >&2

@@ -1,7 +1,7 @@
 # Sourced by ./orbit. Installs what is missing and starts RabbitMQ, Redis and PostgreSQL on
 # loopback, idempotently. Every wait is bounded and a failure names the server and its log.
 
-DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus prometheus-alertmanager curl locales python3-pika python3-confluent-kafka kcat nodejs chromium)
+DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus prometheus-alertmanager curl locales python3-pika python3-numpy python3-confluent-kafka kcat nodejs chromium)
 
 deps_can_install() {
   [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null
@@ -25,7 +25,8 @@ Provide them yourself and point Orbit at them with these environment variables:
   ORBIT_REDIS        host:6379                         (Redis 6+)
   ORBIT_POSTGRES     Host=…;Port=5432;Username=…;Password=…;Database=…   (PostgreSQL 13+)
 ONNX Runtime comes with the NuGet restore (Microsoft.ML.OnnxRuntime). The ONNX backend test data (Debian
-package libonnx-testdata) is needed for the conformance test, python3-pika for the streams example test.
+package libonnx-testdata) is needed for the conformance test, python3-pika for the streams example test, python3-numpy for the
+binary tensor example test.
 HELP
 }
 

@@ -1,10 +1,15 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Orbit.Onnx.Sessions;
 using Orbit.Onnx.Tensors;
 
 namespace Orbit.Inference.Baseline;
 
-/// <summary>OIP v2 infer for FP32 tensors: parse the JSON body, run the session, write the outputs as flat JSON arrays.</summary>
+/// <summary>
+/// OIP v2 infer for FP32 tensors: parse the JSON body (or, under the binary tensor data extension, the JSON header and
+/// the raw bytes after it), run the session, write the outputs as flat JSON arrays.
+/// </summary>
 internal static class InferEndpoint
 {
     public static async Task InferAsync(string model, HttpContext context, ServedModels models)
@@ -15,10 +20,14 @@ internal static class InferEndpoint
             return;
         }
 
+        // The OIP binary tensor data extension: the JSON header's length is given, FP32 inputs' bytes follow it.
+        var headerLength = context.Request.Headers["Inference-Header-Content-Length"].ToString();
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            document = headerLength.Length == 0
+                ? await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted)
+                : JsonDocument.Parse(await ReadExactlyAsync(context.Request.Body, int.Parse(headerLength, CultureInfo.InvariantCulture), context.RequestAborted));
         }
         catch (JsonException ex)
         {
@@ -27,7 +36,7 @@ internal static class InferEndpoint
         }
 
         using var _ = document;
-        var (inputs, error) = ReadInputs(document.RootElement, session);
+        var (inputs, error) = await ReadInputsAsync(document.RootElement, session, context.Request.Body, context.RequestAborted);
         if (error is not null)
         {
             await ErrorAsync(context, StatusCodes.Status400BadRequest, error);
@@ -48,7 +57,14 @@ internal static class InferEndpoint
         }
     }
 
-    private static (OnnxTensor[] Inputs, string? Error) ReadInputs(JsonElement root, OnnxSession session)
+    private static async Task<byte[]> ReadExactlyAsync(Stream body, int length, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[length];
+        await body.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
+
+    private static async Task<(OnnxTensor[] Inputs, string? Error)> ReadInputsAsync(JsonElement root, OnnxSession session, Stream body, CancellationToken cancellationToken)
     {
         if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() != session.Inputs.Count)
         {
@@ -67,12 +83,21 @@ internal static class InferEndpoint
             }
 
             var shape = input.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-            var data = input.GetProperty("data");
-            var values = new float[data.GetArrayLength()];
-            var i = 0;
-            foreach (var value in data.EnumerateArray())
+            float[] values;
+            if (input.TryGetProperty("parameters", out var parameters) && parameters.TryGetProperty("binary_data_size", out var size))
             {
-                values[i++] = value.GetSingle();
+                var bytes = await ReadExactlyAsync(body, size.GetInt32(), cancellationToken);
+                values = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+            }
+            else
+            {
+                var data = input.GetProperty("data");
+                values = new float[data.GetArrayLength()];
+                var i = 0;
+                foreach (var value in data.EnumerateArray())
+                {
+                    values[i++] = value.GetSingle();
+                }
             }
 
             if (values.Length != shape.Aggregate(1L, (a, b) => a * b))

@@ -17,6 +17,7 @@ internal static class BenchModels
     [
         new("mlp", "bench-mlp", "x", [1, 32], Mlp),
         new("conv", "bench-conv", "x", [1, 3, 32, 32], Conv),
+        new("image", "bench-image", "x", [1, 3, 224, 224], Image),
     ];
 
     /// <summary>x[batch,32] → Gemm 256 → Relu → Gemm 256 → Relu → Gemm 2.</summary>
@@ -62,6 +63,28 @@ internal static class BenchModels
             .AddNode("GlobalAveragePool", ["r2"], ["p"])
             .AddNode("Flatten", ["p"], ["f"])
             .AddNode("Gemm", ["f", "w3", "b3"], ["y"])
+            .AddOutput("y", TensorElementType.Float, Dimension.Symbolic("batch"), 10)
+            .ToBytes();
+    }
+
+    /// <summary>
+    /// An image-sized input, x[batch,3,224,224] (602,112 bytes of FP32) → Conv 8 3×3 stride 2 → Relu → GlobalAveragePool
+    /// → Flatten → Gemm 10: light compute, so the row measures what carrying the tensor costs.
+    /// </summary>
+    public static byte[] Image()
+    {
+        var random = new Random(224);
+        return new ModelBuilder { GraphName = "image224" }
+            .AddInput("x", TensorElementType.Float, Dimension.Symbolic("batch"), 3, 224, 224)
+            .AddInitializer(TensorProto.FromSpan<float>("w1", Weights(random, 8 * 3 * 9, 27), 8, 3, 3, 3))
+            .AddInitializer(TensorProto.FromSpan<float>("b1", Weights(random, 8, 27), 8))
+            .AddInitializer(TensorProto.FromSpan<float>("w2", Weights(random, 8 * 10, 8), 8, 10))
+            .AddInitializer(TensorProto.FromSpan<float>("b2", Weights(random, 10, 8), 10))
+            .AddNode("Conv", ["x", "w1", "b1"], ["c"], NodeAttribute.Ints("pads", 1, 1, 1, 1), NodeAttribute.Ints("kernel_shape", 3, 3), NodeAttribute.Ints("strides", 2, 2))
+            .AddNode("Relu", ["c"], ["r"])
+            .AddNode("GlobalAveragePool", ["r"], ["p"])
+            .AddNode("Flatten", ["p"], ["f"])
+            .AddNode("Gemm", ["f", "w2", "b2"], ["y"])
             .AddOutput("y", TensorElementType.Float, Dimension.Symbolic("batch"), 10)
             .ToBytes();
     }

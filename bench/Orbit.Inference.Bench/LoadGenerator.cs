@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 
 namespace Orbit.Inference.Bench;
 
@@ -10,7 +9,8 @@ namespace Orbit.Inference.Bench;
 /// </summary>
 internal static class LoadGenerator
 {
-    public static async Task<LoadResult> RunAsync(Target target, string path, byte[] body, int concurrency, TimeSpan warmUp, TimeSpan duration)
+    /// <param name="headerLength">For a binary tensor data body: the length of its JSON header (sent as Inference-Header-Content-Length).</param>
+    public static async Task<LoadResult> RunAsync(Target target, string path, byte[] body, int concurrency, TimeSpan warmUp, TimeSpan duration, int? headerLength = null)
     {
         using var client = target.CreateClient(concurrency);
         var failures = new ConcurrentDictionary<string, long>();
@@ -24,7 +24,7 @@ internal static class LoadGenerator
             while (Stopwatch.GetTimestamp() < measureTo)
             {
                 var sent = Stopwatch.GetTimestamp();
-                var outcome = await SendAsync(client, path, body);
+                var outcome = await SendAsync(client, path, body, headerLength);
                 var done = Stopwatch.GetTimestamp();
                 if (done < measureFrom || done > measureTo)
                 {
@@ -51,13 +51,12 @@ internal static class LoadGenerator
     }
 
     /// <summary>Null on 200 (body read to the end); otherwise the status code or exception type.</summary>
-    private static async Task<string?> SendAsync(HttpClient client, string path, byte[] body)
+    private static async Task<string?> SendAsync(HttpClient client, string path, byte[] body, int? headerLength)
     {
         try
         {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await client.PostAsync(path, content);
+            using var request = InferRequest.Message(path, body, headerLength);
+            using var response = await client.SendAsync(request);
             await response.Content.ReadAsByteArrayAsync();
             return response.IsSuccessStatusCode ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -8,6 +8,8 @@ using Orbit.Inference.Bench;
 //       [--models "mlp conv"] [--concurrency "1 8 64"] [--duration S] [--warmup S]
 //   async --platform URL --key KEY --amqp URL      asynchronous predictions against the synchronous path, same run
 //       [--concurrency 64] [--duration S] [--warmup S]
+//   rest-binary --platform URL --key KEY --baseline URL   the image-sized input as JSON and as binary tensor data, beside the baseline
+//       [--concurrency "1 64"] [--duration S] [--warmup S]
 if (args is ["models", var directory])
 {
     Directory.CreateDirectory(directory);
@@ -21,6 +23,11 @@ if (args is ["models", var directory])
 if (args is ["async", ..])
 {
     return await AsyncBench.RunAsync(Option);
+}
+
+if (args is ["rest-binary", ..])
+{
+    return await RestBinaryBench.RunAsync(Option);
 }
 
 if (args is not ["run", ..])

@@ -60,7 +60,7 @@ internal static class InferRequest
         }
 
         var (outcome, timeout) = await ForwardAsync(caller, model, route, request, context, services);
-        return Write(context, model, route.Version, request.Id, outcome, timeout);
+        return Write(context, model, route.Version, request.Id, outcome, timeout, request.BinaryOutputs);
     }
 
     private static async Task<OipError?> AdmitAsync(Caller caller, InferenceServices services)
@@ -95,13 +95,22 @@ internal static class InferRequest
         try
         {
             var body = new LimitedBodyStream(context.Request.Body, options.MaxRequestBytes);
+            if (context.Request.Headers.TryGetValue(BinaryTensorData.HeaderLength, out var headerLength))
+            {
+                return await BinaryRequestBody.ReadAsync(headerLength.ToString(), context.Request.ContentLength, body, options.MaxRequestBytes, context.RequestAborted);
+            }
+
             using var document = await JsonDocument.ParseAsync(body, cancellationToken: context.RequestAborted);
             var (request, error) = OipRequestReader.Read(document.RootElement, body.BytesRead);
             return (request, error is null ? null : OipError.BadRequest(error));
         }
         catch (JsonException ex)
         {
-            return (null, OipError.BadRequest("the body is not valid JSON: " + ex.Message));
+            // JSON followed by tensor bytes, sent without the header that says where the JSON ends.
+            var binary = context.Request.ContentType?.StartsWith(BinaryTensorData.ContentType, StringComparison.OrdinalIgnoreCase) == true
+                ? $" (a JSON header followed by binary tensor data needs the {BinaryTensorData.HeaderLength} header)"
+                : "";
+            return (null, OipError.BadRequest($"the body is not valid JSON{binary}: {ex.Message}"));
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
         {
@@ -159,9 +168,10 @@ internal static class InferRequest
         return parameters;
     }
 
-    internal static Results<OipInferResponse, OipError> Write(HttpContext context, string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout) => outcome.Status switch
+    internal static Results<OipInferResponse, OipError> Write(
+        HttpContext context, string model, int version, string? id, ForwardOutcome outcome, TimeSpan timeout, BinaryOutputs? binaryOutputs = null) => outcome.Status switch
     {
-        ForwardStatus.Completed => new OipInferResponse(model, outcome.Completed!, id, Caller.From(context.User)),
+        ForwardStatus.Completed => new OipInferResponse(model, outcome.Completed!, id, Caller.From(context.User), binaryOutputs),
         ForwardStatus.Rejected => Rejection(context, outcome.Rejected!).WithVersion(version),
         ForwardStatus.TimedOut => new OipError(StatusCodes.Status504GatewayTimeout, $"no answer from a worker within {timeout.TotalMilliseconds:0} ms", version),
         ForwardStatus.QueueFull => new OipError(StatusCodes.Status503ServiceUnavailable, outcome.Detail!, version, InferenceForwarder.QueueFullRetryAfter),

@@ -22,7 +22,7 @@ internal static class InferenceEndpoints
         var v2 = app.MapGroup("/v2").WithMetadata(OipErrorShape.Instance);
         v2.MapGet("/health/live", () => TypedResults.Ok(new { live = true })).AllowAnonymous();
         v2.MapGet("/health/ready", ServerReadyAsync).AllowAnonymous();
-        v2.MapGet("", () => TypedResults.Ok(new { name = "orbit", version = OrbitServiceInfo.Version, extensions = Array.Empty<string>() }))
+        v2.MapGet("", () => TypedResults.Ok(new { name = "orbit", version = OrbitServiceInfo.Version, extensions = new[] { BinaryTensorData.Extension } }))
             .RequireAuthorization(Policies.Viewer);
 
         var model = v2.MapGroup("/models/{model}");

@@ -11,14 +11,42 @@ namespace Orbit.Gateway.Inference;
 /// row-major) becomes little-endian bytes of its datatype, checked against its shape. Nothing is
 /// allocated from a declared shape: the shape is checked against the body's size and the data's
 /// structure first, so what a request allocates is bounded by the bytes it actually sent.
+/// Under the binary tensor data extension (<see cref="BinaryTensorData"/>), an input may instead
+/// declare <c>parameters.binary_data_size</c>: its bytes follow the JSON, and are read by <see cref="BinaryRequestBody"/>.
 /// </summary>
 internal static class OipRequestReader
 {
     /// <param name="LogPrediction">The <c>log_prediction</c> parameter: put this request on the prediction log whatever the sampling.</param>
-    internal sealed record Request(string? Id, IReadOnlyList<InferenceTensor> Inputs, IReadOnlyList<string>? Outputs, string? RoutingKey, int? TimeoutMilliseconds, bool LogPrediction = false);
+    /// <param name="BinaryOutputs">Which outputs to answer as binary data; null for none.</param>
+    internal sealed record Request(
+        string? Id,
+        IReadOnlyList<InferenceTensor> Inputs,
+        IReadOnlyList<string>? Outputs,
+        string? RoutingKey,
+        int? TimeoutMilliseconds,
+        bool LogPrediction = false,
+        BinaryOutputs? BinaryOutputs = null);
 
+    /// <summary>An input whose bytes follow the JSON header: the <paramref name="Index"/>th of the request's inputs, of <paramref name="Size"/> bytes and <paramref name="Count"/> elements.</summary>
+    internal sealed record BinaryInput(int Index, long Size, long Count);
+
+    /// <summary>A plain JSON body: an input that declares binary data is refused, as there is no header to find its bytes by.</summary>
     /// <param name="bodyBytes">The size of the body <paramref name="root"/> was read from: no input can hold more elements than it has bytes.</param>
-    public static (Request? Request, string? Error) Read(JsonElement root, long bodyBytes)
+    public static (Request? Request, string? Error) Read(JsonElement root, long bodyBytes) => Read(root, bodyBytes, null);
+
+    /// <summary>
+    /// The JSON header of a binary tensor data body. Its binary inputs come back without <c>RawData</c>, listed in
+    /// body order with their sizes, each already checked against its shape; nothing is allocated for them here.
+    /// </summary>
+    /// <param name="bodyBytes">The most the whole body can be (its Content-Length, or the body-size limit).</param>
+    public static (Request? Request, IReadOnlyList<BinaryInput> Binary, string? Error) ReadHeader(JsonElement root, long bodyBytes)
+    {
+        var binary = new List<BinaryInput>();
+        var (request, error) = Read(root, bodyBytes, binary);
+        return (request, binary, error);
+    }
+
+    private static (Request? Request, string? Error) Read(JsonElement root, long bodyBytes, List<BinaryInput>? binary)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -39,6 +67,7 @@ internal static class OipRequestReader
         string? routingKey = null;
         int? timeout = null;
         var logPrediction = false;
+        var allOutputsBinary = false;
         if (root.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
         {
             if (parameters.TryGetProperty("routing_key", out var key))
@@ -65,6 +94,16 @@ internal static class OipRequestReader
 
                 logPrediction = log.ValueKind == JsonValueKind.True;
             }
+
+            if (parameters.TryGetProperty(BinaryTensorData.AllOutputsParameter, out var all))
+            {
+                if (all.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    return (null, $"parameters.{BinaryTensorData.AllOutputsParameter} must be true or false");
+                }
+
+                allOutputsBinary = all.ValueKind == JsonValueKind.True;
+            }
         }
 
         if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
@@ -77,7 +116,7 @@ internal static class OipRequestReader
         var index = 0;
         foreach (var input in inputs.EnumerateArray())
         {
-            var (tensor, error) = ReadInput(input, index, bodyBytes);
+            var (tensor, error) = ReadInput(input, index, bodyBytes, binary);
             if (error is not null)
             {
                 return (null, error);
@@ -93,6 +132,7 @@ internal static class OipRequestReader
         }
 
         List<string>? outputs = null;
+        Dictionary<string, bool>? binaryOutputs = null;
         if (root.TryGetProperty("outputs", out var requested) && requested.ValueKind != JsonValueKind.Null)
         {
             if (requested.ValueKind != JsonValueKind.Array)
@@ -109,13 +149,23 @@ internal static class OipRequestReader
                 }
 
                 outputs.Add(name.GetString()!);
+                if (output.TryGetProperty("parameters", out var outputParameters) && outputParameters.ValueKind == JsonValueKind.Object
+                    && outputParameters.TryGetProperty(BinaryTensorData.OutputParameter, out var binaryData))
+                {
+                    if (binaryData.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        return (null, $"output '{name.GetString()}' parameters.{BinaryTensorData.OutputParameter} must be true or false");
+                    }
+
+                    (binaryOutputs ??= new(StringComparer.Ordinal))[name.GetString()!] = binaryData.ValueKind == JsonValueKind.True;
+                }
             }
         }
 
-        return (new Request(id, tensors, outputs, routingKey, timeout, logPrediction), null);
+        return (new Request(id, tensors, outputs, routingKey, timeout, logPrediction, BinaryOutputs.From(allOutputsBinary, binaryOutputs)), null);
     }
 
-    private static (InferenceTensor? Tensor, string? Error) ReadInput(JsonElement input, int index, long bodyBytes)
+    private static (InferenceTensor? Tensor, string? Error) ReadInput(JsonElement input, int index, long bodyBytes, List<BinaryInput>? binary)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -144,6 +194,17 @@ internal static class OipRequestReader
             return (null, shapeError);
         }
 
+        var (binarySize, sizeError) = BinarySize(input, name);
+        if (sizeError is not null)
+        {
+            return (null, sizeError);
+        }
+
+        if (binarySize is { } size)
+        {
+            return BinaryInputOf(input, index, name, datatype, shape!, count, size, binary);
+        }
+
         if (!input.TryGetProperty("data", out var data))
         {
             return (null, $"input '{name}' needs 'data'");
@@ -166,6 +227,48 @@ internal static class OipRequestReader
         }
 
         return (new InferenceTensor(name, datatype, shape!, RawData: bytes ?? Concatenate(strings!)), null);
+    }
+
+    private static (long? Size, string? Error) BinarySize(JsonElement input, string name)
+    {
+        if (!input.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object
+            || !parameters.TryGetProperty(BinaryTensorData.SizeParameter, out var size))
+        {
+            return (null, null);
+        }
+
+        return size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes) && bytes >= 0
+            ? (bytes, null)
+            : (null, $"input '{name}' parameters.{BinaryTensorData.SizeParameter} must be a number of bytes (0 or more)");
+    }
+
+    /// <summary>An input whose bytes follow the JSON header: its declared size must be what its shape and datatype take.</summary>
+    private static (InferenceTensor? Tensor, string? Error) BinaryInputOf(
+        JsonElement input, int index, string name, string datatype, long[] shape, long count, long size, List<BinaryInput>? binary)
+    {
+        if (binary is null)
+        {
+            return (null, $"input '{name}' has parameters.{BinaryTensorData.SizeParameter} but the request has no {BinaryTensorData.HeaderLength} header to say where its JSON ends");
+        }
+
+        if (input.TryGetProperty("data", out _))
+        {
+            return (null, $"input '{name}' has both 'data' and parameters.{BinaryTensorData.SizeParameter}");
+        }
+
+        var elementSize = OipDatatypes.SizeOf(datatype);
+        if (elementSize > 0 && size != count * elementSize)
+        {
+            return (null, $"input '{name}' has {BinaryTensorData.SizeParameter} {size} but its shape [{TensorShape.Describe(shape)}] of {datatype} takes {count * elementSize} bytes ({count} × {elementSize})");
+        }
+
+        if (elementSize < 0 && size < count * 4)
+        {
+            return (null, $"input '{name}' has {BinaryTensorData.SizeParameter} {size} but its shape [{TensorShape.Describe(shape)}] of BYTES takes at least {count * 4} bytes (a 4-byte length per element)");
+        }
+
+        binary.Add(new BinaryInput(index, size, count));
+        return (new InferenceTensor(name, datatype, shape), null);
     }
 
     private static string? Flatten(JsonElement element, string datatype, byte[]? bytes, List<byte[]>? strings, ref long written, long count, string name)

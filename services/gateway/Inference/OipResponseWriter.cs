@@ -6,16 +6,48 @@ using Orbit.Contracts.Inference;
 
 namespace Orbit.Gateway.Inference;
 
-/// <summary>Writes an OIP v2 infer response straight to the response body, each output's bytes as a flat JSON array.</summary>
+/// <summary>
+/// Writes an OIP v2 infer response straight to the response body, each output's bytes as a flat JSON array, or,
+/// for outputs asked for as binary data, as the raw bytes that follow the JSON header (<see cref="BinaryTensorData"/>).
+/// </summary>
 internal static class OipResponseWriter
 {
-    public static async Task WriteAsync(HttpResponse response, string model, InferenceCompleted completed, string? id)
+    public static async Task WriteAsync(HttpResponse response, string model, InferenceCompleted completed, string? id, BinaryOutputs? binaryOutputs = null)
     {
+        if (binaryOutputs is not null && completed.Outputs.Any(o => IsBinary(o, binaryOutputs)))
+        {
+            await WriteBinaryAsync(response, model, completed, id, binaryOutputs);
+            return;
+        }
+
         response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(response.BodyWriter);
-        Write(json, model, completed, id);
+        Write(json, model, completed, id, null);
         await json.FlushAsync();
     }
+
+    /// <summary>The JSON header (its length in <see cref="BinaryTensorData.HeaderLength"/>), then each binary output's bytes in output order.</summary>
+    private static async Task WriteBinaryAsync(HttpResponse response, string model, InferenceCompleted completed, string? id, BinaryOutputs binaryOutputs)
+    {
+        using var header = new PooledBufferWriter(1024);
+        using (var json = new Utf8JsonWriter(header))
+        {
+            Write(json, model, completed, id, binaryOutputs);
+        }
+
+        var binary = completed.Outputs.Where(o => IsBinary(o, binaryOutputs)).Select(o => o.RawData!).ToList();
+        response.ContentType = BinaryTensorData.ContentType;
+        response.Headers[BinaryTensorData.HeaderLength] = header.WrittenCount.ToString(CultureInfo.InvariantCulture);
+        response.ContentLength = header.WrittenCount + binary.Sum(b => (long)b.Length);
+        await response.BodyWriter.WriteAsync(header.WrittenMemory);
+        foreach (var bytes in binary)
+        {
+            await response.BodyWriter.WriteAsync(bytes);
+        }
+    }
+
+    // An output a worker sent as JSON (none do today) stays JSON: the extension lets each output choose.
+    private static bool IsBinary(InferenceTensor output, BinaryOutputs binaryOutputs) => output.RawData is not null && binaryOutputs.IsBinary(output.Name);
 
     /// <summary>The same response as bytes, for answers that are stored or published rather than returned at once.</summary>
     public static byte[] ToBytes(string model, InferenceCompleted completed, string? id)
@@ -23,13 +55,13 @@ internal static class OipResponseWriter
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            Write(json, model, completed, id);
+            Write(json, model, completed, id, null);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void Write(Utf8JsonWriter json, string model, InferenceCompleted completed, string? id)
+    private static void Write(Utf8JsonWriter json, string model, InferenceCompleted completed, string? id, BinaryOutputs? binaryOutputs)
     {
         json.WriteStartObject();
         json.WriteString("model_name", model);
@@ -58,6 +90,15 @@ internal static class OipResponseWriter
             }
 
             json.WriteEndArray();
+            if (binaryOutputs is not null && IsBinary(output, binaryOutputs))
+            {
+                json.WriteStartObject("parameters");
+                json.WriteNumber(BinaryTensorData.SizeParameter, output.RawData!.Length);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                continue;
+            }
+
             json.WritePropertyName("data");
             if (output.RawData is { } raw)
             {

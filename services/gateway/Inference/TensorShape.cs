@@ -137,5 +137,5 @@ internal static class TensorShape
 
     private static string Path(List<int> at) => "data" + string.Concat(at.Select(i => $"[{i}]"));
 
-    private static string Describe(long[] shape) => string.Join(",", shape);
+    public static string Describe(long[] shape) => string.Join(",", shape);
 }

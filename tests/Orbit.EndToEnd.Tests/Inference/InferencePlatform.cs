@@ -27,6 +27,22 @@ public sealed class InferencePlatform : IAsyncLifetime
         }
 
         await Platform.OrbitOkAsync($"deploy {model} {deploy}");
+        await WaitServedAsync(model, seeds.Length);
+        return model;
+    }
+
+    /// <summary>Pushes one model file as version 1 of a new model named after <paramref name="prefix"/>, deploys it, and waits until every worker has it loaded.</summary>
+    public async Task<string> DeployFileAsync(string path, string prefix)
+    {
+        var model = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+        await Platform.OrbitOkAsync($"models push {model} {path}");
+        await Platform.OrbitOkAsync($"deploy {model} --stable 1");
+        await WaitServedAsync(model, 1);
+        return model;
+    }
+
+    private async Task WaitServedAsync(string model, int versions)
+    {
         using var client = new OipClient(Platform.Gateway, Platform.AdminKey);
         await Eventually.GetAsync(async () =>
         {
@@ -37,16 +53,14 @@ public sealed class InferencePlatform : IAsyncLifetime
             var loaded = workers.EnumerateArray().Select(w => w.GetProperty("loadedModels").EnumerateArray()
                 .Where(m => m.GetProperty("modelName").GetString() == model)
                 .Select(m => m.GetProperty("version").GetInt32()).ToHashSet()).ToList();
-            return loaded.Count > 0 && loaded.All(versions => versions.SetEquals(Enumerable.Range(1, seeds.Length))) ? "warm" : null;
+            return loaded.Count > 0 && loaded.All(loadedVersions => loadedVersions.SetEquals(Enumerable.Range(1, versions))) ? "warm" : null;
         }, TimeSpan.FromSeconds(60), $"every worker to load every version of {model}");
-        for (var version = 1; version <= seeds.Length; version++)
+        for (var version = 1; version <= versions; version++)
         {
             var v = version;
             await Eventually.GetAsync(async () => await client.ReadyAsync(model, v) ? "ready" : null,
                 TimeSpan.FromSeconds(30), $"the gateway to see {model} version {v} served");
         }
-
-        return model;
     }
 
     public async Task DisposeAsync()

@@ -127,6 +127,47 @@ public sealed class OipRequestReaderTests
         Assert.Equal("parameters.log_prediction must be true or false", error);
     }
 
+    [Fact]
+    public void A_binary_header_lists_its_binary_inputs_in_order_and_allocates_nothing_for_them()
+    {
+        const string header = """
+            {"inputs":[{"name":"a","datatype":"FP32","shape":[2,3],"parameters":{"binary_data_size":24}},
+                       {"name":"b","datatype":"INT64","shape":[1],"data":[5]},
+                       {"name":"c","datatype":"BYTES","shape":[2],"parameters":{"binary_data_size":10}}],
+             "outputs":[{"name":"y","parameters":{"binary_data":true}},{"name":"z"}]}
+            """;
+
+        var (request, binary, error) = OipRequestReader.ReadHeader(JsonDocument.Parse(header).RootElement, 1000);
+
+        Assert.Null(error);
+        Assert.Equal([new OipRequestReader.BinaryInput(0, 24, 6), new OipRequestReader.BinaryInput(2, 10, 2)], binary);
+        Assert.Null(request!.Inputs[0].RawData);
+        Assert.Equal(8, request.Inputs[1].RawData!.Length);
+        Assert.True(request.BinaryOutputs!.IsBinary("y"));
+        Assert.False(request.BinaryOutputs.IsBinary("z"));
+    }
+
+    [Theory]
+    [InlineData("""{"name":"a","datatype":"FP16","shape":[3],"parameters":{"binary_data_size":8}}""", "input 'a' has binary_data_size 8 but its shape [3] of FP16 takes 6 bytes (3 × 2)")]
+    [InlineData("""{"name":"a","datatype":"BYTES","shape":[3],"parameters":{"binary_data_size":11}}""", "input 'a' has binary_data_size 11 but its shape [3] of BYTES takes at least 12 bytes")]
+    [InlineData("""{"name":"a","datatype":"FP32","shape":[1],"parameters":{"binary_data_size":"4"}}""", "input 'a' parameters.binary_data_size must be a number of bytes")]
+    [InlineData("""{"name":"a","datatype":"FP32","shape":[1],"data":[1],"parameters":{"binary_data_size":4}}""", "input 'a' has both 'data' and parameters.binary_data_size")]
+    public void A_binary_input_whose_size_its_shape_contradicts_is_refused(string input, string expected)
+    {
+        var (request, _, error) = OipRequestReader.ReadHeader(JsonDocument.Parse($"{{\"inputs\":[{input}]}}").RootElement, 1000);
+
+        Assert.Null(request);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void A_binary_data_output_that_is_not_a_boolean_is_refused()
+    {
+        var (_, error) = OipRequestReader.Read(JsonDocument.Parse("""{"parameters":{"binary_data_output":1},"inputs":[{"name":"x","datatype":"FP32","shape":[1],"data":[1]}]}""").RootElement, 1000);
+
+        Assert.Equal("parameters.binary_data_output must be true or false", error);
+    }
+
     private static OipRequestReader.Request Read(string json)
     {
         var (request, error) = OipRequestReader.Read(JsonDocument.Parse(json).RootElement, Encoding.UTF8.GetByteCount(json));

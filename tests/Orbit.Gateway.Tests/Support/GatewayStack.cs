@@ -19,6 +19,15 @@ public sealed class GatewayStack : IAsyncLifetime
     public const string AdminKey = "orbit-gateway-test-admin-key-0001";
 
     private readonly string _data = Directory.CreateTempSubdirectory("orbit-gateway-").FullName;
+    private readonly IDictionary<string, string?> _gatewaySettings;
+
+    public GatewayStack()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>With gateway settings over the defaults (xunit wants one public constructor of a fixture).</summary>
+    internal GatewayStack(IDictionary<string, string?> gatewaySettings) => _gatewaySettings = gatewaySettings;
     private OrbitServiceFactory<registry::Program> _registry = null!;
     private OrbitServiceFactory<Program> _gateway = null!;
 
@@ -37,13 +46,19 @@ public sealed class GatewayStack : IAsyncLifetime
         });
         _registry.UseKestrel(port);
         _registry.StartServer();
-        _gateway = new OrbitServiceFactory<Program>(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Orbit:Gateway:RegistryUrl"] = RegistryUrl.ToString(),
             ["Orbit:Gateway:RateLimitPerSecond"] = "20",
             ["Orbit:Gateway:RateLimitBurst"] = "20",
             ["Orbit:Gateway:MaxRequestBytes"] = "65536",
-        });
+        };
+        foreach (var (key, value) in _gatewaySettings)
+        {
+            settings[key] = value;
+        }
+
+        _gateway = new OrbitServiceFactory<Program>(settings);
         using var gateway = Client(null);
         await Eventually.HttpOkAsync(gateway, "/health/ready", TimeSpan.FromSeconds(30));
     }
