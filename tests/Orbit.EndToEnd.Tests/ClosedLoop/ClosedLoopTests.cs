@@ -73,6 +73,8 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
         var critical = await WaitForDriftAsync(http, 1, v => v.Status == "critical", "version 1's drift to go critical");
         output.WriteLine($"after the shift: {Summary(critical)}");
         Assert.Contains(critical.Features, f => f.Feature == "x0" && f.Level == "critical");
+        // Prometheus scrapes the monitor's state and Alertmanager receives the critical alert, while the loop goes on.
+        var alerted = Eventually.GetAsync(() => AlertAsync(platform, "OrbitDriftCritical"), TimeSpan.FromSeconds(150), "Alertmanager to receive OrbitDriftCritical for loop");
         var degraded = await WaitForDriftAsync(http, 1, v => v.Accuracy is { Level: "critical" }, "version 1's accuracy to degrade");
         output.WriteLine($"accuracy of version 1 on B: {degraded.Accuracy!.Value:0.000} (expected {degraded.Accuracy.Expected:0.000})");
 
@@ -110,6 +112,9 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
         var after = await DeploymentAsync(http);
         Assert.Equal((2, (int?)null), (after.StableVersion, after.CandidateVersion));
 
+        var alert = await alerted;
+        output.WriteLine($"alertmanager: {alert}");
+        Assert.Contains("\"feature\":\"x0\"", alert);
         await traffic.StopAsync();
         output.WriteLine($"{traffic.Served} requests served, {traffic.Failures.Count} failed");
         foreach (var failure in traffic.Failures.Take(30))
@@ -175,6 +180,25 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
     private static readonly RolloutPolicy Policy = new(
         AutoStart: true, Steps: [50, 100], BakeSeconds: 0, IntervalSeconds: 5,
         Analysis: new RolloutAnalysis(MinSamples: 30, ErrorRateMargin: 0.1, LatencyMargin: 1.0, AccuracyMargin: 0.05, FailureLimit: 2));
+
+    /// <summary>The alert as Alertmanager's API shows it (./orbit up starts both on fixed offsets from the base port).</summary>
+    private static async Task<string?> AlertAsync(Platform.Platform platform, string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var alerts = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{platform.BasePort + 1013}/api/v2/alerts"));
+            return alerts.RootElement.EnumerateArray()
+                .Select(a => a.GetProperty("labels"))
+                .Where(l => l.GetProperty("alertname").GetString() == name && l.TryGetProperty("model", out var m) && m.GetString() == Model)
+                .Select(l => l.GetRawText())
+                .FirstOrDefault(l => l.Contains("\"feature\":\"x0\"", StringComparison.Ordinal));
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
 
     private static async Task WarmAsync(Platform.Platform platform, string model, int version)
     {
