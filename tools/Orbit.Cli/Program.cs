@@ -14,5 +14,6 @@ root.Subcommands.Add(VersionCommand.Create());
 root.Subcommands.Add(HealthCommand.Create());
 root.Subcommands.Add(Orbit.Cli.Onnx.OnnxCommands.Create());
 root.Subcommands.Add(Orbit.Cli.Drift.DriftCommands.Create());
+root.Subcommands.Add(Orbit.Cli.Demo.DemoCommand.Create());
 foreach (var command in Orbit.Cli.Registry.RegistryCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Orbit.Cli.Demo;
 using Orbit.Contracts.Drift;
 using Orbit.Contracts.Registry;
 using Orbit.Contracts.Retraining;
@@ -28,7 +29,7 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
     public async Task Drift_retrains_gates_and_promotes_a_new_version_and_a_bad_one_is_stopped_by_the_gate_or_rolled_back()
     {
         var datasets = Directory.CreateTempSubdirectory("orbit-loop-data-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(datasets, "loop-a.csv"), LoopData.DatasetA(1500, seed: 7));
+        await File.WriteAllTextAsync(Path.Combine(datasets, "loop-a.csv"), DemoWorld.DatasetA(1500, seed: 7));
         await using var platform = await Platform.Platform.CreateAsync();
         platform.Output = output;
         foreach (var (key, value) in Settings(datasets))
@@ -64,7 +65,7 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
             Assert.True(policy.IsSuccessStatusCode, await policy.Content.ReadAsStringAsync());
         }
 
-        await using var traffic = new LoopTraffic(platform.Gateway, platform.AdminKey, Model, clients: 3, pause: TimeSpan.FromMilliseconds(100));
+        await using var traffic = new RealtimeTraffic(platform.Gateway, platform.AdminKey, Model, clients: 3, pause: TimeSpan.FromMilliseconds(100));
         var calm = await WaitForDriftAsync(http, 1, v => v.Status == "ok", "version 1 to be evaluated as ok on traffic like its baseline");
         output.WriteLine($"before the shift: {Summary(calm)}");
 

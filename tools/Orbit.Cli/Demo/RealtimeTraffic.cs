@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace Orbit.EndToEnd.Tests.ClosedLoop;
+namespace Orbit.Cli.Demo;
 
 /// <summary>
-/// Clients of the model for the whole scenario: each request scores <see cref="RowsPerRequest"/> rows through the
+/// Real-time clients of the model for the whole demo (and the closed-loop test): each request scores <see cref="RowsPerRequest"/> rows through the
 /// gateway's OIP endpoint, and its ground truth is posted to <c>/v1/outcomes</c> right after, as an upstream system
 /// would. Every answer that is not a success is counted (the scenario's goal is none).
 /// </summary>
-internal sealed class LoopTraffic : IAsyncDisposable
+internal sealed class RealtimeTraffic : IAsyncDisposable
 {
     public const int RowsPerRequest = 8;
 
@@ -21,7 +21,7 @@ internal sealed class LoopTraffic : IAsyncDisposable
     private long _served;
     private volatile bool _shifted;
 
-    public LoopTraffic(Uri gateway, string key, string model, int clients, TimeSpan pause)
+    public RealtimeTraffic(Uri gateway, string key, string model, int clients, TimeSpan pause)
     {
         _http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -56,12 +56,12 @@ internal sealed class LoopTraffic : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var shifted = _shifted;
-            var id = $"loop-{seed}-{n++}";
-            var rows = Enumerable.Range(0, RowsPerRequest).Select(_ => LoopData.Row(random, shifted)).ToArray();
+            var id = $"rt-{seed}-{n++}";
+            var rows = Enumerable.Range(0, RowsPerRequest).Select(_ => DemoWorld.Row(random, shifted)).ToArray();
             try
             {
                 var data = string.Join(",", rows.SelectMany(r => r).Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
-                var infer = $$"""{"id":"{{id}}","inputs":[{"name":"Features","datatype":"FP32","shape":[{{RowsPerRequest}},{{LoopData.Features}}],"data":[{{data}}]}]}""";
+                var infer = $$"""{"id":"{{id}}","inputs":[{"name":"Features","datatype":"FP32","shape":[{{RowsPerRequest}},{{DemoWorld.Features}}],"data":[{{data}}]}]}""";
                 using (var response = await _http.PostAsync($"/v2/models/{_model}/infer", Json(infer), _stop.Token))
                 {
                     if (!response.IsSuccessStatusCode)
@@ -72,7 +72,7 @@ internal sealed class LoopTraffic : IAsyncDisposable
                 }
 
                 Interlocked.Increment(ref _served);
-                var outcomes = string.Join(",", rows.Select((r, i) => $$"""{"requestId":"{{id}}","model":"{{_model}}","row":{{i}},"label":"{{LoopData.Label(r, shifted)}}"}"""));
+                var outcomes = string.Join(",", rows.Select((r, i) => $$"""{"requestId":"{{id}}","model":"{{_model}}","row":{{i}},"label":"{{DemoWorld.Label(r, shifted)}}"}"""));
                 using var posted = await _http.PostAsync("/v1/outcomes", Json($"[{outcomes}]"), _stop.Token);
                 if (!posted.IsSuccessStatusCode)
                 {
