@@ -62,7 +62,7 @@ internal static class InferRequest
         return Write(context, model, route.Version, request.Id, outcome, timeout);
     }
 
-    private static async Task<OipError?> AdmitAsync(Caller caller, InferenceServices services)
+    internal static async Task<OipError?> AdmitAsync(Caller caller, InferenceServices services)
     {
         var (allowed, retryAfter) = await services.RateLimiter.TryTakeAsync(caller.TenantId);
         return allowed
@@ -75,7 +75,7 @@ internal static class InferRequest
     /// Draws a version by the table's weights; a routing key (the header, else the request's
     /// <c>routing_key</c> parameter) makes the draw sticky.
     /// </summary>
-    private static DeploymentRoute? Route(DeploymentChanged table, string headerKey, string? parameterKey) =>
+    internal static DeploymentRoute? Route(DeploymentChanged table, string headerKey, string? parameterKey) =>
         RoutePicker.Pick(table.Routes, headerKey.Length > 0 ? headerKey : parameterKey);
 
     private static async Task<(OipRequestReader.Request? Request, OipError? Error)> ParseAsync(HttpContext context, GatewayOptions options)
@@ -113,7 +113,7 @@ internal static class InferRequest
         }
     }
 
-    private static async Task<(ForwardOutcome Outcome, TimeSpan Timeout)> ForwardAsync(
+    internal static async Task<(ForwardOutcome Outcome, TimeSpan Timeout)> ForwardAsync(
         Caller caller, string model, DeploymentRoute route, OipRequestReader.Request request, HttpContext context, InferenceServices services)
     {
         var limit = services.Options.Value.InferenceTimeoutMilliseconds;
