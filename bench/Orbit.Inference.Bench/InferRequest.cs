@@ -24,7 +24,7 @@ internal static class InferRequest
             json.WriteStartArray("data");
             for (var i = 0; i < model.InputCount; i++)
             {
-                json.WriteNumberValue((i % 17 - 8) * 0.125f);
+                json.WriteNumberValue(Value(i));
             }
             json.WriteEndArray();
             json.WriteEndObject();
@@ -33,6 +33,9 @@ internal static class InferRequest
         }
         return buffer.ToArray();
     }
+
+    /// <summary>The request's i-th input element (the same over REST and gRPC).</summary>
+    public static float Value(int i) => (i % 17 - 8) * 0.125f;
 
     public static float[] FirstOutput(string responseBody)
     {
