@@ -209,6 +209,19 @@ public sealed class GrpcEndpointTests(GatewayStack stack) : IClassFixture<Gatewa
         Assert.Contains("over its request rate", limited!.Status.Detail);
     }
 
+    [Fact]
+    public async Task Tritons_further_methods_are_UNIMPLEMENTED()
+    {
+        var key = await stack.TenantKeyAsync("viewer");
+        var bytes = Marshallers.Create(b => b, b => b);
+        var modelConfig = new Method<byte[], byte[]>(MethodType.Unary, "inference.GRPCInferenceService", "ModelConfig", bytes, bytes);
+
+        var refused = await RefusalAsync(() => stack.OpenGrpcChannel().CreateCallInvoker()
+            .AsyncUnaryCall(modelConfig, null, new CallOptions(Bearer(key)), []).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+    }
+
     private GRPCInferenceService.GRPCInferenceServiceClient Client() => new(stack.OpenGrpcChannel());
 
     private static Metadata Bearer(string key) => new() { { "authorization", "Bearer " + key } };
