@@ -10,6 +10,7 @@ namespace Orbit.Gateway.Grpc;
 /// <para>
 /// An endpoint configured in code makes Kestrel ignore <c>Urls</c>, so when gRPC is on, the REST addresses are bound
 /// here too, as Kestrel would bind them; the gRPC endpoint listens on the same hosts. With gRPC off nothing changes.
+/// A host that configures Kestrel's endpoints in code itself (a test's <c>UseKestrel(port)</c>) should leave gRPC off.
 /// </para>
 /// </summary>
 internal static partial class GrpcListener
@@ -25,10 +26,7 @@ internal static partial class GrpcListener
                 return;
             }
 
-            var urls = (context.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls)
-                .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(BindingAddress.Parse)
-                .ToList();
+            var urls = RestUrls(context.Configuration).Select(BindingAddress.Parse).ToList();
             if (urls.FirstOrDefault(u => u.Port == port) is { } taken)
             {
                 throw new OptionsValidationException(GatewayOptions.Section, typeof(GatewayOptions),
@@ -47,6 +45,23 @@ internal static partial class GrpcListener
                 LogListening(logger, $"{url.Scheme}://{url.Host}:{port}");
             }
         });
+
+    /// <summary>What Kestrel would bind for REST: <c>urls</c>, else <c>http_ports</c> / <c>https_ports</c> (as container images set them), else its default.</summary>
+    private static IEnumerable<string> RestUrls(IConfiguration configuration)
+    {
+        static string[] Split(string? value) => (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        var urls = Split(configuration["urls"]);
+        if (urls.Length > 0)
+        {
+            return urls;
+        }
+
+        var ports = Split(configuration["http_ports"]).Select(p => "http://*:" + p)
+            .Concat(Split(configuration["https_ports"]).Select(p => "https://*:" + p))
+            .ToList();
+        return ports.Count > 0 ? ports : [DefaultUrls];
+    }
 
     private static void Listen(KestrelServerOptions kestrel, BindingAddress url, int port, HttpProtocols? protocols)
     {

@@ -25,6 +25,22 @@ public sealed class GrpcListenerTests
     }
 
     [Fact]
+    public async Task Without_urls_REST_keeps_the_http_ports_a_container_image_sets()
+    {
+        var (rest, grpc) = (FreePort.Next(), FreePort.Next());
+        await using var gateway = Gateway(rest, grpc, new() { ["urls"] = "", ["http_ports"] = rest.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        gateway.StartServer();
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{rest}") };
+        using var health = await http.GetAsync("/health/live");
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
+        var live = await new GRPCInferenceService.GRPCInferenceServiceClient(channel).ServerLiveAsync(new ServerLiveRequest());
+
+        Assert.True(health.IsSuccessStatusCode);
+        Assert.True(live.Live);
+    }
+
+    [Fact]
     public async Task A_gRPC_port_equal_to_the_REST_port_stops_the_start_naming_the_key()
     {
         var port = FreePort.Next();
@@ -36,13 +52,11 @@ public sealed class GrpcListenerTests
         Assert.Contains("Orbit:Gateway:GrpcPort (environment Orbit__Gateway__GrpcPort): " + port, failure!.ToString());
     }
 
-    private static OrbitServiceFactory<Program> Gateway(int restPort, int grpcPort)
+    private static OrbitServiceFactory<Program> Gateway(int restPort, int grpcPort, Dictionary<string, string?>? settings = null)
     {
-        var factory = new OrbitServiceFactory<Program>(new Dictionary<string, string?>
-        {
-            ["urls"] = $"http://127.0.0.1:{restPort}",
-            ["Orbit:Gateway:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        settings ??= new() { ["urls"] = $"http://127.0.0.1:{restPort}" };
+        settings["Orbit:Gateway:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var factory = new OrbitServiceFactory<Program>(settings);
         factory.UseKestrel();
         return factory;
     }
