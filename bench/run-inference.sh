@@ -3,6 +3,8 @@
 # dynamic batching) beside an in-process ASP.NET Core baseline serving the same models through Orbit.Onnx, driven by
 # the same closed-loop generator. Starts its own platform (temp run dir, free base port, its own RabbitMQ vhost and
 # Redis database, raised rate limits) and its own baseline, prints a markdown table per model, stops everything.
+# With the platform, the same load also goes to the gateway's gRPC endpoint (raw_input_contents), in a table of its own
+# against the same baseline figures.
 # Usage: bench/run-inference.sh [--duration S] [--warmup S] [--concurrency "1 8 64"] [--models "mlp conv"] [--baseline-only]
 #        bench/run-inference.sh --async [--duration S] [--warmup S]   asynchronous predictions against the synchronous path (MLP, concurrency 64)
 #        bench/run-inference.sh --rest-binary [--duration S] [--warmup S] [--concurrency "1 64"]   the "REST binary" row: an image-sized
@@ -48,12 +50,12 @@ vhost="orbit-bench-$(basename "$work" | cut -d. -f2)"
 redis_db=7 # apart from a developer's (0), the in-process tests' (9) and the end-to-end tests' (10–15)
 baseline_pid="" platform_started=0 vhost_created=0
 
-# A base port whose gateway, registry, drift monitor, retrainer and first worker ports are all free.
+# A base port whose gateway (REST and gRPC), registry, drift monitor, retrainer and first worker ports are all free.
 free_base_port() {
   local base
   for _ in $(seq 50); do
     base=$((20000 + RANDOM % 20000))
-    if ! listening "$base" && ! listening $((base + 1)) && ! listening $((base + 2)) && ! listening $((base + 3)) && ! listening $((base + 10)); then
+    if ! listening "$base" && ! listening $((base + 1)) && ! listening $((base + 2)) && ! listening $((base + 3)) && ! listening $((base + 4)) && ! listening $((base + 10)); then
       echo "$base"; return 0
     fi
   done
@@ -118,7 +120,7 @@ if (( ! baseline_only )); then
     platform_env ./orbit deploy "bench-$model" --stable 1 >&2
     wait_for "$gateway/v2/models/bench-$model/versions/1/ready" -H "Authorization: Bearer $key"
   done
-  run_args+=(--platform "$gateway" --key "$key")
+  run_args+=(--platform "$gateway" --key "$key" --grpc "http://127.0.0.1:$((base_port + 4))")
   if (( async )); then
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
     dotnet "$bench_dll" async --platform "$gateway" --key "$key" --amqp "${rabbit_url:-amqp://guest:guest@127.0.0.1:5672/%2F}" \

@@ -1,7 +1,7 @@
 # Sourced by ./orbit. Installs what is missing and starts RabbitMQ, Redis and PostgreSQL on
 # loopback, idempotently. Every wait is bounded and a failure names the server and its log.
 
-DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus prometheus-alertmanager curl locales python3-pika python3-numpy python3-confluent-kafka kcat nodejs chromium)
+DEB_PACKAGES=(rabbitmq-server redis-server postgresql libonnx-testdata prometheus prometheus-alertmanager curl locales python3-pika python3-numpy python3-confluent-kafka python3-grpcio python3-grpc-tools kcat nodejs chromium)
 
 deps_can_install() {
   [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null

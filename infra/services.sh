@@ -10,6 +10,8 @@ ORBIT_SERVICES=(
 )
 WORKER="services/inference-worker|Orbit.InferenceWorker"
 WORKER_PORT_OFFSET=10
+# The gateway's gRPC Open Inference Protocol endpoint (HTTP/2 without TLS): ORBIT_BASE_PORT + 4 (8084).
+GRPC_PORT_OFFSET=4
 
 service_table() { # prints name|folder|assembly|port for every service, with N workers
   local workers=$1 entry i
@@ -87,7 +89,7 @@ orbit_up() {
   alerting_up
   orbit_status
   [ $failed = 0 ] || { echo "orbit: some services are not ready; './orbit down' stops what was started" >&2; return 1; }
-  echo "orbit: up. Gateway: http://127.0.0.1:$ORBIT_BASE_PORT  Registry: http://127.0.0.1:$((ORBIT_BASE_PORT + 1))"
+  echo "orbit: up. Gateway: http://127.0.0.1:$ORBIT_BASE_PORT  gRPC: 127.0.0.1:${Orbit__Gateway__GrpcPort:-$((ORBIT_BASE_PORT + GRPC_PORT_OFFSET))}  Registry: http://127.0.0.1:$((ORBIT_BASE_PORT + 1))"
   echo "orbit: admin API key in $ORBIT_RUN_DIR/admin.key (the CLI reads it from there)  Logs: $ORBIT_RUN_DIR/logs/  Stop: ./orbit down"
 }
 
@@ -112,6 +114,7 @@ start_service() {
     # Secrets are exported to the one service that needs each, never put on a command line.
     case "$name" in
       registry) export Orbit__Registry__AdminKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
+      gateway) export Orbit__Gateway__GrpcPort="${Orbit__Gateway__GrpcPort:-$((ORBIT_BASE_PORT + GRPC_PORT_OFFSET))}" ;;
       # The retrainer registers versions in any tenant: with the admin key it issues itself a deployer key per tenant.
       retrainer) export Orbit__Retrainer__RegistryKey="$(cat "$ORBIT_RUN_DIR/admin.key")" ;;
       # The drift monitor reads baselines and checks its API's keys with the platform viewer key the workers use.

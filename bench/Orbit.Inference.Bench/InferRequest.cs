@@ -26,7 +26,7 @@ internal static class InferRequest
             json.WriteStartArray("data");
             for (var i = 0; i < model.InputCount; i++)
             {
-                json.WriteNumberValue((i % 17 - 8) * 0.125f);
+                json.WriteNumberValue(Value(i));
             }
             json.WriteEndArray();
             json.WriteEndObject();
@@ -35,6 +35,9 @@ internal static class InferRequest
         }
         return buffer.ToArray();
     }
+
+    /// <summary>The request's i-th input element (the same over REST and gRPC).</summary>
+    public static float Value(int i) => (i % 17 - 8) * 0.125f;
 
     /// <summary>
     /// The same request under the OIP binary tensor data extension: a JSON header, then the input's FP32 values as
@@ -67,7 +70,7 @@ internal static class InferRequest
         var value = new byte[4];
         for (var i = 0; i < model.InputCount; i++)
         {
-            BinaryPrimitives.WriteSingleLittleEndian(value, (i % 17 - 8) * 0.125f);
+            BinaryPrimitives.WriteSingleLittleEndian(value, Value(i));
             buffer.Write(value);
         }
         return (buffer.ToArray(), headerLength);

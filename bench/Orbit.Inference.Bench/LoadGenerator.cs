@@ -13,6 +13,12 @@ internal static class LoadGenerator
     public static async Task<LoadResult> RunAsync(Target target, string path, byte[] body, int concurrency, TimeSpan warmUp, TimeSpan duration, int? headerLength = null)
     {
         using var client = target.CreateClient(concurrency);
+        return await RunAsync(() => SendAsync(client, path, body, headerLength), concurrency, warmUp, duration);
+    }
+
+    /// <param name="send">One request: null when it succeeded, else what went wrong (a status, an exception type).</param>
+    public static async Task<LoadResult> RunAsync(Func<Task<string?>> send, int concurrency, TimeSpan warmUp, TimeSpan duration)
+    {
         var failures = new ConcurrentDictionary<string, long>();
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
@@ -24,7 +30,7 @@ internal static class LoadGenerator
             while (Stopwatch.GetTimestamp() < measureTo)
             {
                 var sent = Stopwatch.GetTimestamp();
-                var outcome = await SendAsync(client, path, body, headerLength);
+                var outcome = await send();
                 var done = Stopwatch.GetTimestamp();
                 if (done < measureFrom || done > measureTo)
                 {

@@ -5,6 +5,7 @@ using Orbit.Inference.Bench;
 // driven by the same closed-loop generator. Run through bench/run-inference.sh, which starts both.
 //   models DIR                                      write the bench models into DIR
 //   run --baseline URL [--platform URL --key KEY]   measure; prints a markdown table per model
+//       [--grpc URL]                                and, with the platform's gRPC endpoint, a table over gRPC too
 //       [--models "mlp conv"] [--concurrency "1 8 64"] [--duration S] [--warmup S]
 //   async --platform URL --key KEY --amqp URL      asynchronous predictions against the synchronous path, same run
 //       [--concurrency 64] [--duration S] [--warmup S]
@@ -45,26 +46,39 @@ var levels = (Option("--concurrency") ?? "1 8 64").Split(' ', StringSplitOptions
 var duration = TimeSpan.FromSeconds(double.Parse(Option("--duration") ?? "10", CultureInfo.InvariantCulture));
 var warmUp = TimeSpan.FromSeconds(double.Parse(Option("--warmup") ?? "3", CultureInfo.InvariantCulture));
 var targets = platform is null ? new[] { baseline } : [platform, baseline];
+using var grpc = Option("--grpc") is { } grpcUrl && platform is not null ? new GrpcTarget(new Uri(grpcUrl), platform.ApiKey!) : null;
 
 foreach (var model in models)
 {
     var path = $"/v2/models/{model.Name}/infer";
     var body = InferRequest.Body(model);
     await CheckAnswersAgreeAsync(model, path, body);
+    var grpcRequest = GrpcTarget.Request(model);
+    if (grpc is not null)
+    {
+        await CheckGrpcAgreesAsync(model, path, body, grpcRequest);
+    }
     var rows = new List<(int Concurrency, LoadResult? Platform, LoadResult Baseline)>();
+    var grpcRows = new List<(int Concurrency, LoadResult? Platform, LoadResult Baseline)>();
     foreach (var concurrency in levels)
     {
         var results = new Dictionary<string, LoadResult>();
         foreach (var target in targets)
         {
-            var result = await LoadGenerator.RunAsync(target, path, body, concurrency, warmUp, duration);
-            Console.Error.WriteLine(FormattableString.Invariant(
-                $"{model.Key} c={concurrency} {target.Name}: {result.RequestsPerSecond:F0} req/s, p50 {result.P50Milliseconds:F2} ms, p99 {result.P99Milliseconds:F2} ms {result.FailureSummary}"));
-            results[target.Name] = result;
+            results[target.Name] = Report(model, concurrency, target.Name, await LoadGenerator.RunAsync(target, path, body, concurrency, warmUp, duration));
+        }
+        if (grpc is not null)
+        {
+            results["grpc"] = Report(model, concurrency, "grpc", await LoadGenerator.RunAsync(() => grpc.SendAsync(grpcRequest), concurrency, warmUp, duration));
+            grpcRows.Add((concurrency, results["grpc"], results["baseline"]));
         }
         rows.Add((concurrency, results.GetValueOrDefault("platform"), results["baseline"]));
     }
     ResultTable.Write(Console.Out, model, rows);
+    if (grpc is not null)
+    {
+        ResultTable.Write(Console.Out, model, grpcRows, "gRPC (raw_input_contents)");
+    }
 }
 return 0;
 
@@ -92,6 +106,29 @@ async Task CheckAnswersAgreeAsync(BenchModel model, string path, byte[] body)
         {
             throw new InvalidOperationException($"{model.Name}: the platform and the baseline disagree (max difference {difference})");
         }
+    }
+}
+
+static LoadResult Report(BenchModel model, int concurrency, string target, LoadResult result)
+{
+    Console.Error.WriteLine(FormattableString.Invariant(
+        $"{model.Key} c={concurrency} {target}: {result.RequestsPerSecond:F0} req/s, p50 {result.P50Milliseconds:F2} ms, p99 {result.P99Milliseconds:F2} ms {result.FailureSummary}"));
+    return result;
+}
+
+// The gRPC answer must equal the REST one (and so the baseline's).
+async Task CheckGrpcAgreesAsync(BenchModel model, string path, byte[] body, Orbit.Gateway.Grpc.Protocol.ModelInferRequest request)
+{
+    using var client = platform!.CreateClient(1);
+    using var content = new ByteArrayContent(body);
+    content.Headers.ContentType = new("application/json");
+    using var response = await client.PostAsync(path, content);
+    var rest = InferRequest.FirstOutput(await response.Content.ReadAsStringAsync());
+    var overGrpc = await grpc!.FirstOutputAsync(request);
+    var difference = rest.Zip(overGrpc, (a, b) => Math.Abs(a - b)).DefaultIfEmpty(float.PositiveInfinity).Max();
+    if (rest.Length != overGrpc.Length || difference > 1e-6f)
+    {
+        throw new InvalidOperationException($"{model.Name}: gRPC and REST answers disagree (max difference {difference})");
     }
 }
 

@@ -5,10 +5,11 @@ namespace Orbit.Inference.Bench;
 /// <summary>The markdown table of one model: platform beside baseline at each concurrency.</summary>
 internal static class ResultTable
 {
-    public static void Write(TextWriter output, BenchModel model, IReadOnlyList<(int Concurrency, LoadResult? Platform, LoadResult Baseline)> rows)
+    /// <param name="door">How the platform was called: "REST (JSON)" or "gRPC (raw contents)".</param>
+    public static void Write(TextWriter output, BenchModel model, IReadOnlyList<(int Concurrency, LoadResult? Platform, LoadResult Baseline)> rows, string door = "REST (JSON)")
     {
         output.WriteLine();
-        output.WriteLine($"{model.Key}: {model.Name}, input {model.InputName}[{string.Join(",", model.InputShape)}]");
+        output.WriteLine($"{model.Key}: {model.Name}, input {model.InputName}[{string.Join(",", model.InputShape)}], platform over {door}");
         output.WriteLine();
         output.WriteLine("| concurrency | platform req/s | baseline req/s | ratio | platform p50 / p99 ms | baseline p50 / p99 ms | p50 difference ms |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");

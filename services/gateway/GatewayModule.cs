@@ -5,6 +5,7 @@ using Orbit.Gateway.Auth;
 using Orbit.Gateway.WebConsole;
 using Orbit.Gateway.Fleet;
 using Orbit.Gateway.Forwarding;
+using Orbit.Gateway.Grpc;
 using Orbit.Gateway.Inference;
 using Orbit.Gateway.Predictions;
 using Orbit.Gateway.Outcomes;
@@ -52,6 +53,7 @@ internal static class GatewayModule
         services.AddHttpForwarder();
         services.AddRegistryForwarding();
         builder.AddPredictions();
+        builder.AddGatewayGrpc();
         services.AddOutcomes();
         services.AddHealthChecks().AddCheck<RoutingLoadedCheck>("routing", tags: [HealthTags.Ready]);
         return builder;
@@ -60,6 +62,7 @@ internal static class GatewayModule
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapInferenceEndpoints();
+        app.MapGatewayGrpc();
         app.MapFleetEndpoints();
         app.MapPredictionEndpoints();
         app.MapRegistryForwarding();

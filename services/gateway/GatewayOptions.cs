@@ -79,4 +79,11 @@ public sealed class GatewayOptions
     /// <summary>How long an inference may take, end to end, unless the request asks for less (parameter <c>timeout</c>, ms).</summary>
     [Range(10, 600_000)]
     public int InferenceTimeoutMilliseconds { get; set; } = 10_000;
+
+    /// <summary>
+    /// The port of the gRPC Open Inference Protocol endpoint (HTTP/2 without TLS, on the hosts of the REST
+    /// <c>Urls</c>); 0 serves no gRPC. <c>./orbit up</c> sets the REST port + 4 (8084).
+    /// </summary>
+    [Range(0, 65_535)]
+    public int GrpcPort { get; set; }
 }

@@ -63,7 +63,7 @@ internal static class InferRequest
         return Write(context, model, route.Version, request.Id, outcome, timeout, request.BinaryOutputs);
     }
 
-    private static async Task<OipError?> AdmitAsync(Caller caller, InferenceServices services)
+    internal static async Task<OipError?> AdmitAsync(Caller caller, InferenceServices services)
     {
         var (allowed, retryAfter) = await services.RateLimiter.TryTakeAsync(caller.TenantId);
         return allowed
@@ -76,7 +76,7 @@ internal static class InferRequest
     /// Draws a version by the table's weights among those workers serve; a routing key (the header, else the request's
     /// <c>routing_key</c> parameter) makes the draw sticky.
     /// </summary>
-    private static DeploymentRoute? Route(DeploymentChanged table, string headerKey, string? parameterKey, Func<int, bool> served) =>
+    internal static DeploymentRoute? Route(DeploymentChanged table, string headerKey, string? parameterKey, Func<int, bool> served) =>
         RoutePicker.PickServed(table.Routes, headerKey.Length > 0 ? headerKey : parameterKey, served);
 
     private static async Task<(OipRequestReader.Request? Request, OipError? Error)> ParseAsync(HttpContext context, GatewayOptions options)
@@ -123,7 +123,7 @@ internal static class InferRequest
         }
     }
 
-    private static async Task<(ForwardOutcome Outcome, TimeSpan Timeout)> ForwardAsync(
+    internal static async Task<(ForwardOutcome Outcome, TimeSpan Timeout)> ForwardAsync(
         Caller caller, string model, DeploymentRoute route, OipRequestReader.Request request, HttpContext context, InferenceServices services)
     {
         var limit = services.Options.Value.InferenceTimeoutMilliseconds;

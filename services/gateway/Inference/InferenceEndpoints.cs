@@ -65,7 +65,7 @@ internal static class InferenceEndpoints
             : (null, OipError.NotFound($"version '{version}' of model '{table.ModelName}' is not deployed"));
 
     /// <summary>The version metadata and readiness describe when none is named: the stable one.</summary>
-    private static (int Version, OipError? Error) DescribedVersion(DeploymentChanged table, string? version)
+    internal static (int Version, OipError? Error) DescribedVersion(DeploymentChanged table, string? version)
     {
         if (version is null)
         {

@@ -21,17 +21,19 @@ internal sealed class InferenceMetricsFilter(GatewayMetrics metrics, ServingWind
         var http = context.HttpContext;
         var answer = result is INestedHttpResult nested ? nested.Result : result;
         var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode;
-        var tenant = Caller.From(http.User).TenantId;
-        var model = ModelLabel(tenant, http.GetRouteValue("model") as string);
-        var version = (answer as IModelVersionResult)?.Version;
-        var elapsed = time.GetElapsedTime(started);
+        Record(Caller.From(http.User).TenantId, http.GetRouteValue("model") as string, (answer as IModelVersionResult)?.Version, status, time.GetElapsedTime(started));
+        return result;
+    }
+
+    /// <summary>Records one answer. The gRPC endpoint records its calls here too, with the HTTP status the same answer has over REST.</summary>
+    public void Record(string tenant, string? requestedModel, int? version, int status, TimeSpan elapsed)
+    {
+        var model = ModelLabel(tenant, requestedModel);
         metrics.Answered(tenant, model, version, status, elapsed);
         if (version is { } served && model != UnknownModel)
         {
             windows.Record(tenant, model, served, status, elapsed);
         }
-
-        return result;
     }
 
     private string ModelLabel(string tenant, string? model) =>

@@ -111,7 +111,7 @@ internal static class TensorShape
     }
 
     /// <summary>The product of the dimensions, or null where it overflows; any zero dimension makes it zero.</summary>
-    private static long? ElementCount(long[] shape)
+    internal static long? ElementCount(long[] shape)
     {
         if (Array.IndexOf(shape, 0L) >= 0)
         {

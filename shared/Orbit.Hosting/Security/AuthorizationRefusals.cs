@@ -9,7 +9,7 @@ namespace Orbit.Hosting.Security;
 /// Explains a refusal: a 401 says how to send a key, a 403 names the role the call needs, a key
 /// that could not be checked is a 503, and an address that presented too many unknown keys gets a
 /// 429. Problem details everywhere, except on endpoints marked <see cref="OipErrorShape"/>, which
-/// answer <c>{"error": "…"}</c>.
+/// answer <c>{"error": "…"}</c>, and gRPC calls, which get the matching gRPC status (<see cref="GrpcErrorShape"/>).
 /// </summary>
 internal sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHandler
 {
@@ -53,6 +53,11 @@ internal sealed class AuthorizationRefusals : IAuthorizationMiddlewareResultHand
 
     private static Task Refuse(HttpContext context, int status, string type, string title, string detail)
     {
+        if (GrpcErrorShape.Applies(context))
+        {
+            return GrpcErrorShape.Write(context, status, detail);
+        }
+
         return OipErrorShape.Applies(context)
             ? OipErrorShape.Write(context, status, detail)
             : Results.Problem(statusCode: status, type: type, title: title, detail: detail).ExecuteAsync(context);

@@ -11,6 +11,8 @@ namespace Orbit.EndToEnd.Tests.Platform;
 /// </summary>
 public sealed class Platform : IAsyncDisposable
 {
+    private const int GrpcPortOffset = 4;
+
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(8);
 
     private Platform(string runDir, int basePort, string? virtualHost)
@@ -44,6 +46,9 @@ public sealed class Platform : IAsyncDisposable
     public Dictionary<string, string> Environment { get; }
 
     public Uri Gateway => new($"http://127.0.0.1:{BasePort}/");
+
+    /// <summary>The gateway's gRPC endpoint (HTTP/2 without TLS), which <c>./orbit up</c> puts at the base port + 4.</summary>
+    public Uri GatewayGrpc => new($"http://127.0.0.1:{BasePort + GrpcPortOffset}/");
 
     public string AdminKey => File.ReadAllText(Path.Combine(RunDir, "admin.key")).Trim();
 
@@ -107,7 +112,7 @@ public sealed class Platform : IAsyncDisposable
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var candidate = Random.Shared.Next(20_000, 30_000);
-            if (new[] { 0, 1, 2, 3, 10, 11, 12 }.All(offset => IsFree(candidate + offset)))
+            if (new[] { 0, 1, 2, 3, GrpcPortOffset, 10, 11, 12 }.All(offset => IsFree(candidate + offset)))
             {
                 return candidate;
             }

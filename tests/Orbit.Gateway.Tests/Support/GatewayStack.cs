@@ -1,6 +1,7 @@
 extern alias registry;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -73,6 +74,10 @@ public sealed class GatewayStack : IAsyncLifetime
 
         return client;
     }
+
+    /// <summary>A gRPC channel to the gateway's in-process server (the test server speaks HTTP/2 to it).</summary>
+    public GrpcChannel OpenGrpcChannel() =>
+        GrpcChannel.ForAddress(_gateway.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _gateway.Server.CreateHandler() });
 
     /// <summary>A tenant of its own and a key of the given role in it, made through the gateway's forwarding.</summary>
     public async Task<string> TenantKeyAsync(string role = "admin")
