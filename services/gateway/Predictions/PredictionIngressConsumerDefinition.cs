@@ -7,7 +7,8 @@ namespace Orbit.Gateway.Predictions;
 /// <summary>
 /// The queue <c>orbit.predictions.requests</c>, bound to the exchange of the same name that outside
 /// publishers use. Bound by name only (not by message type: gateways' own inference requests never
-/// land here). Invalid messages go straight to the error queue; an unreachable registry or Redis is retried.
+/// land here). Invalid messages go straight to the error queue, without their API key headers; an unreachable
+/// registry or Redis is retried.
 /// </summary>
 internal sealed class PredictionIngressConsumerDefinition : ConsumerDefinition<PredictionIngressConsumer>
 {
@@ -24,6 +25,7 @@ internal sealed class PredictionIngressConsumerDefinition : ConsumerDefinition<P
     {
         endpointConfigurator.ConfigureConsumeTopology = false;
         endpointConfigurator.PublishFaults = false;
+        ApiKeyHeaderScrubber.Configure(endpointConfigurator);
         endpointConfigurator.UseEventRetry(context);
     }
 }

@@ -139,6 +139,7 @@ public sealed class AsyncPredictionTests : IClassFixture<AsyncPlatform>
 
         _output.WriteLine(string.Join("\n", refused.Headers.Select(h => $"{h.Key}: {h.Value}")));
         Assert.Contains("x-api-key", refused.Headers["MT-Fault-Message"], StringComparison.Ordinal);
+        Assert.DoesNotContain(refused.Headers.Keys, h => h.Equals("x-api-key", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("completed", ran.GetProperty("status").GetString());
         Assert.Empty(_platform.Results.All(m => m.Body.Contains(requestId, StringComparison.Ordinal)));
     }
@@ -159,6 +160,9 @@ public sealed class AsyncPredictionTests : IClassFixture<AsyncPlatform>
 
         _output.WriteLine(malformed.Headers.GetValueOrDefault("MT-Fault-Message"));
         Assert.False(string.IsNullOrEmpty(malformed.Headers.GetValueOrDefault("MT-Fault-Message")));
+        // The key that came with them is not kept in the error queue, whatever the failure (here a body that is not JSON).
+        Assert.DoesNotContain(malformed.Headers.Keys, h => h.Equals("x-api-key", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(misshapen.Headers.Keys, h => h.Equals("x-api-key", StringComparison.OrdinalIgnoreCase));
         Assert.Contains("inputs", misshapen.Headers["MT-Fault-Message"], StringComparison.Ordinal);
         Assert.Equal("completed", ran.GetProperty("status").GetString());
     }
