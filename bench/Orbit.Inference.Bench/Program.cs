@@ -8,6 +8,8 @@ using Orbit.Inference.Bench;
 //       [--models "mlp conv"] [--concurrency "1 8 64"] [--duration S] [--warmup S]
 //   async --platform URL --key KEY --amqp URL      asynchronous predictions against the synchronous path, same run
 //       [--concurrency 64] [--duration S] [--warmup S]
+//   deploy --platform URL --registry URL --key KEY  time from each deploy's answer to the first 200 (bench/run-deploy.sh)
+//       [--versions 5] [--size-mb 10] [--settle S] [--poll-ms 5]
 if (args is ["models", var directory])
 {
     Directory.CreateDirectory(directory);
@@ -21,6 +23,11 @@ if (args is ["models", var directory])
 if (args is ["async", ..])
 {
     return await AsyncBench.RunAsync(Option);
+}
+
+if (args is ["deploy", ..])
+{
+    return await DeployBench.RunAsync(Option);
 }
 
 if (args is not ["run", ..])
