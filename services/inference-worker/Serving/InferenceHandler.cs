@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orbit.Contracts.Inference;
 using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Models;
@@ -80,6 +81,12 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
             {
                 Expected = true,
             };
+            // Marks, in a recorded trace only, when the request joined its batcher (bench/run-breakdown.sh reads it).
+            if (Activity.Current is { IsAllDataRequested: true } activity)
+            {
+                activity.AddEvent(new ActivityEvent("orbit.queued"));
+            }
+
             if (!batchers.Get(request.TenantId, request.ModelName, route.Version, route.MaxBatchSize).TryEnqueue(pending))
             {
                 return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker is stopping and takes no new requests."), route.Version);
