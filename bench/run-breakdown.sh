@@ -3,16 +3,18 @@
 # exported over OTLP/HTTP to the bench process, serves the bench MLP, sends requests one after the other with their
 # own trace ids, and prints the median of each hop (client → gateway → broker → worker → batcher → ONNX Runtime →
 # reply). Also lists the broker's queues before and after the requests, to show the gateway's one reply queue.
-# Usage: bench/run-breakdown.sh [--requests N] [--compare DIR]
-#   --compare DIR   first measure the platform of another checkout (the code before a change), then this one.
+# Usage: bench/run-breakdown.sh [--requests N] [--queue-delay-us N] [--compare DIR]
+#   --queue-delay-us N  the worker's Orbit:Worker:MaxQueueDelayMicroseconds (default: the worker's own, 100)
+#   --compare DIR       first measure the platform of another checkout (the code before a change), then this one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-requests=300 compare=""
+requests=300 compare="" queue_delay=""
 while (( $# > 0 )); do
   case "$1" in
     --requests) requests=$2; shift 2 ;;
+    --queue-delay-us) queue_delay=$2; shift 2 ;;
     --compare) compare=$(cd "$2" && pwd); shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -33,6 +35,7 @@ done
 [[ -n "$otlp_port" ]] || { echo "no free port for the OTLP receiver" >&2; exit 1; }
 extra_env=(Orbit__Telemetry__OtlpEndpoint="http://127.0.0.1:$otlp_port" Orbit__Telemetry__OtlpProtocol=http/protobuf
   Orbit__Telemetry__TraceSampleRatio=1 OTEL_BSP_SCHEDULE_DELAY=1000)
+[[ -n "$queue_delay" ]] && extra_env+=(Orbit__Worker__MaxQueueDelayMicroseconds="$queue_delay")
 
 echo "building the bench (Release)" >&2
 dotnet build bench/Orbit.Inference.Bench -c Release --nologo -v q -clp:ErrorsOnly >&2
@@ -54,7 +57,7 @@ measure() {
   (( ready )) || { echo "bench-mlp never became ready" >&2; return 1; }
   queues >"$work/$2-queues-before.txt"
   echo "[$2] load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
-  echo "### $2 ($(git -C "$platform_root" rev-parse --short HEAD))"
+  echo "### $2 ($(git -C "$platform_root" rev-parse --short HEAD))${queue_delay:+, MaxQueueDelayMicroseconds=$queue_delay}"
   dotnet "$bench_dll" breakdown --platform "http://127.0.0.1:$base_port" --key "$key" --otlp-port "$otlp_port" --requests "$requests"
   queues >"$work/$2-queues-after.txt"
   echo

@@ -10,7 +10,7 @@ namespace Orbit.Inference.Bench;
 /// with its own sampled W3C trace id, while the services export their spans to this process (<see cref="OtlpSpans"/>).
 /// Each request's client times, the gateway's and the worker's spans (ASP.NET Core, MassTransit send / receive), the
 /// worker's <c>orbit.queued</c> span event and the answer's <c>queue_ms</c> / <c>compute_ms</c> are cut into hops;
-/// prints the median of each hop (medians do not add up exactly to the median total).
+/// prints the median and the mean of each hop (the means add up to the mean total; medians do not add up).
 /// </summary>
 internal static class BreakdownBench
 {
@@ -53,13 +53,15 @@ internal static class BreakdownBench
         var rows = sent.Select(s => Hops(s, byTrace.GetValueOrDefault(s.TraceId))).Where(h => h is not null).Select(h => h!).ToList();
         Console.Error.WriteLine($"{rows.Count} of {count} requests had every span");
         var names = rows[0].Keys.ToList();
-        Console.WriteLine("| hop | median (ms) | share of total |");
-        Console.WriteLine("|---|---:|---:|");
-        var total = Median(rows.Select(r => r["total (client)"]));
+        // Means add up to the mean total (the hops tile each request); medians show the typical request.
+        Console.WriteLine("| hop | median (ms) | mean (ms) | share of mean total |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        var total = rows.Average(r => r["total (client)"]);
         foreach (var name in names)
         {
-            var median = Median(rows.Select(r => r[name]));
-            Console.WriteLine(FormattableString.Invariant($"| {name} | {median:F3} | {(name.StartsWith("total", StringComparison.Ordinal) ? "" : $"{median / total:P0}")} |"));
+            var mean = rows.Average(r => r[name]);
+            Console.WriteLine(FormattableString.Invariant(
+                $"| {name} | {Median(rows.Select(r => r[name])):F3} | {mean:F3} | {(name.StartsWith("total", StringComparison.Ordinal) ? "" : $"{mean / total:P0}")} |"));
         }
 
         return 0;
