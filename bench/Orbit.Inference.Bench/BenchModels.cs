@@ -89,7 +89,7 @@ internal static class BenchModels
             .ToBytes();
     }
 
-    private static float[] Weights(Random random, int count, int fanIn)
+    internal static float[] Weights(Random random, int count, int fanIn)
     {
         var scale = (float)Math.Sqrt(2.0 / fanIn);
         var values = new float[count];

@@ -11,6 +11,10 @@ using Orbit.Inference.Bench;
 //       [--concurrency 64] [--duration S] [--warmup S]
 //   rest-binary --platform URL --key KEY --baseline URL   the image-sized input as JSON and as binary tensor data, beside the baseline
 //       [--concurrency "1 64"] [--duration S] [--warmup S]
+//   deploy --platform URL --registry URL --key KEY  time from each deploy's answer to the first 200 (bench/run-deploy.sh)
+//       [--versions 5] [--size-mb 10] [--settle S] [--poll-ms 5]
+//   breakdown --platform URL --key KEY --otlp-port P  where one request's time goes at concurrency 1 (bench/run-breakdown.sh)
+//       [--requests 300] [--model mlp]
 if (args is ["models", var directory])
 {
     Directory.CreateDirectory(directory);
@@ -29,6 +33,16 @@ if (args is ["async", ..])
 if (args is ["rest-binary", ..])
 {
     return await RestBinaryBench.RunAsync(Option);
+}
+
+if (args is ["deploy", ..])
+{
+    return await DeployBench.RunAsync(Option);
+}
+
+if (args is ["breakdown", ..])
+{
+    return await BreakdownBench.RunAsync(Option);
 }
 
 if (args is not ["run", ..])

@@ -20,11 +20,12 @@ namespace Orbit.Gateway;
 
 internal static class GatewayModule
 {
-    /// <summary>Every gateway hears every deployment change (the routing module's consumer) and every key revocation.</summary>
+    /// <summary>Every gateway hears every deployment change (the routing module's consumer), every key revocation and every worker heartbeat.</summary>
     public static void AddGatewayConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddRoutingConsumers();
         bus.AddConsumer<ApiKeyRevokedConsumer, ApiKeyRevokedConsumerDefinition>();
+        bus.AddConsumer<WorkerHeartbeatConsumer, WorkerHeartbeatConsumerDefinition>();
         bus.AddPredictionConsumers();
     }
 

@@ -6,6 +6,7 @@ using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Heartbeats;
 using Orbit.InferenceWorker.Metrics;
 using Orbit.InferenceWorker.Models;
+using Orbit.InferenceWorker.Prefetch;
 using Orbit.InferenceWorker.Serving;
 using Orbit.InferenceWorker.Statistics;
 using Orbit.Routing;
@@ -15,14 +16,16 @@ namespace Orbit.InferenceWorker;
 internal static class InferenceWorkerModule
 {
     /// <summary>
-    /// The worker's consumers: inference requests (connected per model at run time) and the routing
-    /// module's deployment-change consumer, so every worker hears every change.
+    /// The worker's consumers: inference requests (connected per model at run time), the routing
+    /// module's deployment-change consumer, so every worker hears every change, and registrations,
+    /// whose artifacts it prefetches.
     /// </summary>
     public static void AddInferenceWorkerConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<InferenceConsumer, InferenceConsumerDefinition>();
         bus.AddConsumer<InferenceBatchConsumer, InferenceBatchConsumerDefinition>();
         bus.AddConsumer<BatchChunkConsumer, BatchChunkConsumerDefinition>();
+        bus.AddConsumer<ModelVersionRegisteredConsumer, ModelVersionRegisteredConsumerDefinition>();
         bus.AddRoutingConsumers();
     }
 
@@ -37,6 +40,7 @@ internal static class InferenceWorkerModule
         services.AddSingleton<ArtifactClient>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ModelStore>();
+        services.AddSingleton<ArtifactPrefetcher>();
         services.AddSingleton<BatcherPool>();
         services.AddSingleton<InferenceHandler>();
         services.AddSingleton<InferenceReplies>();

@@ -35,4 +35,7 @@ internal static class WorkerLogEvents
     public const int StatisticsStopTimedOut = 4506;
     public const int ChunkYielded = 4601;
     public const int ChunkFailed = 4602;
+    public const int Prefetched = 4701;
+    public const int PrefetchFailed = 4702;
+    public const int PrefetchTooLarge = 4703;
 }

@@ -22,8 +22,12 @@ internal sealed class WorkerOptions : IValidatableObject
     /// <summary>Only these models (<c>tenant/model</c>) are served; empty serves every deployed model.</summary>
     public List<string> Models { get; set; } = [];
 
+    /// <summary>The model cache's budget on disk; past it, the least recently used files that no loaded session and no deployed version uses are deleted.</summary>
     [Range(1L, long.MaxValue)]
     public long CacheMaxBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>Download and verify a version's artifact when it is registered (for models this worker serves), so deploying it only opens a session.</summary>
+    public bool PrefetchRegisteredVersions { get; set; } = true;
 
     [Range(1, int.MaxValue)]
     public int IdleUnloadSeconds { get; set; } = 600;

@@ -13,7 +13,8 @@ namespace Orbit.Gateway.Fleet;
 /// throws stops the loop or the host. A version counts as served for <see cref="Grace"/> after a
 /// heartbeat last listed it: a worker starved of CPU can miss its heartbeat's expiry (a soak run on a
 /// loaded machine answered 3,375 requests 503 that way), and a request then waits for its timeout
-/// instead of being refused while the worker is in fact working.
+/// instead of being refused while the worker is in fact working. Heartbeats the bus brings
+/// (<see cref="WorkerHeartbeatConsumer"/>) are applied at once, between reads.
 /// </summary>
 internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProvider time, ILogger<WorkerFleet> logger) : BackgroundService
 {
@@ -21,6 +22,7 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
 
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
+    private readonly Lock _lock = new();
     private volatile Snapshot _snapshot = new([], FrozenDictionary<(string, string, int), DateTimeOffset>.Empty);
 
     public IReadOnlyList<WorkerHeartbeat> Workers => _snapshot.Workers;
@@ -77,14 +79,37 @@ internal sealed partial class WorkerFleet(IConnectionMultiplexer redis, TimeProv
             .Select(v => JsonSerializer.Deserialize<WorkerHeartbeat>(v.ToString(), Json)!)
             .OrderBy(w => w.WorkerId, StringComparer.Ordinal)
             .ToList();
-        var now = time.GetUtcNow();
-        var lastSeen = _snapshot.LastSeen.Where(e => now - e.Value <= Grace).ToDictionary();
-        foreach (var served in workers.SelectMany(w => w.LoadedModels))
+        lock (_lock)
         {
-            lastSeen[(served.TenantId, served.ModelName, served.Version)] = now;
-        }
+            var now = time.GetUtcNow();
+            var lastSeen = _snapshot.LastSeen.Where(e => now - e.Value <= Grace).ToDictionary();
+            foreach (var served in workers.SelectMany(w => w.LoadedModels))
+            {
+                lastSeen[(served.TenantId, served.ModelName, served.Version)] = now;
+            }
 
-        _snapshot = new Snapshot(workers, lastSeen.ToFrozenDictionary());
+            _snapshot = new Snapshot(workers, lastSeen.ToFrozenDictionary());
+        }
+    }
+
+    /// <summary>Applies one worker's heartbeat now; the next read of Redis brings the whole fleet again.</summary>
+    public void Observe(WorkerHeartbeat heartbeat)
+    {
+        lock (_lock)
+        {
+            var now = time.GetUtcNow();
+            var snapshot = _snapshot;
+            var workers = snapshot.Workers.Where(w => w.WorkerId != heartbeat.WorkerId).Append(heartbeat)
+                .OrderBy(w => w.WorkerId, StringComparer.Ordinal)
+                .ToList();
+            var lastSeen = snapshot.LastSeen.ToDictionary();
+            foreach (var served in heartbeat.LoadedModels)
+            {
+                lastSeen[(served.TenantId, served.ModelName, served.Version)] = now;
+            }
+
+            _snapshot = new Snapshot(workers, lastSeen.ToFrozenDictionary());
+        }
     }
 
     private sealed record Snapshot(IReadOnlyList<WorkerHeartbeat> Workers, FrozenDictionary<(string, string, int), DateTimeOffset> LastSeen);

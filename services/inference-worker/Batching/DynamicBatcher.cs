@@ -8,8 +8,9 @@ namespace Orbit.InferenceWorker.Batching;
 /// <c>Concurrency</c> batches run at once) the oldest request and every later one that can merge
 /// with it (same element types and non-batch dimensions) form a batch of at most
 /// <c>MaxBatchSize</c> rows. The batch runs as soon as it is full or reaches a preferred size, or
-/// when the oldest request has waited <c>MaxQueueDelay</c>. Requests past their deadline are
-/// answered <see cref="RejectionReason.DeadlineExceeded"/> and never run.
+/// when the oldest request has waited <c>MaxQueueDelay</c>, or at once when no other request is
+/// queued or on its way (<see cref="Arrivals"/>): waiting is only worth it when something can join.
+/// Requests past their deadline are answered <see cref="RejectionReason.DeadlineExceeded"/> and never run.
 /// </summary>
 internal sealed partial class DynamicBatcher
 {
@@ -20,14 +21,16 @@ internal sealed partial class DynamicBatcher
     private readonly BatchExecutor _executor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Arrivals _arrivals;
     private readonly SemaphoreSlim _slots;
     private Task _loop = Task.CompletedTask;
     private int _depth;
     private volatile bool _draining;
 
-    public DynamicBatcher(BatchingOptions options, BatchExecutor executor, TimeProvider time, ILogger logger)
+    public DynamicBatcher(BatchingOptions options, BatchExecutor executor, TimeProvider time, ILogger logger, Arrivals? arrivals = null)
     {
         _options = options;
+        _arrivals = arrivals ?? new Arrivals();
         _executor = executor;
         _time = time;
         _logger = logger;
@@ -189,7 +192,8 @@ internal sealed partial class DynamicBatcher
                     || rows >= _options.MaxBatchSize
                     || _options.PreferredBatchSizes.Contains((int)Math.Min(rows, int.MaxValue))
                     || windowEnd >= _options.MaxQueueDelay
-                    || _draining;
+                    || _draining
+                    || NothingMoreComing();
                 if (ready)
                 {
                     foreach (var request in batch)
@@ -264,6 +268,12 @@ internal sealed partial class DynamicBatcher
         }
     }
 
+    /// <summary>
+    /// No received request is still being checked or sits in the channel untaken (both are counted until
+    /// <see cref="TakeQueued"/> takes them): no one can join this batch.
+    /// </summary>
+    private bool NothingMoreComing() => _arrivals.Expected == 0;
+
     private void TakeQueued()
     {
         lock (_waiting)
@@ -271,6 +281,11 @@ internal sealed partial class DynamicBatcher
             while (_queue.Reader.TryRead(out var request))
             {
                 _waiting.Add(request);
+                if (request.Expected)
+                {
+                    // Here rather than by the sender: counted down only once the batcher holds it, so a request is never both unseen and not expected.
+                    _arrivals.Arrived();
+                }
             }
         }
     }

@@ -43,6 +43,9 @@ internal sealed class PendingRequest
     /// <summary>Element types and non-batch dimensions of every input; requests merge only when theirs are equal.</summary>
     public string? BatchKey { get; }
 
+    /// <summary>Counted in its model's <see cref="Arrivals"/>: the batcher marks it arrived when it takes it from the queue.</summary>
+    public bool Expected { get; init; }
+
     public Task<InferenceOutcome> Completion => _completion.Task;
 
     public bool IsCompleted => _completion.Task.IsCompleted;

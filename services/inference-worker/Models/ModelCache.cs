@@ -41,6 +41,9 @@ internal sealed partial class ModelCache
         return Path.Combine(StoreDirectory, hex[..2], hex[2..]);
     }
 
+    /// <summary>Whether the verified file for <paramref name="digest"/> is on disk now.</summary>
+    public bool Contains(string digest) => Digest.IsValid(digest) && File.Exists(PathOf(digest));
+
     /// <summary>Deletes downloads a crash left half-written.</summary>
     public int SweepTemp()
     {

@@ -10,6 +10,7 @@ internal sealed class BatcherPool(
     IOptions<WorkerOptions> options, InferenceMetrics metrics, WorkerStatistics statistics, TimeProvider time, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<(string Tenant, string Model, int Version), Lazy<DynamicBatcher>> _batchers = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Model), Arrivals> _arrivals = new();
     private readonly BatchingOptions _batching = BatchingOptions.From(options.Value);
 
     public int QueueDepth => _batchers.Values.Where(b => b.IsValueCreated).Sum(b => b.Value.QueueDepth);
@@ -20,8 +21,11 @@ internal sealed class BatcherPool(
         {
             var logger = loggers.CreateLogger<DynamicBatcher>();
             var executor = new BatchExecutor(new ModelTags(key.Tenant, key.Model, key.Version), metrics, statistics, time, logger);
-            return new DynamicBatcher(_batching.LimitedTo(versionMaxBatchSize), executor, time, logger).Start();
+            return new DynamicBatcher(_batching.LimitedTo(versionMaxBatchSize), executor, time, logger, ArrivalsOf(key.Tenant, key.Model)).Start();
         })).Value;
+
+    /// <summary>The model's requests received and not yet queued, shared by its versions' batchers (a request's version is known only once it is routed).</summary>
+    public Arrivals ArrivalsOf(string tenantId, string modelName) => _arrivals.GetOrAdd((tenantId, modelName), _ => new Arrivals());
 
     /// <summary>Whether any version of the model has requests queued and not yet running: real-time work that batch chunks yield to.</summary>
     public bool HasQueued(string tenantId, string modelName)

@@ -13,7 +13,7 @@ internal sealed class InferenceBatchConsumer(InferenceReplies replies, TimeProvi
     public async Task Consume(ConsumeContext<InferenceBatchRequested> context)
     {
         var received = time.GetTimestamp();
-        var answers = await Task.WhenAll(context.Message.Requests.Select(r => replies.AnswerAsync(r, received, context.CancellationToken)));
+        var answers = await replies.AnswerAllAsync(context.Message.Requests, received, context.CancellationToken);
         var results = context.Message.Requests
             .Select((request, i) => new InferenceBatchResult(request.RequestId, answers[i].Completed, answers[i].Rejected))
             .ToList();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orbit.Contracts.Inference;
 using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Models;
@@ -12,7 +13,26 @@ namespace Orbit.InferenceWorker.Serving;
 /// </summary>
 internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, BatcherPool batchers, TimeProvider time)
 {
+    /// <summary>
+    /// The caller counted the request as expected (<see cref="BatcherPool.ArrivalsOf"/>, see
+    /// <see cref="InferenceReplies"/>); it is marked arrived exactly once: by its batcher when it is
+    /// queued, here when it is answered without being queued.
+    /// </summary>
     public async Task<(InferenceOutcome Outcome, int Version)> HandleAsync(InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
+    {
+        var arrival = new Arrival(batchers.ArrivalsOf(request.TenantId, request.ModelName));
+        try
+        {
+            return await HandleCoreAsync(request, receivedTimestamp, arrival, cancellationToken);
+        }
+        finally
+        {
+            arrival.Done();
+        }
+    }
+
+    private async Task<(InferenceOutcome Outcome, int Version)> HandleCoreAsync(
+        InferenceRequested request, long receivedTimestamp, Arrival arrival, CancellationToken cancellationToken)
     {
         var table = routes.Get(request.TenantId, request.ModelName);
         var route = Resolve(table, request);
@@ -57,11 +77,23 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
             var pending = new PendingRequest(
                 request.RequestId, lease.Model, inputs, request.RequestedOutputs,
                 request.Deadline == default ? DateTimeOffset.MaxValue : request.Deadline, receivedTimestamp,
-                mayMerge: route.MaxBatchSize != 0);
+                mayMerge: route.MaxBatchSize != 0)
+            {
+                Expected = true,
+            };
+            // Marks, in a recorded trace only, when the request joined its batcher (bench/run-breakdown.sh reads it).
+            if (Activity.Current is { IsAllDataRequested: true } activity)
+            {
+                activity.AddEvent(new ActivityEvent("orbit.queued"));
+            }
+
             if (!batchers.Get(request.TenantId, request.ModelName, route.Version, route.MaxBatchSize).TryEnqueue(pending))
             {
                 return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker is stopping and takes no new requests."), route.Version);
             }
+
+            // The batcher counts it arrived when it takes it.
+            arrival.HandOver();
 
             // Not the consume token: a queued request is always answered, by its batch or at shutdown.
             return (await pending.Completion, route.Version);
@@ -77,4 +109,20 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
         table is null ? null
         : request.ModelVersion is { } version ? RoutePicker.Find(table.Routes, version)
         : RoutePicker.Pick(table.Routes, request.RoutingKey);
+
+    /// <summary>Marks an expected request arrived once: here if it is answered without a batcher, by the batcher if it is queued.</summary>
+    private sealed class Arrival(Arrivals arrivals)
+    {
+        private int _done;
+
+        public void HandOver() => Volatile.Write(ref _done, 1);
+
+        public void Done()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                arrivals.Arrived();
+            }
+        }
+    }
 }

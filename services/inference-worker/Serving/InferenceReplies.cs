@@ -6,9 +6,33 @@ using Orbit.InferenceWorker.Statistics;
 namespace Orbit.InferenceWorker.Serving;
 
 /// <summary>Turns a request's outcome into its answer, counts it, and hands a served one to the statistics.</summary>
-internal sealed class InferenceReplies(InferenceHandler handler, InferenceMetrics metrics, StatisticsQueue statistics, OrbitServiceInfo service, TimeProvider time)
+internal sealed class InferenceReplies(
+    InferenceHandler handler, BatcherPool batchers, InferenceMetrics metrics, StatisticsQueue statistics, OrbitServiceInfo service, TimeProvider time)
 {
-    public async Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> AnswerAsync(InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
+    /// <summary>Answers one request.</summary>
+    public Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> AnswerAsync(InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
+    {
+        batchers.ArrivalsOf(request.TenantId, request.ModelName).Expect(1);
+        return AnswerExpectedAsync(request, receivedTimestamp, cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers a coalesced group. Every request is counted as expected before the first is handled, so
+    /// the batcher waits for the rest of the group instead of running the first alone.
+    /// </summary>
+    public Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)[]> AnswerAllAsync(
+        IReadOnlyList<InferenceRequested> requests, long receivedTimestamp, CancellationToken cancellationToken)
+    {
+        foreach (var model in requests.GroupBy(r => (r.TenantId, r.ModelName)))
+        {
+            batchers.ArrivalsOf(model.Key.TenantId, model.Key.ModelName).Expect(model.Count());
+        }
+
+        return Task.WhenAll(requests.Select(r => AnswerExpectedAsync(r, receivedTimestamp, cancellationToken)));
+    }
+
+    private async Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> AnswerExpectedAsync(
+        InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
     {
         var (outcome, version) = await handler.HandleAsync(request, receivedTimestamp, cancellationToken);
         if (outcome.Outputs is { } outputs)

@@ -36,4 +36,25 @@ public sealed class WorkerFleetGraceTests
         await fleet.RefreshAsync();
         Assert.False(fleet.Serves(tenant, "m", 3));
     }
+
+    [Fact]
+    public async Task A_heartbeat_from_the_bus_makes_its_versions_served_before_the_next_read_of_Redis()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestInfrastructure.Redis);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fleet = new WorkerFleet(redis, clock, NullLogger<WorkerFleet>.Instance);
+        var tenant = "observed-" + Guid.NewGuid().ToString("N")[..8];
+        var worker = "worker-" + tenant;
+        Assert.False(fleet.Serves(tenant, "m", 2));
+
+        fleet.Observe(new WorkerHeartbeat(worker, "host", "cpu", "cpu", [new LoadedModel(tenant, "m", 2, "sha256:b", "cpu")], 0, 0, 0, 0, clock.GetUtcNow(), clock.GetUtcNow()));
+
+        Assert.True(fleet.Serves(tenant, "m", 2));
+        Assert.Single(fleet.Workers, w => w.WorkerId == worker);
+
+        // A later beat of the same worker replaces its entry rather than adding one.
+        fleet.Observe(new WorkerHeartbeat(worker, "host", "cpu", "cpu", [new LoadedModel(tenant, "m", 3, "sha256:c", "cpu")], 0, 0, 0, 0, clock.GetUtcNow(), clock.GetUtcNow()));
+        Assert.Single(fleet.Workers, w => w.WorkerId == worker);
+        Assert.True(fleet.Serves(tenant, "m", 3));
+    }
 }

@@ -193,7 +193,10 @@ public sealed class DynamicBatcherTests
     public async Task Draining_runs_what_is_queued_without_waiting_for_the_queue_delay()
     {
         using var harness = new BatchingHarness(TestModels.Mlp());
-        var batcher = harness.Batcher(maxBatchSize: 32, maxQueueDelayMicroseconds: 60_000_000);
+        // One more request is on its way and the delay is long: only draining can start this batch.
+        var arrivals = new Arrivals();
+        arrivals.Expect(1);
+        var batcher = harness.Batcher(new BatchingOptions(32, TimeSpan.FromSeconds(60), [], 1), TimeProvider.System, arrivals);
         var requests = Enumerable.Range(0, 3).Select(_ => harness.Request("x", new float[8], [1, 8])).ToList();
         requests.ForEach(r => batcher.TryEnqueue(r));
         batcher.Start();

@@ -29,18 +29,24 @@ internal sealed class BatchingHarness : IDisposable
     public WorkerStatistics Statistics { get; } = new();
 
     /// <summary>A batcher that has not started: queue requests, then <see cref="DynamicBatcher.Start"/>, so batches are deterministic.</summary>
-    public DynamicBatcher Batcher(int maxBatchSize = 32, int maxQueueDelayMicroseconds = 0, int concurrency = 1, params int[] preferred)
+    public DynamicBatcher Batcher(int maxBatchSize = 32, int maxQueueDelayMicroseconds = 0, int concurrency = 1, params int[] preferred) =>
+        Batcher(new BatchingOptions(maxBatchSize, TimeSpan.FromTicks(maxQueueDelayMicroseconds * 10L), preferred, concurrency), TimeProvider.System, null);
+
+    /// <summary>A batcher on <paramref name="time"/> (a fake clock) that counts <paramref name="arrivals"/> as requests on their way.</summary>
+    public DynamicBatcher Batcher(BatchingOptions options, TimeProvider time, Arrivals? arrivals)
     {
-        var options = new BatchingOptions(maxBatchSize, TimeSpan.FromTicks(maxQueueDelayMicroseconds * 10L), preferred, concurrency);
-        var executor = new BatchExecutor(new ModelTags("t", "m", 1), new InferenceMetrics(Meters), Statistics, TimeProvider.System, NullLogger.Instance);
-        return new DynamicBatcher(options, executor, TimeProvider.System, NullLogger.Instance);
+        var executor = new BatchExecutor(new ModelTags("t", "m", 1), new InferenceMetrics(Meters), Statistics, time, NullLogger.Instance);
+        return new DynamicBatcher(options, executor, time, NullLogger.Instance, arrivals);
     }
 
-    public PendingRequest Request<T>(string name, T[] values, long[] shape, DateTimeOffset? deadline = null, IReadOnlyList<string>? outputs = null)
+    public PendingRequest Request<T>(string name, T[] values, long[] shape, DateTimeOffset? deadline = null, IReadOnlyList<string>? outputs = null, TimeProvider? time = null, bool expected = false)
         where T : unmanaged
     {
         var input = new DecodedTensor(name, ElementTypes.Of<T>(), shape, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), null);
-        return new PendingRequest(Guid.NewGuid().ToString("N"), Model, [input], outputs, deadline ?? DateTimeOffset.MaxValue, TimeProvider.System.GetTimestamp());
+        return new PendingRequest(Guid.NewGuid().ToString("N"), Model, [input], outputs, deadline ?? DateTimeOffset.MaxValue, (time ?? TimeProvider.System).GetTimestamp())
+        {
+            Expected = expected,
+        };
     }
 
     /// <summary>The first output's bytes when the session runs <paramref name="values"/> alone, directly through Orbit.Onnx.</summary>

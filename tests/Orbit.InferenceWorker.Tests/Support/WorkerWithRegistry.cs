@@ -29,6 +29,7 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
     private readonly OrbitServiceFactory<registry::Program> _registry;
     private readonly HttpClient _registryClient;
     private readonly HashSet<string> _models = [];
+    private readonly List<string> _downloads = [];
     private WorkerFactory? _worker;
 
     public WorkerWithRegistry()
@@ -72,9 +73,22 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
             settings[key] = value;
         }
 
-        _worker = new WorkerFactory(settings, () => _registry.Server.CreateHandler());
+        _worker = new WorkerFactory(settings, () => new CountingHandler(this) { InnerHandler = _registry.Server.CreateHandler() });
         _ = _worker.Server;
     }
+
+    /// <summary>Artifact downloads the worker asked the registry for, by digest.</summary>
+    public int DownloadsOf(string digest)
+    {
+        lock (_downloads)
+        {
+            return _downloads.Count(d => d == digest);
+        }
+    }
+
+    /// <summary>Whether the worker's model cache holds <paramref name="digest"/>.</summary>
+    public bool IsCached(string digest) =>
+        File.Exists(Path.Combine(_data, "worker", "models", "sha256", digest[7..9], digest[9..]));
 
     /// <summary>An HTTP client for the worker's own endpoints (health, metrics).</summary>
     public HttpClient WorkerClient() => _worker?.CreateClient() ?? throw new InvalidOperationException("The worker has not started.");
@@ -183,6 +197,24 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
         catch (IOException)
         {
             // A file still held open; the temp folder is cleaned by the OS.
+        }
+    }
+
+    /// <summary>Counts the worker's artifact downloads on their way to the registry.</summary>
+    private sealed class CountingHandler(WorkerWithRegistry owner) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = request.RequestUri?.AbsolutePath ?? "";
+            if (path.StartsWith("/v1/artifacts/", StringComparison.Ordinal))
+            {
+                lock (owner._downloads)
+                {
+                    owner._downloads.Add(Uri.UnescapeDataString(path["/v1/artifacts/".Length..]));
+                }
+            }
+
+            return base.SendAsync(request, cancellationToken);
         }
     }
 
