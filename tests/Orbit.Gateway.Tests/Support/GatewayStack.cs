@@ -61,7 +61,8 @@ public sealed class GatewayStack : IAsyncLifetime
 
         _gateway = new OrbitServiceFactory<Program>(settings);
         using var gateway = Client(null);
-        await Eventually.HttpOkAsync(gateway, "/health/ready", TimeSpan.FromSeconds(30));
+        // Generous: many gateway hosts start at once when the test classes run in parallel on two cores.
+        await Eventually.HttpOkAsync(gateway, "/health/ready", TimeSpan.FromSeconds(90));
     }
 
     public HttpClient Client(string? key = AdminKey)
