@@ -13,6 +13,8 @@ using Orbit.Inference.Bench;
 //       [--concurrency "1 64"] [--duration S] [--warmup S]
 //   deploy --platform URL --registry URL --key KEY  time from each deploy's answer to the first 200 (bench/run-deploy.sh)
 //       [--versions 5] [--size-mb 10] [--settle S] [--poll-ms 5]
+//   load --platform URL --key KEY [--model mlp]     closed-loop load on the platform alone, one line of figures
+//       [--concurrency 64] [--duration S] [--warmup S]  (bench/run-statistics.sh platform measures the workers meanwhile)
 //   breakdown --platform URL --key KEY --otlp-port P  where one request's time goes at concurrency 1 (bench/run-breakdown.sh)
 //       [--requests 300] [--model mlp]
 if (args is ["models", var directory])
@@ -38,6 +40,18 @@ if (args is ["rest-binary", ..])
 if (args is ["deploy", ..])
 {
     return await DeployBench.RunAsync(Option);
+}
+
+if (args is ["load", ..])
+{
+    var target = new Target("platform", new Uri(Option("--platform") ?? throw new ArgumentException("--platform URL is required")), Option("--key"));
+    var model = BenchModels.All.Single(m => m.Key == (Option("--model") ?? "mlp"));
+    var result = await LoadGenerator.RunAsync(target, $"/v2/models/{model.Name}/infer", InferRequest.Body(model),
+        int.Parse(Option("--concurrency") ?? "64", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(Option("--warmup") ?? "3", CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(Option("--duration") ?? "20", CultureInfo.InvariantCulture)));
+    Console.WriteLine(FormattableString.Invariant($"{result.RequestsPerSecond:F0} req/s, p50 {result.P50Milliseconds:F2} ms, p99 {result.P99Milliseconds:F2} ms {result.FailureSummary}"));
+    return result.Failures.Count == 0 ? 0 : 1;
 }
 
 if (args is ["breakdown", ..])

@@ -78,6 +78,7 @@ internal static class RegistryModule
         app.MapProposalEndpoints();
         app.MapAuditEndpoints();
         app.MapBatchJobEndpoints();
+        app.MapBatchInputEndpoints();
         return app;
     }
 }

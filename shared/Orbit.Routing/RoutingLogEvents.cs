@@ -7,4 +7,5 @@ internal static class RoutingLogEvents
     public const int RefreshFailed = 9102;
     public const int ApplyFailed = 9103;
     public const int RefreshRequested = 9104;
+    public const int TableUnreadable = 9105;
 }

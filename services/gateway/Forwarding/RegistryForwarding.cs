@@ -16,7 +16,7 @@ namespace Orbit.Gateway.Forwarding;
 /// </summary>
 internal static class RegistryForwarding
 {
-    private static readonly string[] Prefixes = ["/v1/models", "/v1/audit", "/v1/keys", "/v1/tenants", "/v1/auth", "/v1/batch-jobs"];
+    private static readonly string[] Prefixes = ["/v1/models", "/v1/audit", "/v1/keys", "/v1/tenants", "/v1/auth", "/v1/batch-jobs", "/v1/files"];
 
     public static IServiceCollection AddRegistryForwarding(this IServiceCollection services)
     {

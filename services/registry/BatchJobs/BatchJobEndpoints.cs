@@ -23,7 +23,7 @@ internal static class BatchJobEndpoints
         var jobs = app.MapGroup("/v1/batch-jobs").WithTags("Batch jobs");
         jobs.MapPost("", SubmitAsync).RequireAuthorization(Policies.Predictor)
             .Accepts<IFormFile>("multipart/form-data")
-            .WithDescription("Submit a batch job: multipart/form-data with a 'file' part (csv, jsonl or parquet) and the fields model, version, format, outputFormat, chunkSize, keep, columns, maxErrorRatio.");
+            .WithDescription("Submit a batch job: multipart/form-data with a 'file' part (csv, jsonl or parquet), or a 'fileId' field naming a file uploaded to /v1/files, and the fields model, version, format, outputFormat, chunkSize, keep, columns, maxErrorRatio.");
         jobs.MapGet("", ListAsync).RequireAuthorization(Policies.Viewer);
         jobs.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Viewer);
         jobs.MapPost("/{id}/cancel", CancelAsync).RequireAuthorization(Policies.Predictor);
@@ -36,6 +36,7 @@ internal static class BatchJobEndpoints
         ClaimsPrincipal user,
         IOptions<BatchJobOptions> options,
         BatchFiles files,
+        BatchInputFiles inputs,
         ModelRepository models,
         DeploymentRepository deployments,
         BatchJobRepository jobs,
@@ -52,6 +53,16 @@ internal static class BatchJobEndpoints
         using (submission)
         {
             var caller = Caller.From(user);
+            if (submission!.FileId is { } fileId)
+            {
+                if (await inputs.FindAsync(caller.TenantId, fileId, cancellationToken) is not { } stored)
+                {
+                    return FieldProblem.For("fileId", $"no uploaded file '{fileId}' (upload it with POST /v1/files, or ./orbit batch upload)", StatusCodes.Status404NotFound);
+                }
+
+                submission.Adopt(inputs.CopyForJob(fileId), stored.Name);
+            }
+
             var (settings, settingsProblem) = Settings(submission!, options.Value);
             if (settingsProblem is not null)
             {

@@ -13,6 +13,7 @@ internal static class BatchJobsRegistration
     {
         services.AddValidatedOptions<BatchJobOptions>(BatchJobOptions.Section);
         services.AddSingleton<BatchFiles>();
+        services.AddSingleton<BatchInputFiles>();
         services.AddSingleton<BatchChunkStore>();
         services.AddSingleton<InputStager>();
         services.AddSingleton<BatchJobRepository>();

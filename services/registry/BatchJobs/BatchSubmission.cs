@@ -9,7 +9,7 @@ namespace Orbit.Registry.BatchJobs;
 
 /// <summary>
 /// Reads <c>POST /v1/batch-jobs</c>, <c>multipart/form-data</c>: a <c>file</c> part (the input, streamed to a
-/// file of a generated name, never held in memory) and the fields <c>model</c>, <c>version</c>, <c>format</c>,
+/// file of a generated name, never held in memory) or a <c>fileId</c> (an input uploaded before to <c>/v1/files</c>), and the fields <c>model</c>, <c>version</c>, <c>format</c>,
 /// <c>outputFormat</c>, <c>chunkSize</c>, <c>keep</c>, <c>columns</c> and <c>maxErrorRatio</c> (lists: repeated,
 /// or comma-separated), in any order.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class BatchSubmission : IDisposable
 {
     private const long EnvelopeAllowance = 64 * 1024;
     private const int FieldLimit = 64 * 1024;
-    private static readonly string[] Fields = ["model", "version", "format", "outputFormat", "chunkSize", "keep", "columns", "maxErrorRatio"];
+    private static readonly string[] Fields = ["model", "version", "format", "outputFormat", "chunkSize", "keep", "columns", "maxErrorRatio", "fileId"];
 
     private readonly Dictionary<string, List<string>> _fields = new(StringComparer.Ordinal);
 
@@ -32,6 +32,12 @@ internal sealed class BatchSubmission : IDisposable
     public string? FileName { get; private set; }
 
     public string? Model => Single("model");
+
+    /// <summary>The id of an uploaded input to run instead of a <c>file</c> part; <see cref="Adopt"/> takes its copy.</summary>
+    public string? FileId => Single("fileId");
+
+    /// <summary>Whether any field came with the file (<c>POST /v1/files</c> takes the file alone).</summary>
+    public bool HasFields => _fields.Count > 0;
 
     public string? Version => Single("version");
 
@@ -120,12 +126,24 @@ internal sealed class BatchSubmission : IDisposable
             return submission.Fail(FieldProblem.For("multipart", "the multipart body is malformed or ended early: " + ex.Message));
         }
 
-        if (submission.UploadPath is null)
+        if (submission.UploadPath is not null && submission.FileId is not null)
         {
-            return submission.Fail(FieldProblem.For("file", "the 'file' part (the input: csv, jsonl or parquet) is missing"));
+            return submission.Fail(FieldProblem.For("fileId", "give the input once: a 'file' part or a 'fileId', not both"));
+        }
+
+        if (submission.UploadPath is null && submission.FileId is null)
+        {
+            return submission.Fail(FieldProblem.For("file", "the 'file' part (the input: csv, jsonl or parquet) is missing; or give 'fileId', the id of a file uploaded to /v1/files"));
         }
 
         return (submission, null);
+    }
+
+    /// <summary>Takes <paramref name="path"/> (a copy of an uploaded file) as this submission's input, labelled <paramref name="name"/>.</summary>
+    public void Adopt(string path, string? name)
+    {
+        UploadPath = path;
+        FileName = name;
     }
 
     /// <summary>Moves the upload under its job; from then on it is the job's.</summary>

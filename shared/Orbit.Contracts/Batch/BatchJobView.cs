@@ -28,3 +28,9 @@ public sealed record BatchJobView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
     string CreatedBy);
+
+/// <summary>
+/// A batch input uploaded once to <c>POST /v1/files</c> and submitted by id (<c>fileId</c>) as often as wanted.
+/// <see cref="Name"/> is the client's file name as a label; <see cref="Sha256"/> the content's digest.
+/// </summary>
+public sealed record BatchInputView(string Id, string? Name, long SizeBytes, string Sha256, DateTimeOffset CreatedAt, string CreatedBy);

@@ -47,6 +47,47 @@ public sealed class AsyncPredictionTests : IClassFixture<AsyncPlatform>
     }
 
     [Fact]
+    public async Task Predictions_accepted_before_the_gateway_is_killed_are_all_completed_after_it_restarts()
+    {
+        var worker = _platform.Platform.Pids()["inference-worker-1"];
+        var gateway = _platform.Platform.Pids()["gateway"];
+        var ids = new List<string>();
+        var random = new Random(39);
+        // The only worker is paused, so every accepted prediction is still in flight when the gateway dies.
+        Signal(worker, "STOP");
+        try
+        {
+            using var http = Http();
+            for (var i = 0; i < 20; i++)
+            {
+                using var accepted = await SubmitAsync(http, Body(_platform.Model, Mlp.RandomRow(random)));
+                Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+                ids.Add(await IdOf(accepted));
+            }
+
+            foreach (var id in ids)
+            {
+                Assert.Equal("pending", JsonDocument.Parse(await http.GetStringAsync($"/v1/predictions/{id}")).RootElement.GetProperty("status").GetString());
+            }
+
+            Signal(gateway, "KILL");
+        }
+        finally
+        {
+            Signal(worker, "CONT");
+        }
+
+        await Eventually.GetAsync(() => Task.FromResult(Orbit.EndToEnd.Tests.Platform.Platform.IsAlive(gateway) ? null : "gone"), Within, "the gateway to die");
+        await _platform.Platform.OrbitOkAsync("up --workers 1");
+        using var after = Http();
+        foreach (var id in ids)
+        {
+            var done = await PollAsync(after, id);
+            Assert.Equal("completed", done.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_twice_is_one_prediction_computed_once()
     {
         var row = Mlp.RandomRow(new Random(32));
@@ -278,5 +319,11 @@ public sealed class AsyncPredictionTests : IClassFixture<AsyncPlatform>
         (await admin.PostAsJsonAsync("/v1/tenants", new { id = tenant })).EnsureSuccessStatusCode();
         var created = await (await admin.PostAsJsonAsync("/v1/keys", new { role = "predictor", tenantId = tenant })).Content.ReadFromJsonAsync<JsonElement>();
         return created.GetProperty("key").GetString()!;
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", $"-{signal} {pid}")!;
+        kill.WaitForExit();
     }
 }

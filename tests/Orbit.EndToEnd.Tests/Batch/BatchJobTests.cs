@@ -40,6 +40,36 @@ public sealed class BatchJobTests : IClassFixture<BatchPlatform>
     }
 
     [Fact]
+    public async Task A_file_uploaded_once_is_submitted_by_its_id_twice_and_another_tenant_cannot_see_or_run_it()
+    {
+        var (input, _) = _platform.WriteCsv(500, seed: 12);
+
+        var uploaded = await _platform.Platform.OrbitOkAsync($"batch upload {input}");
+        var id = System.Text.RegularExpressions.Regex.Match(uploaded, "bf_[0-9a-f]{32}").Value;
+        Assert.False(string.IsNullOrEmpty(id), uploaded);
+        var first = await _platform.Platform.OrbitOkAsync($"batch submit --file-id {id} --model {_platform.Model} --keep id --follow");
+        var second = await _platform.Platform.OrbitOkAsync($"batch submit --file-id {id} --model {_platform.Model} --follow");
+
+        Assert.Contains("completed: 500 of 500 rows done, 0 failed", first);
+        Assert.Contains("completed: 500 of 500 rows done, 0 failed", second);
+        using var admin = _platform.Client();
+        var stored = JsonDocument.Parse(await admin.GetStringAsync($"/v1/files/{id}")).RootElement;
+        Assert.Equal(new FileInfo(input).Length, stored.GetProperty("sizeBytes").GetInt64());
+        Assert.Equal(Path.GetFileName(input), stored.GetProperty("name").GetString());
+
+        var otherKey = await KeyOfNewTenantAsync();
+        using var other = _platform.Client(otherKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/v1/files/{id}")).StatusCode);
+        var (status, problem) = await _platform.SubmitAsync(null, new Dictionary<string, string> { ["fileId"] = id }, key: otherKey);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("fileId", problem.GetProperty("field").GetString());
+        var (both, bothProblem) = await _platform.SubmitAsync(input, new Dictionary<string, string> { ["fileId"] = id });
+        Assert.Equal((HttpStatusCode.BadRequest, "fileId"), (both, bothProblem.GetProperty("field").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/files/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/v1/files/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_worker_killed_mid_job_leaves_its_chunks_to_the_other_and_the_output_has_every_row_exactly_once()
     {
         var (input, _) = _platform.WriteCsv(20_000, seed: 2);

@@ -82,7 +82,8 @@ public sealed class BatchPlatform : IAsyncLifetime
         return (path, values);
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SubmitAsync(string path, IDictionary<string, string>? fields = null, string? key = null, string? fileName = null)
+    /// <param name="path">The input to send as the 'file' part; null sends none (a 'fileId' among the fields names it).</param>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SubmitAsync(string? path, IDictionary<string, string>? fields = null, string? key = null, string? fileName = null)
     {
         using var http = Client(key);
         using var content = new MultipartFormDataContent();
@@ -97,7 +98,11 @@ public sealed class BatchPlatform : IAsyncLifetime
             content.Add(new StringContent(v), k);
         }
 
-        content.Add(new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", fileName ?? Path.GetFileName(path));
+        if (path is not null)
+        {
+            content.Add(new ByteArrayContent(await File.ReadAllBytesAsync(path)), "file", fileName ?? Path.GetFileName(path));
+        }
+
         using var response = await http.PostAsync("/v1/batch-jobs", content);
         var body = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone());

@@ -9,20 +9,40 @@ namespace Orbit.Cli.Registry;
 /// <summary>The batch-job calls of the API (<c>/v1/batch-jobs</c>).</summary>
 internal sealed partial class RegistryApi
 {
-    /// <summary>Submits a batch job as multipart/form-data; the input is streamed from disk.</summary>
-    public async Task<ApiResult<BatchJobView>> SubmitBatchAsync(string filePath, IReadOnlyDictionary<string, string> fields, CancellationToken ct)
+    /// <summary>Submits a batch job as multipart/form-data; the input is streamed from disk (none when <c>fileId</c> is among the fields).</summary>
+    public async Task<ApiResult<BatchJobView>> SubmitBatchAsync(string? filePath, IReadOnlyDictionary<string, string> fields, CancellationToken ct)
     {
-        await using var file = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var file = filePath is null ? null : OpenInput(filePath);
         using var content = new MultipartFormDataContent();
         foreach (var (name, value) in fields)
         {
             content.Add(new StringContent(value, Encoding.UTF8), name);
         }
 
-        var filePart = new StreamContent(file, 81920);
-        filePart.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        content.Add(filePart, "file", Path.GetFileName(filePath));
+        if (file is not null)
+        {
+            content.Add(FilePart(file), "file", Path.GetFileName(filePath)!);
+        }
+
         return await SendAsync<BatchJobView>(HttpMethod.Post, "v1/batch-jobs", content, ct, expectContinue: true);
+    }
+
+    /// <summary>Uploads a batch input once (<c>POST /v1/files</c>), to submit it later by its id.</summary>
+    public async Task<ApiResult<BatchInputView>> UploadBatchInputAsync(string filePath, CancellationToken ct)
+    {
+        await using var file = OpenInput(filePath);
+        using var content = new MultipartFormDataContent { { FilePart(file), "file", Path.GetFileName(filePath) } };
+        return await SendAsync<BatchInputView>(HttpMethod.Post, "v1/files", content, ct, expectContinue: true);
+    }
+
+    private static FileStream OpenInput(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    private static StreamContent FilePart(Stream file)
+    {
+        var part = new StreamContent(file, 81920);
+        part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return part;
     }
 
     public Task<ApiResult<BatchJobView>> GetBatchAsync(string id, CancellationToken ct) => SendAsync<BatchJobView>(HttpMethod.Get, Job(id), null, ct);

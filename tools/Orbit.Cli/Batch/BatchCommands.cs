@@ -15,6 +15,7 @@ internal static class BatchCommands
     {
         var batch = new Command("batch", "Score a file of rows with a model: submit batch jobs, follow them, download their output");
         batch.Subcommands.Add(Submit(runner));
+        batch.Subcommands.Add(Upload(runner));
         batch.Subcommands.Add(List(runner));
         batch.Subcommands.Add(Show(runner));
         batch.Subcommands.Add(Cancel(runner));
@@ -24,7 +25,8 @@ internal static class BatchCommands
 
     private static Command Submit(RegistryRunner runner)
     {
-        var file = new Argument<string>("file") { Description = "The input: CSV with a header, JSONL (one OIP inputs object per line) or Parquet" };
+        var file = new Argument<string?>("file") { Description = "The input: CSV with a header, JSONL (one OIP inputs object per line) or Parquet", Arity = ArgumentArity.ZeroOrOne };
+        var fileId = new Option<string?>("--file-id") { Description = "Run a file uploaded before (./orbit batch upload) instead of FILE" };
         var model = new Option<string>("--model") { Description = "The model to run", Required = true };
         var version = new Option<int?>("--version") { Description = "The version (default: the deployment's stable version)" };
         var keep = new Option<string[]>("--keep") { Description = "Input columns to copy to the output (an id, a label); repeat for more", AllowMultipleArgumentsPerToken = true };
@@ -35,7 +37,7 @@ internal static class BatchCommands
         var maxErrors = new Option<double?>("--max-error-ratio") { Description = "Share of rows that may fail before the job fails (default 0.01)" };
         var follow = new Option<bool>("--follow") { Description = "Show progress (rows, rate, ETA) until the job ends" };
         var output = new Option<string?>("--output") { Description = "With --follow: where to write the output when the job completes" };
-        var command = new Command("submit", "Submit a batch job") { file, model, version, keep, columns, format, inputFormat, chunkSize, maxErrors, follow, output };
+        var command = new Command("submit", "Submit a batch job") { file, fileId, model, version, keep, columns, format, inputFormat, chunkSize, maxErrors, follow, output };
 
         return runner.Define(command, async (call, ct) =>
         {
@@ -55,7 +57,8 @@ internal static class BatchCommands
             Add("format", call.Get(inputFormat));
             Add("chunkSize", call.Get(chunkSize)?.ToString(CultureInfo.InvariantCulture));
             Add("maxErrorRatio", call.Get(maxErrors)?.ToString(CultureInfo.InvariantCulture));
-            var submitted = await call.Api.SubmitBatchAsync(call.Get(file)!, fields, ct);
+            Add("fileId", call.Get(fileId));
+            var submitted = await call.Api.SubmitBatchAsync(call.Get(file), fields, ct);
             if (!call.Get(follow))
             {
                 return await call.AnswerAsync(submitted, job =>
@@ -79,7 +82,8 @@ internal static class BatchCommands
 
             return await FinishAsync(call, final, call.Get(output), ct);
         }, parse =>
-            !File.Exists(parse.GetValue(file)) ? $"no such file: {parse.GetValue(file)}"
+            (parse.GetValue(file) is null) == (parse.GetValue(fileId) is null) ? "give the input once: FILE, or --file-id ID of a file uploaded with ./orbit batch upload"
+            : parse.GetValue(file) is { } path && !File.Exists(path) ? $"no such file: {path}"
             : parse.GetValue(format) is { } f && !Formats.Contains(f) ? $"--format must be one of {string.Join(", ", Formats)}, got '{f}'"
             : parse.GetValue(output) is not null && !parse.GetValue(follow) ? "--output needs --follow (or use: orbit batch download ID --output FILE)"
             : null);
@@ -140,6 +144,17 @@ internal static class BatchCommands
 
         Console.WriteLine($"output written to {output} ({written.Value} bytes){(job.RowsFailed > 0 ? $"; {job.RowsFailed} rows failed: ./orbit batch download {job.Id} --errors" : "")}");
         return RegistryRunner.Ok;
+    }
+
+    private static Command Upload(RegistryRunner runner)
+    {
+        var file = new Argument<string>("file") { Description = "The input to keep for later jobs: CSV, JSONL or Parquet" };
+        return runner.Define(new Command("upload", "Upload a batch input once, to submit it by id as often as wanted (--file-id)") { file }, async (call, ct) =>
+            await call.AnswerAsync(await call.Api.UploadBatchInputAsync(call.Get(file)!, ct), stored =>
+            {
+                AnsiConsole.MarkupLine($"uploaded [bold]{stored.Id}[/] ({Count(stored.SizeBytes)} bytes, {Markup.Escape(stored.Sha256)})");
+                AnsiConsole.MarkupLine($"run it: ./orbit batch submit --file-id {stored.Id} --model M --follow");
+            }), parse => File.Exists(parse.GetValue(file)) ? null : $"no such file: {parse.GetValue(file)}");
     }
 
     private static Command List(RegistryRunner runner) =>
