@@ -1,6 +1,6 @@
 import { api, enc, withTenant } from "./api.js";
 import { h, table, errorBox, loading, num, time, badge, dash } from "./dom.js";
-import { histogramChart, seriesChart } from "./charts.js";
+import { histogramChart, seriesChart, accuracyChart } from "./charts.js";
 
 // Built against GET /v1/drift/{model} (DriftModelView) as the drift monitor documents it (docs/drift.md).
 export async function driftPage(root, model) {
@@ -26,6 +26,7 @@ function versionView(v) {
     h("h3", {}, `v${v.modelVersion} `, badge(v.status)),
     h("p", {}, `sample ${num(v.sampleSize)} rows over ${v.windowSeconds}s · evaluated ${time(v.evaluatedAt)}`, v.reason ? ` · ${v.reason}` : ""),
     accuracy(v.accuracy),
+    v.accuracySeries?.points?.length ? accuracyChart(v.accuracySeries, `${v.accuracy.metric} over time (warning ${pct(v.accuracySeries.warning)}, critical ${pct(v.accuracySeries.critical)} degradation)`) : null,
     h("div", { class: "features" }, v.features.map(feature)),
     h("h4", {}, "Alert history"),
     v.alerts.length
@@ -34,6 +35,8 @@ function versionView(v) {
           h("td", { class: "n" }, num(a.value)), h("td", { class: "n" }, num(a.threshold)), h("td", { class: "n" }, num(a.sampleSize)))))
       : h("p", { class: "empty" }, "No alert has changed state."));
 }
+
+const pct = (x) => `${(x * 100).toFixed(0)}%`;
 
 function accuracy(a) {
   if (!a) return h("p", { class: "muted" }, "Accuracy: no outcomes joined yet.");
