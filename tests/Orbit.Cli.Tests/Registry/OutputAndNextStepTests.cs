@@ -59,7 +59,7 @@ public sealed class OutputAndNextStepTests(RegistryUnderTest registry) : IClassF
         Assert.Contains("next: orbit whoami (shows this key's role", refused.Error);
         Assert.Equal(1, noKey.ExitCode);
         Assert.Contains("[401]", noKey.Error);
-        Assert.Contains("next: orbit whoami --key KEY", noKey.Error);
+        Assert.Contains("next: pass a valid key (--key, ORBIT_KEY or the config file", noKey.Error);
     }
 
     [Fact]

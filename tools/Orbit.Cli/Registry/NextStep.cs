@@ -19,7 +19,7 @@ internal static class NextStep
         return status switch
         {
             400 or 422 or 413 or 415 => $"orbit {commandPath} --help (what each argument and option accepts)",
-            401 => "orbit whoami --key KEY (the key was not accepted: check ORBIT_KEY, --key or the config file)",
+            401 => "pass a valid key (--key, ORBIT_KEY or the config file; ./orbit up writes the admin key to $ORBIT_RUN_DIR/admin.key), then orbit whoami",
             403 => "orbit whoami (shows this key's role; an admin issues a stronger key with orbit keys create --role deployer)",
             404 => group switch
             {
