@@ -1,14 +1,21 @@
-import { api, enc, withTenant } from "./api.js";
+import { api, enc, withTenant, isPlatform, session } from "./api.js";
 import { h, table, errorBox, loading, num, time, badge, dash } from "./dom.js";
 import { histogramChart, seriesChart, accuracyChart } from "./charts.js";
 
 // Built against GET /v1/drift/{model} (DriftModelView) as the drift monitor documents it (docs/drift.md).
 export async function driftPage(root, model) {
   root.replaceChildren(h("h2", {}, "Drift"), loading());
-  const models = (await api.get("/v1/models?limit=500")).items.map((m) => m.name);
-  const picker = h("select", { "data-testid": "drift-model", onchange: (e) => { location.hash = `#/drift/${enc(e.target.value)}`; } },
-    h("option", { value: "" }, "choose a model…"), models.map((m) => h("option", { value: m, selected: m === model }, m)));
-  const body = h("div", {}, model ? loading() : h("p", { class: "empty" }, models.length ? "Choose a model." : "No models in this tenant."));
+  const open = (e) => { location.hash = `#/drift/${enc(e.target.value)}`; };
+  let picker, models = [];
+  if (isPlatform() && session.tenant) {
+    // The registry lists only the key's own tenant's models: another tenant's model is named by hand.
+    picker = h("input", { "data-testid": "drift-model", placeholder: `a model of ${session.tenant}`, value: model ?? "", onchange: open });
+  } else {
+    models = (await api.get("/v1/models?limit=500")).items.map((m) => m.name);
+    picker = h("select", { "data-testid": "drift-model", onchange: open },
+      h("option", { value: "" }, "choose a model…"), models.map((m) => h("option", { value: m, selected: m === model }, m)));
+  }
+  const body = h("div", {}, model ? loading() : h("p", { class: "empty" }, models.length || session.tenant ? "Choose a model." : "No models in this tenant."));
   root.replaceChildren(h("h2", {}, "Drift"), h("label", {}, "Model ", picker), body);
   if (!model) return;
   try {

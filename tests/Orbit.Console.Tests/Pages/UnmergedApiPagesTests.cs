@@ -47,6 +47,30 @@ public sealed class UnmergedApiPagesTests(ConsoleStack stack)
     }
 
     [ChromiumFact]
+    public async Task The_platform_admin_names_another_tenants_model_on_the_drift_page_and_reads_it_for_that_tenant()
+    {
+        var tenant = await stack.TenantAsync("viewer");
+        await using var console = await ConsolePage.LogInAsync(stack, ConsoleStack.AdminKey);
+        var page = console.Page;
+        var asked = new List<string>();
+        await page.RouteAsync("**/v1/drift/churn*", r =>
+        {
+            asked.Add(r.Request.Url);
+            return r.FulfillAsync(new() { ContentType = "application/json", Body = JsonSerializer.Serialize(DriftModel(tenant.Id), Json) });
+        });
+
+        await page.GetByTestId("tenant").Locator($"option[value='{tenant.Id}']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.GetByTestId("tenant").SelectOptionAsync(tenant.Id);
+        await console.OpenAsync("#/drift");
+        // The registry lists only the admin tenant's models, so the model of another tenant is typed in.
+        await page.GetByTestId("drift-model").FillAsync("churn");
+        await page.GetByTestId("drift-model").PressAsync("Enter");
+        await page.GetByTestId("drift-version-3").WaitForAsync();
+
+        Assert.Equal([$"/v1/drift/churn?tenant={tenant.Id}"], asked.Select(u => new Uri(u).PathAndQuery).Distinct());
+    }
+
+    [ChromiumFact]
     public async Task The_batch_page_shows_progress_rate_and_eta_and_offers_cancel_and_downloads()
     {
         var tenant = await stack.TenantAsync("predictor");
