@@ -16,4 +16,5 @@ root.Subcommands.Add(Orbit.Cli.Onnx.OnnxCommands.Create());
 root.Subcommands.Add(Orbit.Cli.Drift.DriftCommands.Create());
 root.Subcommands.Add(Orbit.Cli.Demo.DemoCommand.Create());
 foreach (var command in Orbit.Cli.Registry.RegistryCommands.Create()) root.Subcommands.Add(command);
+root.Subcommands.Add(Orbit.Cli.Completion.CompletionCommand.Create(root));
 return await root.Parse(args).InvokeAsync();

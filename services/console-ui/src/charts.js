@@ -46,14 +46,29 @@ export function histogramChart(live, baseline, title) {
 
 /** One score over time with its warning and critical thresholds drawn as lines. */
 export function seriesChart(points, metric, warning, critical, title) {
-  const xs = points.map((p) => new Date(p.at).getTime() / 1000);
-  const ys = points.map((p) => p.scores?.[metric] ?? null);
-  return chart(title, "series", {
+  return levelsChart(points.map((p) => p.at), points.map((p) => p.scores?.[metric] ?? null), metric, warning, critical, title, "series");
+}
+
+/**
+ * Accuracy (or MAE/RMSE) per evaluation pass, with the levels where its relative degradation alerts:
+ * expected × (1 − x) for accuracy, expected × (1 + x) for an error metric (AccuracySeriesView).
+ */
+export function accuracyChart(series, title) {
+  const last = series.points[series.points.length - 1];
+  const metric = last?.metric ?? "accuracy";
+  const sign = metric === "accuracy" ? -1 : 1;
+  const level = (x) => (last?.expected == null ? null : last.expected * (1 + sign * x));
+  return levelsChart(series.points.map((p) => p.at), series.points.map((p) => p.value ?? null), metric, level(series.warning), level(series.critical), title, "accuracy");
+}
+
+function levelsChart(times, ys, label, warning, critical, title, kind) {
+  const xs = times.map((t) => new Date(t).getTime() / 1000);
+  return chart(title, kind, {
     height: 180,
     scales: { x: { time: true } },
     series: [
       {},
-      { label: metric, stroke: "#343a40", width: 2, points: { show: true, size: 5 } },
+      { label, stroke: "#343a40", width: 2, points: { show: true, size: 5 } },
       { label: "warning", stroke: "#f59f00", dash: [6, 4], points: { show: false } },
       { label: "critical", stroke: "#e03131", dash: [6, 4], points: { show: false } },
     ],

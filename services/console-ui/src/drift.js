@@ -1,14 +1,21 @@
-import { api, enc, withTenant } from "./api.js";
+import { api, enc, withTenant, isPlatform, session } from "./api.js";
 import { h, table, errorBox, loading, num, time, badge, dash } from "./dom.js";
-import { histogramChart, seriesChart } from "./charts.js";
+import { histogramChart, seriesChart, accuracyChart } from "./charts.js";
 
 // Built against GET /v1/drift/{model} (DriftModelView) as the drift monitor documents it (docs/drift.md).
 export async function driftPage(root, model) {
   root.replaceChildren(h("h2", {}, "Drift"), loading());
-  const models = (await api.get("/v1/models?limit=500")).items.map((m) => m.name);
-  const picker = h("select", { "data-testid": "drift-model", onchange: (e) => { location.hash = `#/drift/${enc(e.target.value)}`; } },
-    h("option", { value: "" }, "choose a model…"), models.map((m) => h("option", { value: m, selected: m === model }, m)));
-  const body = h("div", {}, model ? loading() : h("p", { class: "empty" }, models.length ? "Choose a model." : "No models in this tenant."));
+  const open = (e) => { location.hash = `#/drift/${enc(e.target.value)}`; };
+  let picker, models = [];
+  if (isPlatform() && session.tenant) {
+    // The registry lists only the key's own tenant's models: another tenant's model is named by hand.
+    picker = h("input", { "data-testid": "drift-model", placeholder: `a model of ${session.tenant}`, value: model ?? "", onchange: open });
+  } else {
+    models = (await api.get("/v1/models?limit=500")).items.map((m) => m.name);
+    picker = h("select", { "data-testid": "drift-model", onchange: open },
+      h("option", { value: "" }, "choose a model…"), models.map((m) => h("option", { value: m, selected: m === model }, m)));
+  }
+  const body = h("div", {}, model ? loading() : h("p", { class: "empty" }, models.length || session.tenant ? "Choose a model." : "No models in this tenant."));
   root.replaceChildren(h("h2", {}, "Drift"), h("label", {}, "Model ", picker), body);
   if (!model) return;
   try {
@@ -26,6 +33,7 @@ function versionView(v) {
     h("h3", {}, `v${v.modelVersion} `, badge(v.status)),
     h("p", {}, `sample ${num(v.sampleSize)} rows over ${v.windowSeconds}s · evaluated ${time(v.evaluatedAt)}`, v.reason ? ` · ${v.reason}` : ""),
     accuracy(v.accuracy),
+    v.accuracySeries?.points?.length ? accuracyChart(v.accuracySeries, `${v.accuracy.metric} over time (warning ${pct(v.accuracySeries.warning)}, critical ${pct(v.accuracySeries.critical)} degradation)`) : null,
     h("div", { class: "features" }, v.features.map(feature)),
     h("h4", {}, "Alert history"),
     v.alerts.length
@@ -34,6 +42,8 @@ function versionView(v) {
           h("td", { class: "n" }, num(a.value)), h("td", { class: "n" }, num(a.threshold)), h("td", { class: "n" }, num(a.sampleSize)))))
       : h("p", { class: "empty" }, "No alert has changed state."));
 }
+
+const pct = (x) => `${(x * 100).toFixed(0)}%`;
 
 function accuracy(a) {
   if (!a) return h("p", { class: "muted" }, "Accuracy: no outcomes joined yet.");

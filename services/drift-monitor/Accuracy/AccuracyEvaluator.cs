@@ -13,7 +13,7 @@ namespace Orbit.DriftMonitor.Accuracy;
 /// alert tracker with the same hysteresis as drift (warning 5%, critical 10% by default); a rise is stored as an alert
 /// (feature <c>__accuracy__</c>) and published as <see cref="AccuracyDegraded"/>. The outcomes joined since the last
 /// pass are also published per version as <see cref="AccuracyWindowObserved"/>: the rollout controller's evidence
-/// for comparing a canary's accuracy with stable's.
+/// for comparing a canary's accuracy with stable's. Each pass's numbers are kept as a point of the version's accuracy series.
 /// </summary>
 internal sealed partial class AccuracyEvaluator(
     AccuracyStore store,
@@ -118,8 +118,8 @@ internal sealed partial class AccuracyEvaluator(
         }
 
         var level = DriftStatus.Of(tracker.Level);
-        var view = new AccuracyView(metric, value, target, degradation, level, sampleSize, accuracy, mae, rmse, reason);
-        await store.SaveAsync(version, level, JsonSerializer.Serialize(tracker, Json), JsonSerializer.Serialize(view, Json), alert, cancellationToken);
+        var view = new AccuracyView(metric, value, target, degradation, level, sampleSize, accuracy, mae, rmse, reason, now);
+        await store.SaveAsync(version, level, JsonSerializer.Serialize(tracker, Json), JsonSerializer.Serialize(view, Json), sampleSize, now.ToUnixTimeMilliseconds(), alert, cancellationToken);
     }
 
     /// <summary>The metadata's <c>metrics</c> (numbers by name, lower-cased).</summary>

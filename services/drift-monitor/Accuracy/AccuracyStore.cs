@@ -25,6 +25,13 @@ internal sealed class AccuracyStateRow
     public string Latest { get; set; } = "";
 }
 
+internal sealed class AccuracyPointRow
+{
+    public long AtMs { get; set; }
+
+    public string View { get; set; } = "";
+}
+
 internal sealed class JoinedWindow
 {
     public long Labelled { get; init; }
@@ -173,8 +180,19 @@ internal sealed class AccuracyStore(DriftDatabase database)
             new { version.TenantId, version.ModelName, version.ModelVersion });
     }
 
-    /// <summary>The accuracy state and the alert it raised, together; the version gets a drift row if it has none yet.</summary>
-    public async Task SaveAsync(VersionKey version, string level, string tracker, string latest, AlertRow? alert, CancellationToken cancellationToken)
+    /// <summary>The latest <paramref name="limit"/> accuracy points of the version, oldest first.</summary>
+    public async Task<IReadOnlyList<AccuracyPointRow>> PointsAsync(VersionKey version, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AccuracyPointRow>(
+            "SELECT at_ms AS AtMs, numbers AS View FROM accuracy_points " +
+            "WHERE tenant_id = @TenantId AND model_name = @ModelName AND model_version = @ModelVersion ORDER BY at_ms DESC LIMIT @limit",
+            new { version.TenantId, version.ModelName, version.ModelVersion, limit });
+        return rows.Reverse().ToList();
+    }
+
+    /// <summary>The accuracy state, its point in the series and the alert it raised, together; the version gets a drift row if it has none yet.</summary>
+    public async Task SaveAsync(VersionKey version, string level, string tracker, string latest, long sampleSize, long atMs, AlertRow? alert, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -182,6 +200,10 @@ internal sealed class AccuracyStore(DriftDatabase database)
             "INSERT INTO accuracy_states (tenant_id, model_name, model_version, level, tracker, latest) VALUES (@TenantId, @ModelName, @ModelVersion, @level, @tracker, @latest) " +
             "ON CONFLICT (tenant_id, model_name, model_version) DO UPDATE SET level = excluded.level, tracker = excluded.tracker, latest = excluded.latest",
             new { version.TenantId, version.ModelName, version.ModelVersion, level, tracker, latest }, transaction);
+        await connection.ExecuteAsync(
+            "INSERT INTO accuracy_points (tenant_id, model_name, model_version, at_ms, level, sample_size, numbers) VALUES (@TenantId, @ModelName, @ModelVersion, @atMs, @level, @sampleSize, @latest) " +
+            "ON CONFLICT (tenant_id, model_name, model_version, at_ms) DO NOTHING",
+            new { version.TenantId, version.ModelName, version.ModelVersion, atMs, level, sampleSize, latest }, transaction);
         await connection.ExecuteAsync(
             "INSERT INTO version_states (tenant_id, model_name, model_version, status, reason, sample_size) " +
             "VALUES (@TenantId, @ModelName, @ModelVersion, @status, 'no feature statistics received', 0) ON CONFLICT (tenant_id, model_name, model_version) DO NOTHING",

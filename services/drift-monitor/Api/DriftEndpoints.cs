@@ -13,7 +13,7 @@ namespace Orbit.DriftMonitor.Api;
 /// <summary>
 /// <c>GET /v1/drift/{model}</c> and <c>GET /v1/drift/{model}/versions/{v}</c>: the caller's tenant only (platform keys may
 /// name another with <c>?tenant=</c>); another tenant's model is a 404. <c>?feature=F</c> narrows the features and their series.
-/// The gateway forwards these paths unchanged.
+/// Each version with joined outcomes carries its accuracy series (<see cref="AccuracySeriesView"/>). The gateway forwards these paths unchanged.
 /// </summary>
 internal static class DriftEndpoints
 {
@@ -98,10 +98,19 @@ internal static class DriftEndpoints
             .Where(a => only is null || a.Feature == only)
             .Select(a => new DriftAlertView(a.Feature, a.Metric, a.FromLevel, a.ToLevel, a.Value, a.Threshold, a.SampleSize, DateTimeOffset.FromUnixTimeMilliseconds(a.AtMs)))
             .ToList();
+        var latestAccuracy = await accuracy.StateAsync(key, cancellationToken) is { } state ? JsonSerializer.Deserialize<AccuracyView>(state.Latest, JsonSerializerOptions.Web) : null;
         return new DriftVersionView(
             key.TenantId, key.ModelName, key.ModelVersion, row.Status, row.Reason, row.SampleSize, options.WindowOf(key.ModelName),
             row.EvaluatedAtMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null, features, alerts,
-            await accuracy.StateAsync(key, cancellationToken) is { } state ? JsonSerializer.Deserialize<AccuracyView>(state.Latest, JsonSerializerOptions.Web) : null);
+            latestAccuracy, latestAccuracy is null ? null : await AccuracySeriesAsync(key, accuracy, options, cancellationToken));
+    }
+
+    private static async Task<AccuracySeriesView> AccuracySeriesAsync(VersionKey key, Accuracy.AccuracyStore accuracy, DriftMonitorOptions options, CancellationToken cancellationToken)
+    {
+        var points = (await accuracy.PointsAsync(key, options.SeriesPoints, cancellationToken))
+            .Select(p => JsonSerializer.Deserialize<AccuracyView>(p.View, JsonSerializerOptions.Web)! with { At = DateTimeOffset.FromUnixTimeMilliseconds(p.AtMs) })
+            .ToList();
+        return new AccuracySeriesView(options.AccuracyWarning, options.AccuracyCritical, points);
     }
 
     private static IResult NotFound(string detail) =>

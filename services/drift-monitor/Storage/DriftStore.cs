@@ -186,11 +186,12 @@ internal sealed class DriftStore(DriftDatabase database)
         return rows.ToDictionary(r => r.Reason, r => r.Count, StringComparer.Ordinal);
     }
 
-    /// <summary>Drops windows older than every evaluation window and score points beyond the series' length in time.</summary>
+    /// <summary>Drops windows older than every evaluation window and score and accuracy points beyond the series' length in time.</summary>
     public async Task PruneAsync(long windowsBeforeMs, long pointsBeforeMs, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM stats_windows WHERE window_end_ms <= @windowsBeforeMs", new { windowsBeforeMs });
         await connection.ExecuteAsync("DELETE FROM score_points WHERE at_ms < @pointsBeforeMs", new { pointsBeforeMs });
+        await connection.ExecuteAsync("DELETE FROM accuracy_points WHERE at_ms < @pointsBeforeMs", new { pointsBeforeMs });
     }
 }

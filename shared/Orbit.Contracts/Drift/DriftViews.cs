@@ -21,7 +21,15 @@ public sealed record DriftVersionView(
     DateTimeOffset? EvaluatedAt,
     IReadOnlyList<FeatureDriftView> Features,
     IReadOnlyList<DriftAlertView> Alerts,
-    AccuracyView? Accuracy = null);
+    AccuracyView? Accuracy = null,
+    AccuracySeriesView? AccuracySeries = null);
+
+/// <summary>
+/// Accuracy over time: one point per evaluation pass (the latest <c>SeriesPoints</c>, oldest first). <see cref="Warning"/>
+/// and <see cref="Critical"/> are the relative degradations that alert, as in <see cref="AccuracyView.Degradation"/>:
+/// for <c>accuracy</c> the level lies at <c>expected × (1 − x)</c>, for an error metric at <c>expected × (1 + x)</c>.
+/// </summary>
+public sealed record AccuracySeriesView(double Warning, double Critical, IReadOnlyList<AccuracyView> Points);
 
 /// <summary>
 /// Rolling accuracy (classifiers) or MAE and RMSE (regressors) over the latest joined outcomes, against the version
@@ -38,7 +46,8 @@ public sealed record AccuracyView(
     double? Accuracy,
     double? Mae,
     double? Rmse,
-    string? Reason);
+    string? Reason,
+    DateTimeOffset? At = null);
 
 /// <summary>
 /// One feature's latest evaluation: the test that drives its alert state (<see cref="Test"/>, e.g. <c>psi</c> or

@@ -8,6 +8,27 @@ public sealed class DriftCompareCommandTests
     private static string Vector(string file) => Path.Combine(AppContext.BaseDirectory, "drift-vectors", file);
 
     [Fact]
+    public async Task Output_json_is_the_same_as_json_and_both_with_output_table_is_bad_usage()
+    {
+        async Task<(int Exit, string Out, string Error)> InvokeAsync(params string[] options)
+        {
+            var (output, errors) = (new StringWriter(), new StringWriter());
+            var exit = await DriftCompareCommand.Create(output, errors).Parse([Vector("baseline.csv"), Vector("live.csv"), .. options]).InvokeAsync();
+            return (exit, output.ToString(), errors.ToString());
+        }
+
+        var json = await InvokeAsync("--json");
+        var output = await InvokeAsync("--output", "json");
+        var both = await InvokeAsync("--json", "--output", "table");
+
+        Assert.Equal(0, output.Exit);
+        Assert.Equal(json.Out, output.Out);
+        Assert.NotNull(JsonNode.Parse(output.Out)!["features"]);
+        Assert.Equal(2, both.Exit);
+        Assert.Contains("--json and --output table", both.Error);
+    }
+
+    [Fact]
     public void Compare_json_matches_numpy_and_scipy_on_every_column_to_1e_9()
     {
         var (exit, output, errors) = Run(Vector("baseline.csv"), Vector("live.csv"), json: true);

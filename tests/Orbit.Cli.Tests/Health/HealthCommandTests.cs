@@ -32,4 +32,24 @@ public sealed class HealthCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains("not reachable", output.ToString());
     }
+
+    [Fact]
+    public async Task Health_output_json_lists_every_service_with_its_readiness()
+    {
+        var port = Orbit.Testing.FreePort.Next();
+        var output = new StringWriter();
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+            Ansi = Spectre.Console.AnsiSupport.No,
+        });
+        var root = new RootCommand { HealthCommand.Create() };
+
+        var exitCode = await root.Parse(["health", "--base-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--workers", "1", "--output", "json"]).InvokeAsync();
+
+        Assert.Equal(1, exitCode);
+        var services = System.Text.Json.JsonDocument.Parse(output.ToString()).RootElement.GetProperty("services").EnumerateArray().ToList();
+        Assert.Equal(["gateway", "registry", "drift-monitor", "retrainer", "inference-worker-1"], services.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(services, s => Assert.False(s.GetProperty("ready").GetBoolean()));
+    }
 }

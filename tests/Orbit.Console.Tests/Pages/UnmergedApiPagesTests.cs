@@ -15,7 +15,7 @@ public sealed class UnmergedApiPagesTests(ConsoleStack stack)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [ChromiumFact]
-    public async Task The_drift_page_draws_each_features_live_histogram_over_its_baseline_and_its_score_with_thresholds()
+    public async Task The_drift_page_draws_each_features_live_histogram_over_its_baseline_its_score_and_accuracy_over_time_with_thresholds()
     {
         var tenant = await stack.TenantAsync("viewer");
         await using var console = await ConsolePage.LogInAsync(stack, tenant.Keys["viewer"]);
@@ -39,7 +39,35 @@ public sealed class UnmergedApiPagesTests(ConsoleStack stack)
         await page.GetByTestId("feature-plan").GetByTestId("chart-histogram").Locator("canvas").WaitForAsync();
         Assert.Contains("ok → warning", await page.GetByTestId("drift-version-3").InnerTextAsync());
         Assert.Contains("accuracy 0.84 (expected 0.9, degradation 6.7%)", await page.GetByTestId("accuracy").InnerTextAsync());
+        var accuracy = page.GetByTestId("drift-version-3").GetByTestId("chart-accuracy");
+        await accuracy.Locator("canvas").WaitForAsync();
+        Assert.Equal(["accuracy", "warning", "critical"], await SeriesLabelsAsync(accuracy));
+        Assert.Contains("accuracy over time (warning 5%, critical 10% degradation)", await accuracy.InnerTextAsync());
         await console.ScreenshotAsync("drift");
+    }
+
+    [ChromiumFact]
+    public async Task The_platform_admin_names_another_tenants_model_on_the_drift_page_and_reads_it_for_that_tenant()
+    {
+        var tenant = await stack.TenantAsync("viewer");
+        await using var console = await ConsolePage.LogInAsync(stack, ConsoleStack.AdminKey);
+        var page = console.Page;
+        var asked = new List<string>();
+        await page.RouteAsync("**/v1/drift/churn*", r =>
+        {
+            asked.Add(r.Request.Url);
+            return r.FulfillAsync(new() { ContentType = "application/json", Body = JsonSerializer.Serialize(DriftModel(tenant.Id), Json) });
+        });
+
+        await page.GetByTestId("tenant").Locator($"option[value='{tenant.Id}']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.GetByTestId("tenant").SelectOptionAsync(tenant.Id);
+        await console.OpenAsync("#/drift");
+        // The registry lists only the admin tenant's models, so the model of another tenant is typed in.
+        await page.GetByTestId("drift-model").FillAsync("churn");
+        await page.GetByTestId("drift-model").PressAsync("Enter");
+        await page.GetByTestId("drift-version-3").WaitForAsync();
+
+        Assert.Equal([$"/v1/drift/churn?tenant={tenant.Id}"], asked.Select(u => new Uri(u).PathAndQuery).Distinct());
     }
 
     [ChromiumFact]
@@ -88,6 +116,12 @@ public sealed class UnmergedApiPagesTests(ConsoleStack stack)
         createdAt = "2026-11-30T07:00:00Z", finishedAt = (string?)null, createdBy = "key:abc",
     };
 
+    private static object Accuracy(double value, string level, string at) => new
+    {
+        metric = "accuracy", value, expected = 0.9, degradation = Math.Round((0.9 - value) / 0.9, 3), level, sampleSize = 500, accuracy = value, mae = (double?)null, rmse = (double?)null,
+        reason = (string?)null, at,
+    };
+
     private static object DriftModel(string tenant)
     {
         var edges = new[] { 1.0, 2, 3, 4, 5, 6, 7, 8, 9 };
@@ -110,7 +144,8 @@ public sealed class UnmergedApiPagesTests(ConsoleStack stack)
                             baseline = new { categories = new Dictionary<string, double> { ["basic"] = 0.58, ["pro"] = 0.37, ["enterprise"] = 0.05 } }, series },
                     },
                     alerts = new[] { new { feature = "age", metric = "psi", from = "ok", to = "warning", value = 0.169, threshold = 0.1, sampleSize = 1834, at = "2026-11-30T07:12:00Z" } },
-                    accuracy = new { metric = "accuracy", value = 0.84, expected = 0.9, degradation = 0.067, level = "warning", sampleSize = 500, accuracy = 0.84, mae = (double?)null, rmse = (double?)null, reason = (string?)null },
+                    accuracy = Accuracy(0.84, "warning", "2026-11-30T07:20:00Z"),
+                    accuracySeries = new { warning = 0.05, critical = 0.10, points = new[] { Accuracy(0.9, "ok", "2026-11-30T07:10:00Z"), Accuracy(0.87, "ok", "2026-11-30T07:15:00Z"), Accuracy(0.84, "warning", "2026-11-30T07:20:00Z") } },
                 },
             },
         };

@@ -61,10 +61,18 @@ public sealed class AccuracyTests
 
         var before = await api.GetFromJsonAsync<DriftModelView>($"/v1/drift/{model}");
         Assert.Equal(1, before!.PendingOutcomes);
-        await monitor.EvaluateAsync(DateTimeOffset.UtcNow.AddSeconds(10));
+        var first = Assert.Single(before.Versions.Single().AccuracySeries!.Points);
+        Assert.Equal((start.AddSeconds(1).ToUnixTimeMilliseconds(), 61.0 / 101, "critical", 101L), (first.At!.Value.ToUnixTimeMilliseconds(), first.Value!.Value, first.Level, first.SampleSize));
+        var later = DateTimeOffset.UtcNow.AddSeconds(10);
+        await monitor.EvaluateAsync(later);
         var after = await api.GetFromJsonAsync<DriftModelView>($"/v1/drift/{model}");
         Assert.Equal(1, after!.UnknownOutcomes);
         Assert.Equal(0, after.PendingOutcomes);
+
+        // Accuracy over time: one point per pass, oldest first, with the relative levels that alert.
+        var series = after.Versions.Single().AccuracySeries!;
+        Assert.Equal((0.05, 0.10), (series.Warning, series.Critical));
+        Assert.Equal([start.AddSeconds(1).ToUnixTimeMilliseconds(), later.ToUnixTimeMilliseconds()], series.Points.Select(p => p.At!.Value.ToUnixTimeMilliseconds()));
 
         // Every joined outcome reaches the rollout controller's evidence once, whichever pass published it.
         var published = new List<System.Text.Json.JsonElement>();

@@ -14,16 +14,28 @@ namespace Orbit.Cli.Drift;
 /// </summary>
 internal static class DriftCompareCommand
 {
-    public static Command Create(TextWriter? output = null, TextWriter? errors = null)
+    public static Command Create(TextWriter? writer = null, TextWriter? errors = null)
     {
         var baseline = new Argument<string>("baseline") { Description = "CSV file of the reference data (a header row; numeric and string columns)" };
         var live = new Argument<string>("live") { Description = "CSV file of the data to compare with it" };
-        var json = new Option<bool>("--json") { Description = "Print JSON: {\"features\": {\"<column>\": {\"kind\", \"psi\", \"kl\", \"js\", \"ks\", …}}}" };
+        var json = new Option<bool>("--json") { Description = "Same as --output json" };
+        var output = OutputFormat.Create("table (the default), or json: {\"features\": {\"<column>\": {\"kind\", \"psi\", \"kl\", \"js\", \"ks\", …}}}");
+        var format = new OutputFormat(output, json);
         var command = new Command("compare", "Score every column of LIVE.csv against BASELINE.csv: PSI, KL, JS, KS (binned and raw, with p-value), Wasserstein, chi-squared");
         command.Arguments.Add(baseline);
         command.Arguments.Add(live);
+        command.Options.Add(output);
         command.Options.Add(json);
-        command.SetAction(parse => Run(parse.GetValue(baseline)!, parse.GetValue(live)!, parse.GetValue(json), output ?? Console.Out, errors ?? Console.Error));
+        command.SetAction(parse =>
+        {
+            if (format.Conflict(parse) is { } conflict)
+            {
+                (errors ?? Console.Error).WriteLine($"orbit drift compare: {conflict}");
+                return 2;
+            }
+
+            return Run(parse.GetValue(baseline)!, parse.GetValue(live)!, format.IsJson(parse), writer ?? Console.Out, errors ?? Console.Error);
+        });
         return command;
     }
 
@@ -37,6 +49,7 @@ internal static class DriftCompareCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             errors.WriteLine($"orbit drift compare: {e.Message}");
+            errors.WriteLine("next: orbit drift compare --help (two CSV files with a header row)");
             return 2;
         }
 

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Orbit.Cli.Health;
 
-/// <summary><c>orbit health</c>: each service's readiness as a table; exit 1 when any is not ready.</summary>
+/// <summary><c>orbit health</c>: each service's readiness as a table (or JSON); exit 1 when any is not ready.</summary>
 internal static class HealthCommand
 {
     public static Command Create()
@@ -17,12 +17,28 @@ internal static class HealthCommand
             DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("ORBIT_BASE_PORT"), out var p) ? p : 8080,
         };
         var workers = new Option<int>("--workers") { Description = "How many inference workers to probe", DefaultValueFactory = _ => ServiceEndpoints.StartedWorkers() };
-        var command = new Command("health", "Show each service's readiness and the dependency that fails") { host, basePort, workers };
+        var output = OutputFormat.Create("table (the default), or json: {\"services\": [{\"name\", \"url\", \"ready\", \"detail\"}]}");
+        var json = new Option<bool>("--json") { Description = "Same as --output json" };
+        var format = new OutputFormat(output, json);
+        var command = new Command("health", "Show each service's readiness and the dependency that fails") { host, basePort, workers, output, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (format.Conflict(parse) is { } conflict)
+            {
+                await Console.Error.WriteLineAsync($"orbit health: {conflict}");
+                return 2;
+            }
+
             var endpoints = ServiceEndpoints.All(parse.GetValue(host)!, parse.GetValue(basePort), parse.GetValue(workers));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var results = await Task.WhenAll(endpoints.Select(e => ProbeAsync(http, e.Name, e.Url, cancellationToken)));
+
+            var exitCode = results.All(r => r.Ready) ? 0 : 1;
+            if (format.IsJson(parse))
+            {
+                Orbit.Cli.Registry.RegistryCall.WriteJson(JsonSerializer.Serialize(new { services = results }, JsonSerializerOptions.Web));
+                return exitCode;
+            }
 
             var table = new Table().AddColumns("SERVICE", "URL", "READY", "DETAIL");
             foreach (var r in results)
@@ -35,7 +51,7 @@ internal static class HealthCommand
             }
 
             AnsiConsole.Write(table);
-            return results.All(r => r.Ready) ? 0 : 1;
+            return exitCode;
         });
         return command;
     }

@@ -34,7 +34,7 @@ internal static class ProblemPrinter
         return ex.HttpRequestError switch
         {
             HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-                => $"orbit: cannot reach the registry at {url} (is it running? ./orbit up): {Causes(ex)}",
+                => $"orbit: cannot reach the registry at {url} (is it running? ./orbit up): {Causes(ex)}\n{NextStep.Line("./orbit up, or orbit health to see which services answer")}",
             _ => $"orbit: the request to {url} failed after the connection was made (the server may have closed it without an answer): {Causes(ex)}",
         };
     }
@@ -53,7 +53,7 @@ internal static class ProblemPrinter
         return string.Join(" <- ", messages);
     }
 
-    public static string TimedOut(Uri url) => $"orbit: the registry at {url} did not answer in time";
+    public static string TimedOut(Uri url) => $"orbit: the registry at {url} did not answer in time\n{NextStep.Line("orbit health (which service or dependency is slow)")}";
 
     public static string Usage(string commandPath, string message) => $"orbit {commandPath}: {message}";
 }

@@ -16,7 +16,7 @@ internal sealed class RegistryCall(RegistryApi api, ParseResult parse, bool json
 
     public T? Get<T>(Argument<T> argument) => parse.GetValue(argument);
 
-    /// <summary>The problem on stderr (exit 1), the JSON as received with <c>--json</c>, or else <paramref name="render"/> (exit 0).</summary>
+    /// <summary>The problem on stderr (exit 1), the JSON as received with <c>--output json</c> (or <c>--json</c>), or else <paramref name="render"/> (exit 0).</summary>
     public async Task<int> AnswerAsync<T>(ApiResult<T> result, Action<T> render)
     {
         if (await FailedAsync(result))
@@ -45,6 +45,7 @@ internal sealed class RegistryCall(RegistryApi api, ParseResult parse, bool json
         }
 
         await errors.WriteLineAsync(ProblemPrinter.Format(problem));
+        await errors.WriteLineAsync(NextStep.Line(NextStep.ForStatus(problem.Status, NextStep.CommandPath(parse), NextStep.ModelOf(parse))));
         return true;
     }
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Orbit.Cli.Registry;
 
 /// <summary>
-/// What every registry command shares: <c>--url</c>, <c>--key</c> and <c>--json</c>, local checks
+/// What every registry command shares: <c>--url</c>, <c>--key</c> and <c>--output json|table</c> (<c>--json</c> kept as its short form), local checks
 /// (exit 2), connection resolution (exit 2 when there is no key), and turning problems and an
 /// unreachable registry into one line on stderr (exit 1).
 /// </summary>
@@ -21,11 +21,13 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
     {
         var url = new Option<string?>("--url") { Description = "Orbit URL (the gateway, or the registry itself) [ORBIT_URL, config file, else http://127.0.0.1:<ORBIT_BASE_PORT>]" };
         var key = new Option<string?>("--key") { Description = "API key [ORBIT_KEY, config file, else $ORBIT_RUN_DIR/admin.key]" };
-        var json = new Option<bool>("--json") { Description = "Print the registry's JSON instead of a table" };
+        var json = new Option<bool>("--json") { Description = "Same as --output json" };
+        var output = OutputFormat.Create("Print a table (table, the default) or the registry's JSON as received (json)");
         command.Options.Add(url);
         command.Options.Add(key);
+        command.Options.Add(output);
         command.Options.Add(json);
-        command.Action = new RegistryAction(this, url, key, json, body, validate);
+        command.Action = new RegistryAction(this, url, key, new OutputFormat(output, json), body, validate);
         return command;
     }
 
@@ -33,12 +35,12 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
         ParseResult parse,
         Option<string?> urlOption,
         Option<string?> keyOption,
-        Option<bool> jsonOption,
+        OutputFormat format,
         Func<RegistryCall, CancellationToken, Task<int>> body,
         Func<ParseResult, string?>? validate,
         CancellationToken cancellationToken)
     {
-        var path = CommandPath(parse);
+        var path = NextStep.CommandPath(parse);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors.Select(e => e.Message).Distinct())
@@ -50,9 +52,10 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
             return UsageError;
         }
 
-        if (validate?.Invoke(parse) is { } usage)
+        if ((validate?.Invoke(parse) ?? format.Conflict(parse)) is { } usage)
         {
             await errors.WriteLineAsync(ProblemPrinter.Usage(path, usage));
+            await errors.WriteLineAsync($"See: orbit {path} --help");
             return UsageError;
         }
 
@@ -70,7 +73,7 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
         }
 
         using var http = clientFactory(connection);
-        var call = new RegistryCall(new RegistryApi(http, connection), parse, parse.GetValue(jsonOption), errors);
+        var call = new RegistryCall(new RegistryApi(http, connection), parse, format.IsJson(parse), errors);
         try
         {
             return await body(call, cancellationToken);
@@ -86,6 +89,7 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
         catch (JsonException ex)
         {
             await errors.WriteLineAsync($"orbit: the registry at {connection.Url} answered with JSON this CLI does not understand: {ex.Message}");
+            await errors.WriteLineAsync(NextStep.Line("orbit version and orbit health (is the CLI as new as the platform?)"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -93,20 +97,6 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
         }
 
         return Failed;
-    }
-
-    private static string CommandPath(ParseResult parse)
-    {
-        var names = new List<string>();
-        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-        {
-            if (result.Command is not RootCommand)
-            {
-                names.Insert(0, result.Command.Name);
-            }
-        }
-
-        return string.Join(' ', names);
     }
 
     /// <summary>
@@ -117,13 +107,13 @@ internal sealed class RegistryRunner(Func<RegistryConnection, HttpClient> client
         RegistryRunner runner,
         Option<string?> url,
         Option<string?> key,
-        Option<bool> json,
+        OutputFormat format,
         Func<RegistryCall, CancellationToken, Task<int>> body,
         Func<ParseResult, string?>? validate) : AsynchronousCommandLineAction
     {
         public override bool ClearsParseErrors => true;
 
         public override Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default) =>
-            runner.RunAsync(parseResult, url, key, json, body, validate, cancellationToken);
+            runner.RunAsync(parseResult, url, key, format, body, validate, cancellationToken);
     }
 }
