@@ -22,10 +22,12 @@ public sealed class ExperimentTests(ITestOutputHelper output)
 
     private static readonly ExperimentArm[] ThreeArms = [new(1, 50), new(2, 25), new(3, 25)];
 
-    [Fact]
-    public async Task Three_arms_split_the_traffic_and_the_final_report_shows_the_worse_arm_with_an_interval_excluding_zero()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task Three_arms_split_the_traffic_and_the_final_report_shows_the_worse_arm_with_an_interval_excluding_zero(StoreKind kind)
     {
-        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        await using var store = await TestStore.CreateAsync(kind);
         await using var host = RegistryHost.Start(store, FastController);
         using var admin = host.Client();
         var model = await DeployedWithThreeVersionsAsync(admin);
