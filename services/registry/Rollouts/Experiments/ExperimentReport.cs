@@ -73,7 +73,7 @@ internal static class ExperimentReport
         var level = Format((1 - alpha) * 100);
         return new ExperimentComparison(metric, test, difference, low, high, p, significant,
             significant
-                ? $"different from the control (p {P(p)} < α = {Format(alpha)}); {level} % interval [{Format(low)}, {Format(high)}]"
+                ? $"different from the control (p {P(p)}, α = {Format(alpha)}); {level} % interval [{Format(low)}, {Format(high)}]"
                 : $"no difference shown at α = {Format(alpha)} (p {P(p)})");
     }
 
