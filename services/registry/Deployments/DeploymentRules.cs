@@ -100,6 +100,11 @@ internal static class DeploymentRules
             return Failure.Conflict($"the deployment no longer has stable version {control}");
         }
 
+        if (current.Strategy == Canary && current.CandidateVersion is not null)
+        {
+            return Failure.Conflict($"a canary of version {current.CandidateVersion} is in flight: abort it first (./orbit rollout abort)");
+        }
+
         return current with
         {
             Revision = NextRevision(current),
