@@ -20,6 +20,8 @@ internal static class RegistryLogEvents
     public const int RolloutTickFailed = 2703;
     public const int ProposalStarted = 2704;
     public const int ProposalLeft = 2705;
+    public const int ExperimentEnded = 2801;
+    public const int ExperimentTickFailed = 2802;
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;

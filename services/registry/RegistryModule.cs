@@ -12,6 +12,7 @@ using Orbit.Registry.Models;
 using Orbit.Registry.Outbox;
 using Orbit.Registry.Rollouts;
 using Orbit.Registry.Rollouts.Evidence;
+using Orbit.Registry.Rollouts.Experiments;
 using Orbit.Registry.Storage;
 
 namespace Orbit.Registry;
@@ -54,6 +55,8 @@ internal static class RegistryModule
         services.AddSingleton<ServingEvidence>();
         services.AddSingleton<RolloutController>();
         services.AddSingleton<RolloutStarter>();
+        services.AddSingleton<ExperimentStore>();
+        services.AddSingleton<ExperimentController>();
 
         // Order matters: the store is migrated before anything reads it.
         services.AddHostedService<RegistryStartup>();
@@ -61,6 +64,7 @@ internal static class RegistryModule
         services.AddHostedService<RoutingResync>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanCollector>());
         services.AddHostedService(sp => sp.GetRequiredService<RolloutController>());
+        services.AddHostedService(sp => sp.GetRequiredService<ExperimentController>());
         services.AddBatchJobs();
 
         services.AddOpenApi();
@@ -75,6 +79,7 @@ internal static class RegistryModule
         app.MapArtifactEndpoints();
         app.MapDeploymentEndpoints();
         app.MapRolloutEndpoints();
+        app.MapExperimentEndpoints();
         app.MapProposalEndpoints();
         app.MapAuditEndpoints();
         app.MapBatchJobEndpoints();

@@ -74,18 +74,19 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             weight = (long)state.CandidateWeight,
             strategy = state.Strategy,
             previous = (long?)state.PreviousStableVersion,
+            extra = ExtraRoutesJson(state.ExtraRoutes),
             nowMs,
             actor = caller.Actor,
             action,
         };
         await connection.ExecuteAsync(
             """
-            INSERT INTO deployments (tenant_id, model_name, revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version, updated_at_ms, updated_by)
-            VALUES (@tenant, @model, @revision, @stable, @candidate, @weight, @strategy, @previous, @nowMs, @actor)
+            INSERT INTO deployments (tenant_id, model_name, revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version, extra_routes_json, updated_at_ms, updated_by)
+            VALUES (@tenant, @model, @revision, @stable, @candidate, @weight, @strategy, @previous, @extra, @nowMs, @actor)
             ON CONFLICT (tenant_id, model_name) DO UPDATE SET
                 revision = excluded.revision, stable_version = excluded.stable_version, candidate_version = excluded.candidate_version,
                 candidate_weight = excluded.candidate_weight, strategy = excluded.strategy, previous_stable_version = excluded.previous_stable_version,
-                updated_at_ms = excluded.updated_at_ms, updated_by = excluded.updated_by
+                extra_routes_json = excluded.extra_routes_json, updated_at_ms = excluded.updated_at_ms, updated_by = excluded.updated_by
             """,
             values, transaction);
         await connection.ExecuteAsync(
@@ -162,11 +163,13 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
 
     internal static async Task<DeploymentState?> GetStateAsync(DbConnection connection, DbTransaction? transaction, string tenant, string model, bool lockRow)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(long Revision, long? Stable, long? Candidate, long Weight, string Strategy, long? Previous)>(
-            "SELECT revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version FROM deployments WHERE tenant_id = @tenant AND model_name = @model"
+        var row = await connection.QuerySingleOrDefaultAsync<(long Revision, long? Stable, long? Candidate, long Weight, string Strategy, long? Previous, string? Extra)>(
+            "SELECT revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version, extra_routes_json FROM deployments WHERE tenant_id = @tenant AND model_name = @model"
                 + (lockRow ? SqlDialect.ForUpdate(connection) : ""),
             new { tenant, model }, transaction);
-        return row.Strategy is null ? null : new DeploymentState(row.Revision, (int?)row.Stable, (int?)row.Candidate, (int)row.Weight, row.Strategy, (int?)row.Previous);
+        return row.Strategy is null
+            ? null
+            : new DeploymentState(row.Revision, (int?)row.Stable, (int?)row.Candidate, (int)row.Weight, row.Strategy, (int?)row.Previous, ExtraRoutesOf(row.Extra));
     }
 
     /// <summary>The deployment as the API shows it, with each route's artifact digest; null when the model is not deployed.</summary>
@@ -193,11 +196,22 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             state.PreviousStableVersion, routes, DateTimeOffset.FromUnixTimeMilliseconds(meta.AtMs), meta.By);
     }
 
-    private static DeploymentStrategy StrategyOf(string strategy) =>
-        strategy == DeploymentRules.Canary ? DeploymentStrategy.Canary : DeploymentStrategy.Manual;
+    private static DeploymentStrategy StrategyOf(string strategy) => strategy switch
+    {
+        DeploymentRules.Canary => DeploymentStrategy.Canary,
+        DeploymentRules.Ab => DeploymentStrategy.Ab,
+        _ => DeploymentStrategy.Manual,
+    };
+
+    private static string? ExtraRoutesJson(IReadOnlyList<(int Version, int Weight)>? routes) =>
+        routes is null ? null : System.Text.Json.JsonSerializer.Serialize(routes.Select(r => new[] { r.Version, r.Weight }));
+
+    private static List<(int Version, int Weight)>? ExtraRoutesOf(string? json) =>
+        json is null ? null : System.Text.Json.JsonSerializer.Deserialize<int[][]>(json)!.Select(r => (r[0], r[1])).ToList();
 
     private static IEnumerable<(int Version, int Weight, string Field)> RoutesWithFields(DeploymentState state) =>
-        DeploymentRules.Routes(state).Select(r => (r.Version, r.Weight, r.Version == state.StableVersion ? "stableVersion" : "candidateVersion"));
+        DeploymentRules.Routes(state).Select(r => (r.Version, r.Weight,
+            r.Version == state.StableVersion ? "stableVersion" : r.Version == state.CandidateVersion ? "candidateVersion" : "arms"));
 
     private static DeploymentView Undeployed(string model, DeploymentState state, DateTimeOffset at, string by) =>
         new(model, state.Revision, null, null, 0, state.Strategy, state.PreviousStableVersion, [], at, by);

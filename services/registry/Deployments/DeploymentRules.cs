@@ -10,6 +10,7 @@ internal static class DeploymentRules
 {
     public const string Manual = "manual";
     public const string Canary = "canary";
+    public const string Ab = "ab";
 
     public static Outcome<DeploymentState> Set(DeploymentState? current, int stable, int? candidate, int weight, string strategy)
     {
@@ -41,6 +42,11 @@ internal static class DeploymentRules
     /// <summary>A rollout's step: the candidate at <paramref name="weight"/> percent beside the stable version the rollout started from.</summary>
     public static Outcome<DeploymentState> CanaryStep(DeploymentState? current, int stable, int candidate, int weight)
     {
+        if (current?.Strategy == Ab)
+        {
+            return Failure.Conflict("an A/B experiment is running on this model: stop it first (./orbit experiment stop)");
+        }
+
         if (current?.StableVersion != stable || (current.CandidateVersion is { } other && other != candidate))
         {
             return Failure.Conflict($"the deployment no longer has stable version {stable} with candidate {candidate}");
@@ -72,7 +78,7 @@ internal static class DeploymentRules
 
         if (current.CandidateVersion is not null)
         {
-            return current with { Revision = NextRevision(current), CandidateVersion = null, CandidateWeight = 0 };
+            return current with { Revision = NextRevision(current), CandidateVersion = null, CandidateWeight = 0, ExtraRoutes = null };
         }
 
         if (current.PreviousStableVersion is not { } previous)
@@ -81,6 +87,43 @@ internal static class DeploymentRules
         }
 
         return current with { Revision = NextRevision(current), StableVersion = previous, PreviousStableVersion = null };
+    }
+
+    /// <summary>
+    /// An A/B experiment's split: the control stays stable with its weight; the first other arm is the candidate and
+    /// the rest are extra routes. Refused unless <paramref name="control"/> is still stable.
+    /// </summary>
+    public static Outcome<DeploymentState> Experiment(DeploymentState? current, int control, IReadOnlyList<(int Version, int Weight)> others)
+    {
+        if (current?.StableVersion != control)
+        {
+            return Failure.Conflict($"the deployment no longer has stable version {control}");
+        }
+
+        if (current.Strategy == Canary && current.CandidateVersion is not null)
+        {
+            return Failure.Conflict($"a canary of version {current.CandidateVersion} is in flight: abort it first (./orbit rollout abort)");
+        }
+
+        return current with
+        {
+            Revision = NextRevision(current),
+            CandidateVersion = others[0].Version,
+            CandidateWeight = others[0].Weight,
+            ExtraRoutes = others.Count > 1 ? others.Skip(1).ToList() : null,
+            Strategy = Ab,
+        };
+    }
+
+    /// <summary>An experiment's end: all traffic to the control, the other arms dropped.</summary>
+    public static Outcome<DeploymentState> EndExperiment(DeploymentState? current)
+    {
+        if (current?.StableVersion is null)
+        {
+            return Failure.Conflict("the model is not deployed");
+        }
+
+        return current with { Revision = NextRevision(current), CandidateVersion = null, CandidateWeight = 0, ExtraRoutes = null, Strategy = Manual };
     }
 
     public static Outcome<DeploymentState> Remove(DeploymentState? current)
@@ -101,9 +144,13 @@ internal static class DeploymentRules
             return [];
         }
 
-        return state.CandidateVersion is { } candidate
-            ? [(stable, 100 - state.CandidateWeight), (candidate, state.CandidateWeight)]
-            : [(stable, 100)];
+        if (state.CandidateVersion is not { } candidate)
+        {
+            return [(stable, 100)];
+        }
+
+        var extra = state.ExtraRoutes ?? [];
+        return [(stable, 100 - state.CandidateWeight - extra.Sum(r => r.Weight)), (candidate, state.CandidateWeight), .. extra];
     }
 
     private static long NextRevision(DeploymentState? current) => (current?.Revision ?? 0) + 1;

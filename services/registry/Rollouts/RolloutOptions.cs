@@ -25,4 +25,12 @@ internal sealed class RolloutOptions
     /// <summary>How long serving windows are kept in memory for the intervals that read them.</summary>
     [Range(1, 1_440)]
     public int EvidenceRetentionMinutes { get; set; } = 30;
+
+    /// <summary>How often an A/B experiment that names none folds its arms' evidence into its stored tallies.</summary>
+    [Range(1, 3_600)]
+    public int DefaultExperimentIntervalSeconds { get; set; } = 10;
+
+    /// <summary>Latency samples kept per experiment arm (a uniform reservoir), for its percentiles and tests.</summary>
+    [Range(10, 100_000)]
+    public int ExperimentLatencySampleSize { get; set; } = 2000;
 }

@@ -7,4 +7,7 @@ public enum DeploymentStrategy
 {
     Manual,
     Canary,
+
+    /// <summary>An A/B experiment: stable (the control) and one or more other versions at fixed weights, listed in the routes.</summary>
+    Ab,
 }

@@ -76,4 +76,33 @@ public sealed class DeploymentRulesTests
 
         Assert.Equal((OutcomeKind.Invalid, field), (outcome.Kind, outcome.Field));
     }
+
+    [Fact]
+    public void An_experiment_routes_every_arm_and_stable_keeps_the_control_s_share()
+    {
+        var split = DeploymentRules.Experiment(Canary with { CandidateVersion = null, CandidateWeight = 0 }, 1, [(2, 30), (3, 20)]).Value!;
+
+        Assert.Equal([(1, 50), (2, 30), (3, 20)], DeploymentRules.Routes(split));
+        Assert.Equal(("ab", 2, 30), (split.Strategy, split.CandidateVersion!.Value, split.CandidateWeight));
+    }
+
+    [Fact]
+    public void Ending_or_rolling_back_an_experiment_drops_every_other_arm()
+    {
+        var split = DeploymentRules.Experiment(Canary, 1, [(2, 30), (3, 20)]).Value!;
+
+        Assert.Equal([(1, 100)], DeploymentRules.Routes(DeploymentRules.EndExperiment(split).Value!));
+        Assert.Equal("manual", DeploymentRules.EndExperiment(split).Value!.Strategy);
+        Assert.Equal([(1, 100)], DeploymentRules.Routes(DeploymentRules.Rollback(split).Value!));
+    }
+
+    [Fact]
+    public void An_experiment_refuses_a_changed_stable_or_a_canary_in_flight_and_a_canary_step_refuses_an_experiment()
+    {
+        var split = DeploymentRules.Experiment(Canary, 1, [(2, 50)]).Value!;
+
+        Assert.Equal(OutcomeKind.Conflict, DeploymentRules.Experiment(Canary, 3, [(2, 50)]).Kind);
+        Assert.Equal(OutcomeKind.Conflict, DeploymentRules.Experiment(Canary with { Strategy = "canary" }, 1, [(2, 50)]).Kind);
+        Assert.Equal(OutcomeKind.Conflict, DeploymentRules.CanaryStep(split, 1, 2, 25).Kind);
+    }
 }

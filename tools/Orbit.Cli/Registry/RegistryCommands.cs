@@ -20,6 +20,7 @@ internal static class RegistryCommands
             DeployCommands.Rollback(runner),
             DeployCommands.Undeploy(runner),
             Rollouts.RolloutCommands.Create(runner),
+            Orbit.Cli.Experiments.ExperimentCommands.Create(runner),
             AuditCommand.Create(runner),
             KeysCommands.Create(runner),
             TenantsCommands.Create(runner),
