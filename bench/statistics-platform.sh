@@ -5,20 +5,23 @@
 # the gateway at concurrency 64. Each worker's CPU seconds (from /proc) over the requests it served
 # (orbit_inference_request_duration_seconds_count on its /metrics) give its CPU time per request; the ratio on/off
 # is the statistics' cost in the deployed worker, bus consume, decode and reply included.
-# Usage: bench/run-statistics.sh platform [--concurrency 64] [--duration 20] [--warmup 3] [--rounds 3]
+# Usage: bench/run-statistics.sh platform [--concurrency 64] [--duration 20] [--warmup 3] [--rounds 3] [--log-rate R]
+# --log-rate sets worker 1's PredictionLogSampleRate (default 1.0, every request logged; 0: the windows alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-concurrency=64 duration=20 warmup=3 rounds=3
+concurrency=64 duration=20 warmup=3 rounds=3 log_rate=1.0
 while (( $# )); do
   case $1 in
     --concurrency) concurrency=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --log-rate) log_rate=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 work=$(mktemp -d /tmp/orbit-bench-stats.XXXXXX) redis_db=13
+extra_env=("Orbit__Worker__Statistics__PredictionLogSampleRate=$log_rate")
 # shellcheck source=bench/own-platform.sh
 . bench/own-platform.sh
 require_servers
@@ -71,5 +74,5 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 on=$(median "${on_us[@]}") off=$(median "${off_us[@]}")
 echo
-echo "median CPU per request: statistics on $on µs, off $off µs; on/off = $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
+echo "median CPU per request: statistics on (prediction log rate $log_rate) $on µs, off $off µs; on/off = $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
