@@ -64,14 +64,3 @@ public static class InferenceWireFormat
         : type == typeof(InferenceBatchCompleted) ? InferenceWireKind.BatchCompleted
         : null;
 }
-
-internal enum InferenceWireKind : byte
-{
-    Requested = 1,
-    BatchRequested = 2,
-    Completed = 3,
-    BatchCompleted = 4,
-}
-
-/// <summary>Bytes that are not a message of <see cref="InferenceWireFormat"/>; the message says why.</summary>
-public sealed class InferenceWireException(string message, Exception? inner = null) : Exception(message, inner);

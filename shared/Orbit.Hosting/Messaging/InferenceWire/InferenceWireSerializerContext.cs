@@ -12,6 +12,8 @@ namespace Orbit.Hosting.Messaging.InferenceWire;
 internal sealed class InferenceWireSerializerContext(MessageContext context, object message, RawSerializerOptions rawOptions)
     : BaseSerializerContext(new SystemTextJsonMessageSerializer(SystemTextJsonRawMessageSerializer.JsonContentType), context, [MessageUrn.ForTypeString(message.GetType())])
 {
+    private readonly object _message = message;
+
     private static JsonSerializerOptions Json => SystemTextJsonMessageSerializer.Options;
 
     public override bool TryGetMessage<T>(out T? message)
@@ -47,6 +49,4 @@ internal sealed class InferenceWireSerializerContext(MessageContext context, obj
         message is null
             ? new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase)
             : JsonSerializer.Deserialize<Dictionary<string, object>>(JsonSerializer.SerializeToUtf8Bytes(message, Json), Json)!;
-
-    private readonly object _message = message;
 }
