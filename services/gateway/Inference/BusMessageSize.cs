@@ -4,9 +4,10 @@ using Orbit.Contracts.Inference;
 namespace Orbit.Gateway.Inference;
 
 /// <summary>
-/// An upper estimate of an inference's size as a MassTransit JSON message, without serializing it:
-/// raw tensor bytes travel as base64 (4 bytes per 3), strings may be escaped up to six bytes a
-/// character, and the envelope (ids, addresses, message types, headers) is allowed a fixed amount.
+/// An upper estimate of an inference's size as a bus message in the binary wire format
+/// (<see cref="Orbit.Hosting.Messaging.InferenceWire.InferenceWireFormat"/>), without serializing it:
+/// raw tensor bytes travel as they are, strings in the JSON header may be escaped up to six bytes a
+/// character, and the headers (ids, addresses, message types) are allowed a fixed amount.
 /// </summary>
 internal static class BusMessageSize
 {
@@ -22,7 +23,7 @@ internal static class BusMessageSize
         foreach (var tensor in request.Inputs)
         {
             size += PerTensor + Text(tensor.Name) + Text(tensor.Datatype) + (tensor.Shape.Length * PerDimension)
-                + Base64(tensor.RawData?.LongLength ?? 0) + (tensor.Data is { } data ? Encoding.UTF8.GetByteCount(data.GetRawText()) : 0);
+                + (tensor.RawData?.LongLength ?? 0) + (tensor.Data is { } data ? Encoding.UTF8.GetByteCount(data.GetRawText()) : 0);
         }
 
         foreach (var output in request.RequestedOutputs ?? [])
@@ -37,8 +38,6 @@ internal static class BusMessageSize
 
         return size;
     }
-
-    private static long Base64(long bytes) => (bytes + 2) / 3 * 4;
 
     private static long Text(string? text) => text is null ? 4 : 2 + ((long)text.Length * EscapedCharacter);
 }

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Inference;
 using Orbit.Contracts.Wire;
+using Orbit.Hosting.Messaging.InferenceWire;
 
 namespace Orbit.Gateway.Inference;
 
@@ -159,7 +160,7 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                 if (group.Count == 1)
                 {
                     var one = group[0];
-                    var response = await _single.GetResponse<InferenceCompleted, InferenceRejected>(one.Request, default, RequestTimeout.After(ms: Milliseconds(one.Timeout)));
+                    var response = await _single.GetResponse<InferenceCompleted, InferenceRejected>(one.Request, Binary, default, RequestTimeout.After(ms: Milliseconds(one.Timeout)));
                     one.Answer.TrySetResult(response.Is(out Response<InferenceCompleted>? completed)
                         ? ForwardOutcome.Of(completed!.Message)
                         : response.Is(out Response<InferenceRejected>? rejected) ? ForwardOutcome.Of(rejected!.Message) : ForwardOutcome.WorkerFailed("the worker's answer could not be read"));
@@ -168,7 +169,7 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
 
                 var first = group[0].Request;
                 var batch = new InferenceBatchRequested(first.TenantId, first.ModelName, group.Select(p => p.Request).ToList());
-                var answer = await _batch.GetResponse<InferenceBatchCompleted>(batch, default, RequestTimeout.After(ms: Milliseconds(group.Max(p => p.Timeout))));
+                var answer = await _batch.GetResponse<InferenceBatchCompleted>(batch, Binary, default, RequestTimeout.After(ms: Milliseconds(group.Max(p => p.Timeout))));
                 var results = answer.Message.Results.ToDictionary(r => r.RequestId, StringComparer.Ordinal);
                 foreach (var pending in group)
                 {
@@ -202,6 +203,10 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
                 pending.Answer.TrySetResult(outcome);
             }
         }
+
+        /// <summary>Tensors travel to the worker as raw bytes (<see cref="InferenceWireFormat"/>); the worker answers in kind.</summary>
+        private static void Binary<T>(IRequestPipeConfigurator<T> request)
+            where T : class => request.UseExecute(context => context.UseInferenceWire());
 
         private static int Milliseconds(TimeSpan timeout) => Math.Max(1, (int)timeout.TotalMilliseconds);
     }

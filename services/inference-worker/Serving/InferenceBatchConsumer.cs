@@ -1,5 +1,6 @@
 using MassTransit;
 using Orbit.Contracts.Inference;
+using Orbit.Hosting.Messaging.InferenceWire;
 
 namespace Orbit.InferenceWorker.Serving;
 
@@ -17,6 +18,6 @@ internal sealed class InferenceBatchConsumer(InferenceReplies replies, TimeProvi
         var results = context.Message.Requests
             .Select((request, i) => new InferenceBatchResult(request.RequestId, answers[i].Completed, answers[i].Rejected))
             .ToList();
-        await context.RespondAsync(new InferenceBatchCompleted(results));
+        await context.RespondAsync(new InferenceBatchCompleted(results), reply => reply.UseInferenceWireIf(context.CameAsInferenceWire()));
     }
 }

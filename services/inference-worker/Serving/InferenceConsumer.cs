@@ -1,5 +1,6 @@
 using MassTransit;
 using Orbit.Contracts.Inference;
+using Orbit.Hosting.Messaging.InferenceWire;
 
 namespace Orbit.InferenceWorker.Serving;
 
@@ -17,7 +18,7 @@ internal sealed class InferenceConsumer(InferenceReplies replies, TimeProvider t
         var (completed, rejected) = await replies.AnswerAsync(context.Message, time.GetTimestamp(), context.CancellationToken);
         if (completed is not null)
         {
-            await context.RespondAsync(completed);
+            await context.RespondAsync(completed, reply => reply.UseInferenceWireIf(context.CameAsInferenceWire()));
         }
         else
         {

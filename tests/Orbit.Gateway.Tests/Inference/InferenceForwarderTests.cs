@@ -26,8 +26,8 @@ public sealed class InferenceForwarderTests : IAsyncDisposable
         var held = forwarder.SendAsync(Request("hold", 1, Long), Long);
         await _worker.Holding.Task.WaitAsync(Long);
 
-        // 25 000 raw bytes are about 33 KB of base64: two of them together are over 64 KiB.
-        var waiting = Enumerable.Range(0, 4).Select(i => forwarder.SendAsync(Request($"r{i}", 25_000, Long), Long)).ToList();
+        // Raw bytes travel as they are: two requests of 35 000 together are over 64 KiB.
+        var waiting = Enumerable.Range(0, 4).Select(i => forwarder.SendAsync(Request($"r{i}", 35_000, Long), Long)).ToList();
         _worker.Release.SetResult();
         var outcomes = await Task.WhenAll(waiting.Append(held));
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using OpenTelemetry.Trace;
 using Orbit.Contracts.Registry;
 using Orbit.Gateway.Tests.Support;
+using Orbit.Hosting.Messaging.InferenceWire;
 using Orbit.Testing;
 
 namespace Orbit.Gateway.Tests.Tracing;
@@ -24,7 +25,7 @@ public sealed class SingleTraceTests(GatewayStack stack) : IClassFixture<Gateway
     /// The gateway and a real worker in one process, on the real RabbitMQ: OpenTelemetry listens to
     /// activity sources process-wide, so one in-memory exporter records both services' spans. In one
     /// process a context could also flow in memory, so the test reads the message off the broker too:
-    /// its raw JSON travels with the send span's W3C <c>traceparent</c> header, which is all a worker
+    /// its binary body travels with the send span's W3C <c>traceparent</c> header, which is all a worker
     /// in another process (or language) gets.
     /// </summary>
     [Fact]
@@ -78,7 +79,7 @@ public sealed class SingleTraceTests(GatewayStack stack) : IClassFixture<Gateway
         var receive = Assert.Single(trace, s => s.Kind == ActivityKind.Consumer && s.DisplayName == $"{queue} receive");
         Assert.Equal(send.SpanId, receive.ParentSpanId);
         var sent = await Eventually.GetAsync(() => rabbit.GetAsync(copies), TimeSpan.FromSeconds(5), "a copy of the request message");
-        Assert.Equal("application/json", sent.BasicProperties.ContentType);
+        Assert.Equal(InferenceWireFormat.MediaType, sent.BasicProperties.ContentType);
         Assert.Equal($"00-{caller.TraceId}-{send.SpanId}-01", Encoding.UTF8.GetString((byte[])sent.BasicProperties.Headers!["traceparent"]!));
         var consume = Assert.Single(trace, s => s.Kind == ActivityKind.Consumer && s.DisplayName == $"{queue} process");
         Assert.Equal(receive.SpanId, consume.ParentSpanId);
