@@ -26,11 +26,11 @@ public sealed class OutboxPruningTests
                 new { old, recent });
         }
 
-        var deleted = await registry.Services.GetRequiredService<OutboxDispatcher>().PruneAsync(CancellationToken.None);
+        // The registry's own dispatcher prunes on its schedule too, and may get there first: what counts is what is left.
+        await registry.Services.GetRequiredService<OutboxDispatcher>().PruneAsync(CancellationToken.None);
 
         await using var check = await database.OpenAsync(CancellationToken.None);
         var left = (await check.QueryAsync<string>("SELECT message_type FROM outbox WHERE message_type IN ('Old', 'Recent')")).ToList();
-        Assert.True(deleted >= 1);
         Assert.Equal(["Recent"], left);
     }
 }
