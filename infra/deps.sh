@@ -58,7 +58,8 @@ wait_for() {
   until "$@" >/dev/null 2>&1; do
     if [ $SECONDS -ge $deadline ]; then
       echo "orbit: $name did not become ready within ${seconds}s; its log: $log" >&2
-      [ -f "$log" ] && tail -n 15 "$log" >&2
+      # Its last words, without the readiness probes' own lines (they would fill the tail and say nothing).
+      [ -f "$log" ] && grep -vE 'HealthChecks|/health/ready' "$log" | tail -n 20 >&2
       return 1
     fi
     sleep 0.5
