@@ -56,6 +56,9 @@ public sealed class RetrainerOptions : IValidatableObject
     public ModelRetrainSettings For(string tenant, string model) =>
         Models.FirstOrDefault(m => m.Tenant == tenant && m.Model == model) ?? new ModelRetrainSettings { Tenant = tenant, Model = model };
 
+    /// <summary>The model's cooldown after a registered version: its own setting, else the global one.</summary>
+    public TimeSpan CooldownFor(ModelRetrainSettings model) => TimeSpan.FromHours(model.CooldownHours ?? CooldownHours);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var result in Nested(Data, nameof(Data)).Concat(Nested(Gate, nameof(Gate))))

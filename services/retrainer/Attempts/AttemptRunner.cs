@@ -75,7 +75,7 @@ internal sealed partial class AttemptRunner(
                 continue;
             }
 
-            var cooldown = TimeSpan.FromHours(settings.For(attempt.TenantId, attempt.Model).CooldownHours ?? settings.CooldownHours);
+            var cooldown = settings.CooldownFor(settings.For(attempt.TenantId, attempt.Model));
             if ((lastRegistered is null || time.GetUtcNow() - lastRegistered >= cooldown)
                 && await store.ActiveAsync(attempt.TenantId, attempt.Model, cancellationToken) is null)
             {

@@ -47,7 +47,7 @@ internal sealed partial class TriggerIntake(
             var verdict = TriggerPolicy.Decide(
                 request.Kind, now, active?.Id, lastAccepted, lastRegistered,
                 TimeSpan.FromSeconds(model.DebounceSeconds ?? settings.DebounceSeconds),
-                TimeSpan.FromHours(model.CooldownHours ?? settings.CooldownHours));
+                settings.CooldownFor(model));
             if (verdict.Defer && (await store.WithStatusAsync(AttemptStatus.Deferred, cancellationToken))
                     .FirstOrDefault(a => a.TenantId == request.TenantId && a.Model == request.Model) is { } waiting)
             {
