@@ -79,6 +79,8 @@ public sealed class ArtifactDownloadFaultTests : IAsyncDisposable
         }
     }
 
+    private readonly PlainClients _clients = new();
+
     private ModelCache Cache(string registryUrl, int attempts = 5)
     {
         var options = Options.Create(new WorkerOptions
@@ -89,7 +91,7 @@ public sealed class ArtifactDownloadFaultTests : IAsyncDisposable
             DownloadBackoffMilliseconds = 10,
             DownloadAttempts = attempts,
         });
-        var artifacts = new ArtifactClient(new PlainClients(), options, TimeProvider.System, NullLogger<ArtifactClient>.Instance);
+        var artifacts = new ArtifactClient(_clients, options, TimeProvider.System, NullLogger<ArtifactClient>.Instance);
         var service = new OrbitServiceInfo("inference-worker", "w-1", DateTimeOffset.UtcNow, _data);
         return new ModelCache(artifacts, options, service, TimeProvider.System, NullLogger<ModelCache>.Instance);
     }
@@ -117,7 +119,7 @@ public sealed class ArtifactDownloadFaultTests : IAsyncDisposable
             () => cache.EnsureAsync(Digest, () => new HashSet<string>(), CancellationToken.None).WaitAsync(Bound));
 
         Assert.Contains("3 tries", failed.Message);
-        Assert.Equal(3, _requests);
+        Assert.Equal(3, _clients.Sent);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_data, "models", "tmp")));
     }
 
@@ -153,8 +155,22 @@ public sealed class ArtifactDownloadFaultTests : IAsyncDisposable
         Directory.Delete(_data, recursive: true);
     }
 
+    /// <summary>Counts the requests the client sends: under load a stalled try can time out before the server's handler runs.</summary>
     private sealed class PlainClients : IHttpClientFactory
     {
-        public HttpClient CreateClient(string name) => new();
+        private int _sent;
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        public HttpClient CreateClient(string name) => new(new Counting(this) { InnerHandler = new SocketsHttpHandler() });
+
+        private sealed class Counting(PlainClients owner) : DelegatingHandler
+        {
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref owner._sent);
+                return base.SendAsync(request, cancellationToken);
+            }
+        }
     }
 }
