@@ -4,7 +4,8 @@
 # the same closed-loop generator. Starts its own platform (temp run dir, free base port, its own RabbitMQ vhost and
 # Redis database, raised rate limits) and its own baseline, prints a markdown table per model, stops everything.
 # With the platform, the same load also goes to the gateway's gRPC endpoint (raw_input_contents), in a table of its own
-# against the same baseline figures.
+# against the same baseline figures. Each model's last table gives the CPU seconds that each process (generator,
+# gateway, worker, baseline, RabbitMQ, Redis) and the whole host used in every row's measured window.
 # Usage: bench/run-inference.sh [--duration S] [--warmup S] [--concurrency "1 8 64"] [--models "mlp conv"] [--baseline-only]
 #        bench/run-inference.sh --async [--duration S] [--warmup S]   asynchronous predictions against the synchronous path (MLP, concurrency 64)
 #        bench/run-inference.sh --rest-binary [--duration S] [--warmup S] [--concurrency "1 64"]   the "REST binary" row: an image-sized
@@ -138,10 +139,20 @@ baseline_pid=$!
 wait_for "http://127.0.0.1:$baseline_port/v2/health/ready" || { cat "$work/baseline.log" >&2; exit 1; }
 run_args+=(--baseline "http://127.0.0.1:$baseline_port")
 
+# The processes whose CPU seconds each row reports (the generator measures its own).
+cpu_pids="baseline=$baseline_pid"
+if (( ! baseline_only )); then
+  cpu_pids="gateway=$(cat "$work/run/pids/gateway.pid") worker=$(cat "$work/run/pids/inference-worker-1.pid") $cpu_pids"
+  rabbit_pid=$(pgrep -o beam.smp || true) redis_pid=$(pgrep -o -f "redis-server .*:${ORBIT_REDIS_PORT:-6379}" || true)
+  [[ -n "$rabbit_pid" ]] && cpu_pids+=" rabbitmq=$rabbit_pid"
+  [[ -n "$redis_pid" ]] && cpu_pids+=" redis=$redis_pid"
+fi
+run_args+=(--cpu "$cpu_pids")
+
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 if (( rest_binary && ! baseline_only )); then
   dotnet "$bench_dll" rest-binary --platform "$gateway" --key "$key" --baseline "http://127.0.0.1:$baseline_port" \
-    --concurrency "$concurrency" --duration "$duration" --warmup "$warmup"
+    --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --cpu "$cpu_pids"
 else
   dotnet "$bench_dll" "${run_args[@]}"
 fi

@@ -10,19 +10,28 @@ namespace Orbit.Inference.Bench;
 internal static class LoadGenerator
 {
     /// <param name="headerLength">For a binary tensor data body: the length of its JSON header (sent as Inference-Header-Content-Length).</param>
-    public static async Task<LoadResult> RunAsync(Target target, string path, byte[] body, int concurrency, TimeSpan warmUp, TimeSpan duration, int? headerLength = null)
+    /// <param name="cpu">When given, the CPU seconds each of its processes used during the measured window.</param>
+    public static async Task<LoadResult> RunAsync(Target target, string path, byte[] body, int concurrency, TimeSpan warmUp, TimeSpan duration, int? headerLength = null, ProcessCpu? cpu = null)
     {
         using var client = target.CreateClient(concurrency);
-        return await RunAsync(() => SendAsync(client, path, body, headerLength), concurrency, warmUp, duration);
+        return await RunAsync(() => SendAsync(client, path, body, headerLength), concurrency, warmUp, duration, cpu);
     }
 
     /// <param name="send">One request: null when it succeeded, else what went wrong (a status, an exception type).</param>
-    public static async Task<LoadResult> RunAsync(Func<Task<string?>> send, int concurrency, TimeSpan warmUp, TimeSpan duration)
+    public static async Task<LoadResult> RunAsync(Func<Task<string?>> send, int concurrency, TimeSpan warmUp, TimeSpan duration, ProcessCpu? cpu = null)
     {
         var failures = new ConcurrentDictionary<string, long>();
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
         var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+
+        var cpuUsed = cpu is null ? null : Task.Run(async () =>
+        {
+            await Task.Delay(warmUp);
+            var before = cpu.Snapshot();
+            await Task.Delay(duration);
+            return ProcessCpu.Used(before, cpu.Snapshot());
+        });
 
         var loops = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -53,7 +62,7 @@ internal static class LoadGenerator
         {
             all.AddRange(loop);
         }
-        return LoadResult.From(all, duration.TotalSeconds, failures);
+        return LoadResult.From(all, duration.TotalSeconds, failures) with { Cpu = cpuUsed is null ? null : await cpuUsed };
     }
 
     /// <summary>Null on 200 (body read to the end); otherwise the status code or exception type.</summary>

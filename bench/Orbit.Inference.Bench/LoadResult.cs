@@ -9,6 +9,9 @@ internal sealed record LoadResult(double RequestsPerSecond, double P50Millisecon
         return new LoadResult(latencies.Count / seconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Count, failures);
     }
 
+    /// <summary>CPU seconds per process during the measured window, when the run was asked to measure them.</summary>
+    public IReadOnlyDictionary<string, double>? Cpu { get; init; }
+
     public string FailureSummary => Failures.Count == 0 ? "" : string.Join(", ", Failures.Select(f => $"{f.Key}×{f.Value}"));
 
     // Nearest rank on the sorted latencies.

@@ -7,6 +7,7 @@ using Orbit.Inference.Bench;
 //   run --baseline URL [--platform URL --key KEY]   measure; prints a markdown table per model
 //       [--grpc URL]                                and, with the platform's gRPC endpoint, a table over gRPC too
 //       [--models "mlp conv"] [--concurrency "1 8 64"] [--duration S] [--warmup S]
+//       [--cpu "gateway=PID worker=PID …"]           and a table of the CPU seconds each process used in each row
 //   async --platform URL --key KEY --amqp URL      asynchronous predictions against the synchronous path, same run
 //       [--concurrency 64] [--duration S] [--warmup S]
 //   rest-binary --platform URL --key KEY --baseline URL   the image-sized input as JSON and as binary tensor data, beside the baseline
@@ -74,6 +75,7 @@ var levels = (Option("--concurrency") ?? "1 8 64").Split(' ', StringSplitOptions
 var duration = TimeSpan.FromSeconds(double.Parse(Option("--duration") ?? "10", CultureInfo.InvariantCulture));
 var warmUp = TimeSpan.FromSeconds(double.Parse(Option("--warmup") ?? "3", CultureInfo.InvariantCulture));
 var targets = platform is null ? new[] { baseline } : [platform, baseline];
+var cpu = ProcessCpu.Parse(Option("--cpu"));
 using var grpc = Option("--grpc") is { } grpcUrl && platform is not null ? new GrpcTarget(new Uri(grpcUrl), platform.ApiKey!) : null;
 
 foreach (var model in models)
@@ -88,17 +90,20 @@ foreach (var model in models)
     }
     var rows = new List<(int Concurrency, LoadResult? Platform, LoadResult Baseline)>();
     var grpcRows = new List<(int Concurrency, LoadResult? Platform, LoadResult Baseline)>();
+    var cpuRows = new List<(int Concurrency, string Door, LoadResult Result)>();
     foreach (var concurrency in levels)
     {
         var results = new Dictionary<string, LoadResult>();
         foreach (var target in targets)
         {
-            results[target.Name] = Report(model, concurrency, target.Name, await LoadGenerator.RunAsync(target, path, body, concurrency, warmUp, duration));
+            results[target.Name] = Report(model, concurrency, target.Name, await LoadGenerator.RunAsync(target, path, body, concurrency, warmUp, duration, cpu: cpu));
+            cpuRows.Add((concurrency, target.Name == "platform" ? "platform REST" : target.Name, results[target.Name]));
         }
         if (grpc is not null)
         {
-            results["grpc"] = Report(model, concurrency, "grpc", await LoadGenerator.RunAsync(() => grpc.SendAsync(grpcRequest), concurrency, warmUp, duration));
+            results["grpc"] = Report(model, concurrency, "grpc", await LoadGenerator.RunAsync(() => grpc.SendAsync(grpcRequest), concurrency, warmUp, duration, cpu));
             grpcRows.Add((concurrency, results["grpc"], results["baseline"]));
+            cpuRows.Add((concurrency, "platform gRPC", results["grpc"]));
         }
         rows.Add((concurrency, results.GetValueOrDefault("platform"), results["baseline"]));
     }
@@ -106,6 +111,10 @@ foreach (var model in models)
     if (grpc is not null)
     {
         ResultTable.Write(Console.Out, model, grpcRows, "gRPC (raw_input_contents)");
+    }
+    if (cpu is not null)
+    {
+        ResultTable.WriteCpu(Console.Out, model, cpu.Names.ToList(), cpuRows, duration.TotalSeconds);
     }
 }
 return 0;

@@ -15,6 +15,7 @@ internal static class RestBinaryBench
         var levels = (option("--concurrency") ?? "1 64").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
         var duration = TimeSpan.FromSeconds(double.Parse(option("--duration") ?? "10", CultureInfo.InvariantCulture));
         var warmUp = TimeSpan.FromSeconds(double.Parse(option("--warmup") ?? "3", CultureInfo.InvariantCulture));
+        var cpu = ProcessCpu.Parse(option("--cpu"));
         var model = BenchModels.All.Single(m => m.Key == "image");
         var path = $"/v2/models/{model.Name}/infer";
         var json = InferRequest.Body(model);
@@ -22,12 +23,14 @@ internal static class RestBinaryBench
         await CheckAgreeAsync(path, [(platform, json, null), (platform, binary, headerLength), (baseline, binary, headerLength)]);
 
         var rows = new List<(int Concurrency, LoadResult Json, LoadResult Binary, LoadResult Baseline)>();
+        var cpuRows = new List<(int Concurrency, string Door, LoadResult Result)>();
         foreach (var concurrency in levels)
         {
-            var fromJson = await MeasureAsync("platform JSON", platform, path, json, null, concurrency, warmUp, duration);
-            var fromBinary = await MeasureAsync("platform binary", platform, path, binary, headerLength, concurrency, warmUp, duration);
-            var inProcess = await MeasureAsync("baseline binary", baseline, path, binary, headerLength, concurrency, warmUp, duration);
+            var fromJson = await MeasureAsync("platform JSON", platform, path, json, null, concurrency, warmUp, duration, cpu);
+            var fromBinary = await MeasureAsync("platform binary", platform, path, binary, headerLength, concurrency, warmUp, duration, cpu);
+            var inProcess = await MeasureAsync("baseline binary", baseline, path, binary, headerLength, concurrency, warmUp, duration, cpu);
             rows.Add((concurrency, fromJson, fromBinary, inProcess));
+            cpuRows.AddRange([(concurrency, "platform JSON", fromJson), (concurrency, "platform binary", fromBinary), (concurrency, "baseline binary", inProcess)]);
         }
 
         Console.WriteLine();
@@ -51,12 +54,16 @@ internal static class RestBinaryBench
             .ToList();
         Console.WriteLine();
         Console.WriteLine(failures.Count == 0 ? "Failed requests: none." : "Failed requests: " + string.Join("; ", failures) + ".");
+        if (cpu is not null)
+        {
+            ResultTable.WriteCpu(Console.Out, model, cpu.Names.ToList(), cpuRows, duration.TotalSeconds);
+        }
         return 0;
     }
 
-    private static async Task<LoadResult> MeasureAsync(string name, Target target, string path, byte[] body, int? headerLength, int concurrency, TimeSpan warmUp, TimeSpan duration)
+    private static async Task<LoadResult> MeasureAsync(string name, Target target, string path, byte[] body, int? headerLength, int concurrency, TimeSpan warmUp, TimeSpan duration, ProcessCpu? cpu)
     {
-        var result = await LoadGenerator.RunAsync(target, path, body, concurrency, warmUp, duration, headerLength);
+        var result = await LoadGenerator.RunAsync(target, path, body, concurrency, warmUp, duration, headerLength, cpu);
         Console.Error.WriteLine(FormattableString.Invariant(
             $"image c={concurrency} {name}: {result.RequestsPerSecond:F0} req/s, p50 {result.P50Milliseconds:F2} ms, p99 {result.P99Milliseconds:F2} ms {result.FailureSummary}"));
         return result;

@@ -28,6 +28,27 @@ internal static class ResultTable
         output.WriteLine(failures.Count == 0 ? "Failed requests: none." : "Failed requests: " + string.Join("; ", failures) + ".");
     }
 
+    /// <summary>
+    /// CPU seconds each process used in each row's measured window, their sum, and the sum per answered request.
+    /// Processes idle in a row (the platform's during a baseline row) show what they cost doing nothing; the host's
+    /// busy time beside the total shows how much else (other builds, tests) ran in the same window.
+    /// </summary>
+    public static void WriteCpu(TextWriter output, BenchModel model, IReadOnlyList<string> processes, IReadOnlyList<(int Concurrency, string Door, LoadResult Result)> rows, double seconds)
+    {
+        output.WriteLine();
+        output.WriteLine($"{model.Key}: CPU seconds per process in each {F(seconds, "0.#")} s measured window ({Environment.ProcessorCount} cores = {F(Environment.ProcessorCount * seconds, "0.#")} CPU s at most)");
+        output.WriteLine();
+        output.WriteLine($"| concurrency | door | {string.Join(" | ", processes)} | total | CPU ms per answer | whole host busy |");
+        output.WriteLine($"|---:|---|{string.Concat(processes.Select(_ => "---:|"))}---:|---:|---:|");
+        foreach (var (concurrency, door, result) in rows)
+        {
+            var used = processes.Select(p => result.Cpu!.GetValueOrDefault(p, double.NaN)).ToList();
+            var total = used.Where(v => !double.IsNaN(v)).Sum();
+            var perAnswer = result.Completed == 0 ? "—" : F(1000 * total / result.Completed, "F3");
+            output.WriteLine($"| {concurrency} | {door} | {string.Join(" | ", used.Select(v => double.IsNaN(v) ? "—" : F(v, "F2")))} | {F(total, "F2")} | {perAnswer} | {F(result.Cpu!.GetValueOrDefault(ProcessCpu.Host, double.NaN), "F2")} |");
+        }
+    }
+
     private static string Latency(LoadResult? result) =>
         result is null ? "—" : $"{F(result.P50Milliseconds, "F2")} / {F(result.P99Milliseconds, "F2")}";
 
