@@ -204,9 +204,18 @@ internal sealed class InferenceForwarder(IClientFactory clients, IOptions<Gatewa
             }
         }
 
-        /// <summary>Tensors travel to the worker as raw bytes (<see cref="InferenceWireFormat"/>); the worker answers in kind.</summary>
+        /// <summary>
+        /// Tensors travel to the worker as raw bytes (<see cref="InferenceWireFormat"/>); the worker answers in kind.
+        /// Not persistent: a request lives only as long as its caller waits (seconds), and a broker that restarts
+        /// under it answers the caller with a timeout either way; persistence would only add the broker's disk
+        /// write before it confirms.
+        /// </summary>
         private static void Binary<T>(IRequestPipeConfigurator<T> request)
-            where T : class => request.UseExecute(context => context.UseInferenceWire());
+            where T : class => request.UseExecute(context =>
+            {
+                context.UseInferenceWire();
+                context.Durable = false;
+            });
 
         private static int Milliseconds(TimeSpan timeout) => Math.Max(1, (int)timeout.TotalMilliseconds);
     }
