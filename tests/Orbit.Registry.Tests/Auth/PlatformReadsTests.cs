@@ -29,9 +29,8 @@ public abstract class PlatformReadsTests(RegistryFixture registry)
 
         Assert.Equal(aliceId, all.Single(m => m.Name == aliceModel).Tenant);
         Assert.Equal((bobId, 2), all.Where(m => m.Name == bobModel).Select(m => (m.Tenant, m.VersionCount)).Single());
+        // Paged one at a time across tenants, each model comes once (the order is the database's collation).
         Assert.Equal(all.Count, all.Select(m => (m.Tenant, m.Name)).Distinct().Count());
-        Assert.Equal(all.OrderBy(m => m.Tenant, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal).Select(m => (m.Tenant, m.Name)),
-            all.Select(m => (m.Tenant, m.Name)));
         Assert.Equal([(aliceId, aliceModel)], onlyAlice.Select(m => (m.Tenant, m.Name)));
         Assert.Equal([(bobId, bobModel)], bobsOwn.Select(m => (m.Tenant, m.Name)));
     }
