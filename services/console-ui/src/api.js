@@ -60,7 +60,13 @@ export const api = {
 /** Adds ?tenant= for a platform key looking at another tenant, on the APIs that accept it. */
 export function withTenant(path) {
   if (!session.tenant || !isPlatform() || session.tenant === session.identity.tenantId) return path;
-  return path + (path.includes("?") ? "&" : "?") + "tenant=" + encodeURIComponent(session.tenant);
+  return tenantParam(path, session.tenant);
 }
+
+/** Adds ?tenant=<tenant> to a path, or nothing when tenant is empty. */
+export const tenantParam = (path, tenant) => tenant ? path + (path.includes("?") ? "&" : "?") + "tenant=" + encodeURIComponent(tenant) : path;
+
+/** The tenants a platform key may pick (GET /v1/tenants answers platform admins only; an empty list otherwise). */
+export const tenantIds = () => api.get("/v1/tenants?limit=500").then((page) => page.items.map((t) => t.id));
 
 export const enc = encodeURIComponent;

@@ -23,7 +23,7 @@ export function auditPage(root) {
       if (!el.value) continue;
       params.set(k, k === "from" || k === "to" ? new Date(el.value).toISOString() : el.value.trim());
     }
-    if (isPlatform() && session.tenant && session.tenant !== session.identity.tenantId) params.set("tenant", session.tenant);
+    if (isPlatform() && session.tenant) params.set("tenant", session.tenant);
     if (!fresh && cursor) params.set("cursor", cursor);
     try {
       const page = await api.get(`/v1/audit?${params}`);

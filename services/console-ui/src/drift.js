@@ -1,4 +1,4 @@
-import { api, enc, withTenant, isPlatform, session } from "./api.js";
+import { api, enc, withTenant, isPlatform, session, tenantParam } from "./api.js";
 import { h, table, errorBox, loading, num, time, badge, dash } from "./dom.js";
 import { histogramChart, seriesChart, accuracyChart } from "./charts.js";
 
@@ -8,10 +8,16 @@ export async function driftPage(root, model) {
   const open = (e) => { location.hash = `#/drift/${enc(e.target.value)}`; };
   let picker, models = [];
   if (isPlatform() && session.tenant) {
-    // The registry lists only the key's own tenant's models: another tenant's model is named by hand.
-    picker = h("input", { "data-testid": "drift-model", placeholder: `a model of ${session.tenant}`, value: model ?? "", onchange: open });
+    // Another tenant's model is typed, with that tenant's models (the registry lists them for platform keys) offered as suggestions.
+    const suggestions = h("datalist", { id: "drift-models" });
+    api.get(tenantParam("/v1/models?limit=500", session.tenant))
+      .then((page) => suggestions.append(...page.items.map((m) => h("option", { value: m.name }))))
+      .catch(() => {});
+    picker = h("span", {}, h("input", { "data-testid": "drift-model", list: "drift-models", placeholder: `a model of ${session.tenant}`, value: model ?? "", onchange: open }), suggestions);
   } else {
-    models = (await api.get("/v1/models?limit=500")).items.map((m) => m.name);
+    // A platform key's plain listing holds every tenant's models; the Drift page reads its own tenant's here.
+    const path = isPlatform() ? tenantParam("/v1/models?limit=500", session.identity.tenantId) : "/v1/models?limit=500";
+    models = (await api.get(path)).items.map((m) => m.name);
     picker = h("select", { "data-testid": "drift-model", onchange: open },
       h("option", { value: "" }, "choose a model…"), models.map((m) => h("option", { value: m, selected: m === model }, m)));
   }

@@ -1,6 +1,6 @@
 import "uplot/dist/uPlot.min.css";
 import "./console.css";
-import { api, isPlatform, session } from "./api.js";
+import { api, isPlatform, session, tenantIds } from "./api.js";
 import { h, errorBox } from "./dom.js";
 import { loginPage } from "./login.js";
 import { modelsPage, modelPage } from "./models.js";
@@ -53,14 +53,22 @@ function shell() {
   route();
 }
 
-/** The platform tenant may look at another tenant where an API accepts ?tenant= (audit, drift); the fleet shows it everything anyway. */
+/** The platform tenant may look at another tenant where an API accepts ?tenant= (models, audit, drift); the fleet shows it everything anyway. */
 function tenantPicker() {
-  const select = h("select", { "data-testid": "tenant", title: "narrows the Audit page to one tenant (unset: every tenant) and picks the tenant the Drift page reads (unset: admin)", onchange: (e) => { session.tenant = e.target.value || null; route(); } },
+  const select = h("select", { "data-testid": "tenant", title: "narrows the Models and Audit pages to one tenant (unset: every tenant) and picks the tenant the Drift page reads (unset: admin)", onchange: (e) => pickTenant(e.target.value) },
     h("option", { value: "" }, "tenant: any"));
-  api.get("/v1/tenants?limit=500").then((page) => {
-    for (const t of page.items) if (t.id !== "admin") select.append(h("option", { value: t.id, selected: t.id === session.tenant }, `tenant: ${t.id}`));
+  tenantIds().then((ids) => {
+    for (const id of ids) select.append(h("option", { value: id, selected: id === session.tenant }, `tenant: ${id}`));
   }).catch(() => select.append(h("option", { disabled: true }, "(listing tenants needs an admin key)")));
   return select;
+}
+
+/** Picks the tenant the pages look at (the header's picker and the Models page's filter both land here). */
+function pickTenant(id) {
+  session.tenant = id || null;
+  const header = document.querySelector("nav [data-testid=tenant]");
+  if (header && [...header.options].some((o) => o.value === (id || ""))) header.value = id || "";
+  route();
 }
 
 function route() {
@@ -71,11 +79,14 @@ function route() {
   previous.replaceWith(main);
   stopPage?.();
   stopPage = null;
-  const [page, ...rest] = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  // #/models/NAME?tenant=T: a platform key's link to another tenant's model.
+  const [path, query = ""] = location.hash.replace(/^#\/?/, "").split("?");
+  const [page, ...rest] = path.split("/").map(decodeURIComponent);
+  const tenant = new URLSearchParams(query).get("tenant");
   for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.page === (page || "models"));
   const run = (f) => Promise.resolve().then(f).catch((error) => main.replaceChildren(errorBox(error)));
   switch (page || "models") {
-    case "models": return run(() => (rest[0] ? modelPage(main, rest[0]) : modelsPage(main)));
+    case "models": return run(() => (rest[0] ? modelPage(main, rest[0], tenant) : modelsPage(main, pickTenant)));
     case "drift": return run(() => driftPage(main, rest[0]));
     case "fleet": stopPage = fleetPage(main); return;
     case "batch": stopPage = batchPage(main); return;

@@ -1,20 +1,46 @@
-import { api, enc, hasRole, session } from "./api.js";
+import { api, enc, hasRole, isPlatform, session, tenantIds, tenantParam } from "./api.js";
 import { h, table, errorBox, loading, num, time, badge, dash, confirmAction } from "./dom.js";
 
-export async function modelsPage(root) {
+export async function modelsPage(root, pickTenant) {
   root.replaceChildren(h("h2", {}, "Models"), loading());
-  const page = await api.get("/v1/models?limit=500");
-  const note = session.identity.tenantId === "admin"
-    ? h("p", { class: "muted" }, "The registry lists the models of the key's own tenant; to see another tenant's models, log in with one of its keys.")
-    : "";
-  const rows = page.items.map((m) => h("tr", { "data-testid": `model-${m.name}` },
-    h("td", {}, h("a", { href: `#/models/${enc(m.name)}` }, m.name)),
+  const platform = isPlatform();
+  // A platform key lists every tenant's models, or the picked tenant's; any other key lists its own.
+  const items = await allModels(platform ? tenantParam("/v1/models?limit=500", session.tenant) : "/v1/models?limit=500");
+  const rows = items.map((m) => h("tr", { "data-testid": `model-${m.name}`, "data-tenant": m.tenant },
+    platform ? h("td", { "data-testid": "model-tenant" }, m.tenant) : null,
+    h("td", {}, h("a", { href: modelLink(m) }, m.name)),
     h("td", {}, num(m.versionCount)),
     h("td", {}, m.latestVersion ?? dash),
     h("td", {}, split(m.deployment)),
     h("td", {}, time(m.createdAt))));
-  root.replaceChildren(h("h2", {}, "Models"), note,
-    rows.length ? table(["model", "versions", "latest", "serving", "created"], rows) : h("p", { class: "empty" }, "No models in this tenant yet."));
+  const headers = ["model", "versions", "latest", "serving", "created"];
+  root.replaceChildren(h("h2", {}, "Models"), platform ? tenantFilter(pickTenant) : null,
+    rows.length ? table(platform ? ["tenant", ...headers] : headers, rows, { "data-testid": "models" })
+      : h("p", { class: "empty" }, platform && !session.tenant ? "No models in any tenant yet." : "No models in this tenant yet."));
+}
+
+/** Follows the listing's cursor: a platform key's listing of every tenant can pass one page. */
+async function allModels(path) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await api.get(cursor ? `${path}&cursor=${enc(cursor)}` : path);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < 5000);
+  return items;
+}
+
+/** A model of another tenant is opened with its tenant, so the model page reads it there. */
+const modelLink = (m) => m.tenant && m.tenant !== session.identity.tenantId ? `#/models/${enc(m.name)}?tenant=${enc(m.tenant)}` : `#/models/${enc(m.name)}`;
+
+function tenantFilter(pickTenant) {
+  const select = h("select", { "data-testid": "models-tenant", onchange: (e) => pickTenant(e.target.value) },
+    h("option", { value: "" }, "every tenant"));
+  const add = (id) => select.append(h("option", { value: id, selected: id === session.tenant }, id));
+  tenantIds().then((ids) => ids.forEach(add))
+    .catch(() => { if (session.tenant) add(session.tenant); }); // a platform key below admin may not list tenants: keep what is picked
+  return h("form", { class: "filters", onsubmit: (e) => e.preventDefault() }, h("label", {}, "Tenant ", select));
 }
 
 function split(deployment) {
@@ -22,22 +48,35 @@ function split(deployment) {
   return deployment.routes.map((r) => `v${r.version} ${r.weight}%`).join(" · ");
 }
 
-export async function modelPage(root, name) {
+/** A model; <tenant> (from a platform key's link) is another tenant's, read with ?tenant= and never changed from here. */
+export async function modelPage(root, name, tenant) {
   root.replaceChildren(h("h2", {}, name), loading());
+  const foreign = tenant && tenant !== session.identity.tenantId ? tenant : null;
+  const of = (path) => tenantParam(path, foreign);
   const [model, versions, deployment, rollout] = await Promise.all([
-    api.get(`/v1/models/${enc(name)}`),
-    api.get(`/v1/models/${enc(name)}/versions?limit=500`),
-    optional(api.get(`/v1/models/${enc(name)}/deployment`)),
-    optional(api.get(`/v1/models/${enc(name)}/rollout?decisions=50`)),
+    api.get(of(`/v1/models/${enc(name)}`)),
+    api.get(of(`/v1/models/${enc(name)}/versions?limit=500`)),
+    optional(api.get(of(`/v1/models/${enc(name)}/deployment`))),
+    optional(api.get(of(`/v1/models/${enc(name)}/rollout?decisions=50`))),
   ]);
-  const refresh = () => modelPage(root, name).catch((e) => root.replaceChildren(errorBox(e)));
+  const refresh = () => modelPage(root, name, tenant).catch((e) => root.replaceChildren(errorBox(e)));
+  // Changes act on the key's own tenant only, so another tenant's model is shown without its buttons.
+  const canChange = !foreign && hasRole("deployer");
   root.replaceChildren(
-    h("div", { class: "title-row" }, h("h2", {}, model.name), h("button", { class: "secondary", onclick: refresh }, "Refresh")),
-    deploymentSection(name, deployment, refresh),
-    rolloutSection(name, rollout, refresh),
+    h("div", { class: "title-row" }, h("h2", {}, model.name), isPlatform() ? h("span", { class: "badge", "data-testid": "model-page-tenant" }, `tenant ${model.tenant}`) : null,
+      h("button", { class: "secondary", onclick: refresh }, "Refresh")),
+    foreign ? h("p", { class: "muted", "data-testid": "read-only" }, `Read-only: this is ${foreign}'s model, and changes act on the key's own tenant; use a key of ${foreign} to change it.`) : null,
+    deploymentSection(name, deployment, refresh, canChange),
+    rolloutSection(name, rollout, refresh, canChange),
     versionsSection(versions.items),
     lineageSection(versions.items),
-    retrainsSection(name));
+    foreign ? retrainsElsewhere(foreign) : retrainsSection(name));
+}
+
+/** The retrainer answers for the key's own tenant only (no ?tenant=), so another tenant's retrains are not shown as if they were these. */
+function retrainsElsewhere(tenant) {
+  return h("section", { "data-testid": "retrains" }, h("h3", {}, "Retrains"),
+    h("p", { class: "empty" }, `The retrainer shows a tenant's retrains to that tenant's keys only: log in with a key of ${tenant} to see them.`));
 }
 
 /** The retrainer's attempts; loaded on its own, so a retrainer that is down leaves an error here and the rest of the page. */
@@ -78,24 +117,24 @@ function actionButton(label, question, path, refresh, testid) {
   } }, label);
 }
 
-function deploymentSection(name, d, refresh) {
+function deploymentSection(name, d, refresh, canChange) {
   const body = !d ? [h("p", { class: "empty" }, "Not deployed.")] : [
     h("p", { "data-testid": "deployment-split" }, "Serving: ", h("strong", {}, split(d)), ` · stable v${d.stableVersion ?? dash}`,
       d.candidateVersion ? ` · candidate v${d.candidateVersion} at ${d.candidateWeight}%` : "",
       ` · strategy ${d.strategy} · revision ${d.revision} · by ${d.updatedBy} at ${time(d.updatedAt)}`),
   ];
-  const actions = d && hasRole("deployer") ? h("div", { class: "actions", "data-testid": "deployment-actions" },
+  const actions = d && canChange ? h("div", { class: "actions", "data-testid": "deployment-actions" },
     d.candidateVersion ? actionButton("Promote", `Promote v${d.candidateVersion} of ${name} to stable (all traffic)?`, `/v1/models/${enc(name)}/deployment/promote`, refresh, "promote") : null,
     actionButton("Roll back", d.candidateVersion ? `Drop candidate v${d.candidateVersion} of ${name} and send all traffic to v${d.stableVersion}?` : `Restore the stable version ${name} served before v${d.stableVersion}?`,
       `/v1/models/${enc(name)}/deployment/rollback`, refresh, "rollback")) : null;
   return h("section", { "data-testid": "deployment" }, h("h3", {}, "Deployment"), body, actions, h("div", { class: "action-status" }));
 }
 
-function rolloutSection(name, r, refresh) {
+function rolloutSection(name, r, refresh, canChange) {
   if (!r) return h("section", { "data-testid": "rollout" }, h("h3", {}, "Rollout"), h("p", { class: "empty" }, "No rollout of this model yet."));
   const live = r.state === "running" || r.state === "paused";
   const a = r.analysis;
-  const actions = live && hasRole("deployer") ? h("div", { class: "actions", "data-testid": "rollout-actions" },
+  const actions = live && canChange ? h("div", { class: "actions", "data-testid": "rollout-actions" },
     r.state === "running" ? actionButton("Pause", `Pause the rollout of v${r.candidateVersion} (weights stay at ${r.weight}%)?`, `/v1/models/${enc(name)}/rollout/pause`, refresh, "pause")
       : actionButton("Resume", `Resume the rollout of v${r.candidateVersion}?`, `/v1/models/${enc(name)}/rollout/resume`, refresh, "resume"),
     actionButton("Abort", `Abort the rollout and send all traffic back to v${r.stableVersion}?`, `/v1/models/${enc(name)}/rollout/abort`, refresh, "abort")) : null;

@@ -10,7 +10,7 @@ internal static class DeploymentEndpoints
 {
     public static void MapDeploymentEndpoints(this IEndpointRouteBuilder app)
     {
-        var deployment = app.MapGroup("/v1/models/{name}/deployment").WithTags("Deployments");
+        var deployment = app.MapGroup("/v1/models/{name}/deployment").WithTags("Deployments").AddEndpointFilter(TenantScope.OwnTenantWrites);
         deployment.MapGet("", GetAsync).RequireAuthorization(Policies.Viewer);
         deployment.MapPut("", SetAsync).RequireAuthorization(Policies.Deployer);
         deployment.MapDelete("", (string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken ct) =>
@@ -22,8 +22,8 @@ internal static class DeploymentEndpoints
         deployment.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Viewer);
     }
 
-    private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken cancellationToken) =>
-        await deployments.GetAsync(Caller.From(user).TenantId, name, cancellationToken) is { } view
+    private static async Task<IResult> GetAsync(string name, string? tenant, ClaimsPrincipal user, DeploymentRepository deployments, CancellationToken cancellationToken) =>
+        TenantScope.Of(Caller.From(user), tenant) is { } scope && await deployments.GetAsync(scope, name, cancellationToken) is { } view
             ? Results.Ok(view)
             : Problems.NotFound($"model '{name}' is not deployed (or does not exist)");
 
@@ -48,7 +48,8 @@ internal static class DeploymentEndpoints
         CancellationToken cancellationToken) =>
         (await deployments.ApplyAsync(Caller.From(user), name, action, change, cancellationToken)).ToResult(Results.Ok);
 
-    private static async Task<IResult> HistoryAsync(string name, ClaimsPrincipal user, DeploymentRepository deployments, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> HistoryAsync(
+        string name, string? tenant, ClaimsPrincipal user, DeploymentRepository deployments, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var (take, after, problem) = Paging.Read(limit, cursor);
         if (problem is not null)
@@ -62,7 +63,12 @@ internal static class DeploymentEndpoints
             return Orbit.Hosting.Errors.FieldProblem.For("cursor", "is not a cursor this API returned");
         }
 
-        var page = await deployments.HistoryAsync(Caller.From(user).TenantId, name, before, take, cancellationToken);
+        if (TenantScope.Of(Caller.From(user), tenant) is not { } scope)
+        {
+            return Problems.NotFound($"model '{name}' not found");
+        }
+
+        var page = await deployments.HistoryAsync(scope, name, before, take, cancellationToken);
         return Results.Ok(new Page<DeploymentHistoryEntry>(page, Paging.Next(page, take, e => e.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 }

@@ -15,7 +15,8 @@ internal static class ModelEndpoints
 {
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        var models = app.MapGroup("/v1/models").WithTags("Models");
+        // Reads take ?tenant= (platform keys: any tenant; others: their own, anything else is a 404); writes refuse it.
+        var models = app.MapGroup("/v1/models").WithTags("Models").AddEndpointFilter(TenantScope.OwnTenantWrites);
         models.MapGet("", ListAsync).RequireAuthorization(Policies.Viewer);
         models.MapGet("/{name}", GetAsync).RequireAuthorization(Policies.Viewer);
         models.MapPost("/{name}/versions", UploadAsync).RequireAuthorization(Policies.Deployer)
@@ -29,7 +30,7 @@ internal static class ModelEndpoints
         models.MapPost("/{name}/versions/{version}/retire", RetireVersionAsync).RequireAuthorization(Policies.Deployer);
     }
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, ModelRepository models, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, ModelRepository models, string? tenant, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var (take, after, problem) = Paging.Read(limit, cursor);
         if (problem is not null)
@@ -37,12 +38,31 @@ internal static class ModelEndpoints
             return problem;
         }
 
-        var page = await models.ListModelsAsync(Caller.From(user).TenantId, after, take, cancellationToken);
-        return Results.Ok(new Page<ModelView>(page, Paging.Next(page, take, m => m.Name)));
+        var scope = TenantScope.OfListing(Caller.From(user), tenant);
+        if (scope.Problem is not null)
+        {
+            return scope.Problem;
+        }
+
+        // Every tenant's listing resumes after a tenant and a name ("tenant/name": neither may hold a '/').
+        ModelCursor? resume = null;
+        if (after is not null)
+        {
+            var slash = after.IndexOf('/', StringComparison.Ordinal);
+            if (scope.All == (slash < 0))
+            {
+                return FieldProblem.For("cursor", "is not a cursor this API returned for this listing");
+            }
+
+            resume = scope.All ? new ModelCursor(after[..slash], after[(slash + 1)..]) : new ModelCursor(null, after);
+        }
+
+        var page = await models.ListModelsAsync(scope.Tenant, resume, take, cancellationToken);
+        return Results.Ok(new Page<ModelView>(page, Paging.Next(page, take, m => scope.All ? m.Tenant + "/" + m.Name : m.Name)));
     }
 
-    private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken) =>
-        await models.GetModelAsync(Caller.From(user).TenantId, name, cancellationToken) is { } model
+    private static async Task<IResult> GetAsync(string name, string? tenant, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken) =>
+        TenantScope.Of(Caller.From(user), tenant) is { } scope && await models.GetModelAsync(scope, name, cancellationToken) is { } model
             ? Results.Ok(model)
             : Problems.NotFound($"model '{name}' not found");
 
@@ -112,7 +132,8 @@ internal static class ModelEndpoints
         }
     }
 
-    private static async Task<IResult> ListVersionsAsync(string name, ClaimsPrincipal user, ModelRepository models, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> ListVersionsAsync(
+        string name, string? tenant, ClaimsPrincipal user, ModelRepository models, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var (take, after, problem) = Paging.Read(limit, cursor);
         if (problem is not null)
@@ -120,8 +141,8 @@ internal static class ModelEndpoints
             return problem;
         }
 
-        var tenant = Caller.From(user).TenantId;
-        if (!await models.ExistsAsync(tenant, name, cancellationToken))
+        var scope = TenantScope.Of(Caller.From(user), tenant);
+        if (scope is null || !await models.ExistsAsync(scope, name, cancellationToken))
         {
             return Problems.NotFound($"model '{name}' not found");
         }
@@ -131,18 +152,18 @@ internal static class ModelEndpoints
             return FieldProblem.For("cursor", "is not a cursor this API returned");
         }
 
-        var page = await models.ListVersionsAsync(tenant, name, after is null ? null : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture), take, cancellationToken);
+        var page = await models.ListVersionsAsync(scope, name, after is null ? null : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture), take, cancellationToken);
         return Results.Ok(new Page<VersionView>(page, Paging.Next(page, take, v => v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 
-    private static async Task<IResult> GetVersionAsync(string name, string version, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken)
+    private static async Task<IResult> GetVersionAsync(string name, string version, string? tenant, ClaimsPrincipal user, ModelRepository models, CancellationToken cancellationToken)
     {
         if (!TryVersion(version, out var number, out var problem))
         {
             return problem;
         }
 
-        return await models.GetVersionAsync(Caller.From(user).TenantId, name, number, cancellationToken) is { } view
+        return TenantScope.Of(Caller.From(user), tenant) is { } scope && await models.GetVersionAsync(scope, name, number, cancellationToken) is { } view
             ? Results.Ok(view)
             : Problems.NotFound($"model '{name}' has no version {number}");
     }
@@ -155,8 +176,7 @@ internal static class ModelEndpoints
             return problem;
         }
 
-        var caller = Caller.From(user);
-        if (tenant != caller.TenantId && !caller.IsPlatform)
+        if (TenantScope.Of(Caller.From(user), tenant) is null)
         {
             return Problems.NotFound($"model '{name}' not found");
         }

@@ -12,7 +12,10 @@ using Orbit.Registry.Storage;
 
 namespace Orbit.Registry.Models;
 
-/// <summary>Models and their versions, always scoped to one tenant: another tenant's model does not exist here.</summary>
+/// <summary>
+/// Models and their versions, always scoped to one tenant (another tenant's model does not exist here), except the
+/// listing of every tenant's models that platform keys read.
+/// </summary>
 internal sealed class ModelRepository(RegistryDatabase database, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -153,10 +156,11 @@ internal sealed class ModelRepository(RegistryDatabase database, TimeProvider ti
         return await connection.ExecuteScalarAsync<long?>("SELECT 1 FROM models WHERE tenant_id = @tenant AND name = @model", new { tenant, model }) is not null;
     }
 
-    public async Task<IReadOnlyList<ModelView>> ListModelsAsync(string tenant, string? afterName, int limit, CancellationToken cancellationToken)
+    /// <summary>One tenant's models by name, or (<paramref name="tenant"/> null) every tenant's by tenant, then name.</summary>
+    public async Task<IReadOnlyList<ModelView>> ListModelsAsync(string? tenant, ModelCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await QueryModelsAsync(connection, tenant, afterName, only: null, limit);
+        return await QueryModelsAsync(connection, tenant, after, only: null, limit);
     }
 
     public async Task<ModelView?> GetModelAsync(string tenant, string model, CancellationToken cancellationToken)
@@ -165,21 +169,23 @@ internal sealed class ModelRepository(RegistryDatabase database, TimeProvider ti
         return (await QueryModelsAsync(connection, tenant, after: null, only: model, limit: 1)).SingleOrDefault();
     }
 
-    private static async Task<IReadOnlyList<ModelView>> QueryModelsAsync(DbConnection connection, string tenant, string? after, string? only, int limit)
+    private static async Task<IReadOnlyList<ModelView>> QueryModelsAsync(DbConnection connection, string? tenant, ModelCursor? after, string? only, int limit)
     {
-        var rows = await connection.QueryAsync<(string Name, long CreatedAtMs, long VersionCount, long? Latest)>(
+        var rows = await connection.QueryAsync<(string Tenant, string Name, long CreatedAtMs, long VersionCount, long? Latest)>(
             """
-            SELECT m.name, m.created_at_ms, COUNT(v.version), MAX(v.version)
+            SELECT m.tenant_id, m.name, m.created_at_ms, COUNT(v.version), MAX(v.version)
             FROM models m LEFT JOIN model_versions v ON v.tenant_id = m.tenant_id AND v.model_name = m.name
-            WHERE m.tenant_id = @tenant AND (@after IS NULL OR m.name > @after) AND (@only IS NULL OR m.name = @only)
-            GROUP BY m.name, m.created_at_ms ORDER BY m.name LIMIT @limit
+            WHERE (@tenant IS NULL OR m.tenant_id = @tenant)
+              AND (@afterName IS NULL OR m.tenant_id > @afterTenant OR (m.tenant_id = @afterTenant AND m.name > @afterName))
+              AND (@only IS NULL OR m.name = @only)
+            GROUP BY m.tenant_id, m.name, m.created_at_ms ORDER BY m.tenant_id, m.name LIMIT @limit
             """,
-            new { tenant, after, only, limit });
+            new { tenant, afterTenant = after?.Tenant ?? tenant, afterName = after?.Name, only, limit });
         var models = new List<ModelView>();
         foreach (var row in rows)
         {
-            var deployment = await DeploymentRepository.GetViewAsync(connection, null, tenant, row.Name);
-            models.Add(new ModelView(row.Name, (int)row.VersionCount, (int?)row.Latest, deployment, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs)));
+            var deployment = await DeploymentRepository.GetViewAsync(connection, null, row.Tenant, row.Name);
+            models.Add(new ModelView(row.Name, (int)row.VersionCount, (int?)row.Latest, deployment, DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs), row.Tenant));
         }
 
         return models;
@@ -222,6 +228,9 @@ internal sealed class ModelRepository(RegistryDatabase database, TimeProvider ti
             CreatedBy);
     }
 }
+
+/// <summary>Where a listing of models resumes: after this tenant's model (the tenant is null for a one-tenant listing).</summary>
+internal sealed record ModelCursor(string? Tenant, string Name);
 
 internal static class VersionStatus
 {

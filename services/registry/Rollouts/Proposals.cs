@@ -14,7 +14,7 @@ namespace Orbit.Registry.Rollouts;
 internal static partial class Proposals
 {
     public static void MapProposalEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/models/{name}/proposals", ProposeAsync).WithTags("Rollouts").RequireAuthorization(Policies.Deployer);
+        app.MapPost("/v1/models/{name}/proposals", ProposeAsync).WithTags("Rollouts").RequireAuthorization(Policies.Deployer).AddEndpointFilter(TenantScope.OwnTenantWrites);
 
     private static async Task<IResult> ProposeAsync(string name, ProposeVersion proposal, ClaimsPrincipal user, RolloutStore store, RolloutStarter starter,
         Models.ModelRepository models, ILoggerFactory loggers, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ internal static class RolloutEndpoints
 
     public static void MapRolloutEndpoints(this IEndpointRouteBuilder app)
     {
-        var rollout = app.MapGroup("/v1/models/{name}/rollout").WithTags("Rollouts");
+        var rollout = app.MapGroup("/v1/models/{name}/rollout").WithTags("Rollouts").AddEndpointFilter(TenantScope.OwnTenantWrites);
         rollout.MapPost("", StartAsync).RequireAuthorization(Policies.Deployer);
         rollout.MapGet("", GetAsync).RequireAuthorization(Policies.Viewer);
         rollout.MapPost("/pause", (string name, ClaimsPrincipal user, RolloutStore store, TimeProvider time, CancellationToken ct) =>
@@ -27,7 +27,7 @@ internal static class RolloutEndpoints
                 Progress = r.Progress with { PassingSince = null },
             }, ct)).RequireAuthorization(Policies.Deployer);
         rollout.MapPost("/abort", AbortAsync).RequireAuthorization(Policies.Deployer);
-        var policy = app.MapGroup("/v1/models/{name}/rollout-policy").WithTags("Rollouts");
+        var policy = app.MapGroup("/v1/models/{name}/rollout-policy").WithTags("Rollouts").AddEndpointFilter(TenantScope.OwnTenantWrites);
         policy.MapGet("", GetPolicyAsync).RequireAuthorization(Policies.Viewer);
         policy.MapPut("", SetPolicyAsync).RequireAuthorization(Policies.Deployer);
     }
@@ -41,8 +41,10 @@ internal static class RolloutEndpoints
             : started.ToResult(rollout => Results.Created($"/v1/models/{name}/rollout", View(rollout, [])));
     }
 
-    private static async Task<IResult> GetPolicyAsync(string name, ClaimsPrincipal user, RolloutStore store, CancellationToken cancellationToken) =>
-        Results.Ok(await store.PolicyAsync(Caller.From(user).TenantId, name, cancellationToken) ?? new RolloutPolicy());
+    private static async Task<IResult> GetPolicyAsync(string name, string? tenant, ClaimsPrincipal user, RolloutStore store, CancellationToken cancellationToken) =>
+        TenantScope.Of(Caller.From(user), tenant) is { } scope
+            ? Results.Ok(await store.PolicyAsync(scope, name, cancellationToken) ?? new RolloutPolicy())
+            : Problems.NotFound($"model '{name}' not found");
 
     private static async Task<IResult> SetPolicyAsync(string name, RolloutPolicy policy, ClaimsPrincipal user, RolloutStore store, ModelRepository models,
         IOptions<RolloutOptions> options, CancellationToken cancellationToken)
@@ -62,14 +64,15 @@ internal static class RolloutEndpoints
         return Results.Ok(policy);
     }
 
-    private static async Task<IResult> GetAsync(string name, ClaimsPrincipal user, RolloutStore store, int? decisions, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string name, string? tenant, ClaimsPrincipal user, RolloutStore store, int? decisions, CancellationToken cancellationToken)
     {
         if (decisions is < 0 or > 1000)
         {
             return Orbit.Hosting.Errors.FieldProblem.For("decisions", "must be from 0 to 1000");
         }
 
-        var rollout = await store.LatestAsync(Caller.From(user).TenantId, name, cancellationToken);
+        var scope = TenantScope.Of(Caller.From(user), tenant);
+        var rollout = scope is null ? null : await store.LatestAsync(scope, name, cancellationToken);
         return rollout is null
             ? Problems.NotFound($"model '{name}' has no rollout (or does not exist)")
             : Results.Ok(View(rollout, await store.DecisionsAsync(rollout.Id, decisions ?? DecisionsShown, cancellationToken)));

@@ -2,12 +2,14 @@ using System.Text.Json;
 
 namespace Orbit.Contracts.Registry;
 
+/// <summary>A model; <see cref="Tenant"/> names its tenant (a platform key's listing holds every tenant's models).</summary>
 public sealed record ModelView(
     string Name,
     int VersionCount,
     int? LatestVersion,
     DeploymentView? Deployment,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string Tenant);
 
 /// <summary>A tensor of a model's signature; a dimension is a number, or a name when it is symbolic (<c>batch</c>), or <c>?</c>.</summary>
 public sealed record SignatureTensor(string Name, string Datatype, IReadOnlyList<string> Shape);

@@ -14,7 +14,7 @@ public sealed class BashCompletionTests
     [InlineData("orbit models list --output ", "json table")]
     [InlineData("orbit batch list -o j", "json")]
     [InlineData("orbit drift compare a.csv b.csv --o", "--output")]
-    [InlineData("orbit models show churn --", "--help --url --key --output --json")]
+    [InlineData("orbit models show churn --", "--help --tenant --url --key --output --json")]
     [InlineData("orbit sc", "scale")]
     public async Task Bash_completes_commands_subcommands_options_and_their_fixed_values(string line, string expected)
     {

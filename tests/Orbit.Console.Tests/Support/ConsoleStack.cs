@@ -100,7 +100,7 @@ public sealed class ConsoleStack : IAsyncLifetime
         return model;
     }
 
-    private static async Task PushAsync(HttpClient client, string model, string metadata)
+    public static async Task PushAsync(HttpClient client, string model, string metadata)
     {
         using var form = new MultipartFormDataContent
         {

@@ -49,49 +49,81 @@ internal static class ModelsCommands
 
     private static Command List(RegistryRunner runner)
     {
-        var command = new Command("list", "List the models: versions, latest, and what is deployed");
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant whose models to list (defaults to your own; another tenant's needs a key of the platform tenant 'admin')" };
+        var allTenants = new Option<bool>("--all-tenants") { Description = "Every tenant's models, with a TENANT column (a key of the platform tenant 'admin')" };
+        var command = new Command("list", "List the models: versions, latest, and what is deployed") { tenant, allTenants };
         return runner.Define(command, async (call, ct) =>
         {
-            var result = await RegistryApi.AllAsync<ModelView>(cursor => call.Api.ListModelsAsync(cursor, ct));
+            var all = call.Get(allTenants);
+            var scope = call.Get(tenant);
+            if (!all && scope is null)
+            {
+                // A platform key's plain listing is every tenant's: name its own tenant to keep the default "your own".
+                var me = await call.Api.WhoAmIAsync(ct);
+                if (await call.FailedAsync(me))
+                {
+                    return RegistryRunner.Failed;
+                }
+
+                scope = me.Value!.TenantId;
+            }
+
+            var result = await RegistryApi.AllAsync<ModelView>(cursor => call.Api.ListModelsAsync(scope, cursor, ct));
             return await call.AnswerAsync(result, page =>
             {
                 if (page.Items.Count == 0)
                 {
-                    AnsiConsole.WriteLine("No models yet. Upload one: orbit models push NAME FILE.onnx");
+                    AnsiConsole.WriteLine(all || call.Get(tenant) is not null ? "No models." : "No models yet. Upload one: orbit models push NAME FILE.onnx");
                     return;
                 }
 
-                var table = new Table().AddColumns("NAME", "VERSIONS", "LATEST", "STABLE", "CANDIDATE (WEIGHT)", "CREATED");
+                var table = new Table();
+                if (all)
+                {
+                    table.AddColumn("TENANT");
+                }
+
+                table.AddColumns("NAME", "VERSIONS", "LATEST", "STABLE", "CANDIDATE (WEIGHT)", "CREATED");
                 foreach (var model in page.Items)
                 {
                     var deployment = model.Deployment;
-                    table.AddRow(
+                    var cells = new List<string>(7);
+                    if (all)
+                    {
+                        cells.Add(Markup.Escape(model.Tenant ?? "-"));
+                    }
+
+                    cells.AddRange(
+                    [
                         Markup.Escape(model.Name),
                         model.VersionCount.ToString(CultureInfo.InvariantCulture),
                         Views.Version(model.LatestVersion),
                         Views.Version(deployment?.StableVersion),
                         deployment?.CandidateVersion is { } candidate ? $"{candidate.ToString(CultureInfo.InvariantCulture)} ({deployment.CandidateWeight.ToString(CultureInfo.InvariantCulture)}%)" : "-",
-                        Views.Time(model.CreatedAt));
+                        Views.Time(model.CreatedAt),
+                    ]);
+                    table.AddRow(cells.ToArray());
                 }
 
                 AnsiConsole.Write(table);
             });
-        });
+        }, parse => parse.GetValue(allTenants) && parse.GetValue(tenant) is not null ? "use --tenant or --all-tenants, not both" : null);
     }
 
     private static Command Show(RegistryRunner runner)
     {
         var name = new Argument<string>("name") { Description = "Model name" };
-        var command = new Command("show", "Show a model, its deployment and its versions") { name };
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant whose model to show (defaults to your own; another tenant's needs a key of the platform tenant 'admin')" };
+        var command = new Command("show", "Show a model, its deployment and its versions") { name, tenant };
         return runner.Define(command, async (call, ct) =>
         {
-            var model = await call.Api.GetModelAsync(call.Get(name)!, ct);
+            var model = await call.Api.GetModelAsync(call.Get(name)!, call.Get(tenant), ct);
             if (await call.FailedAsync(model))
             {
                 return RegistryRunner.Failed;
             }
 
-            var versions = await RegistryApi.AllAsync<VersionView>(cursor => call.Api.ListVersionsAsync(call.Get(name)!, cursor, ct));
+            var versions = await RegistryApi.AllAsync<VersionView>(cursor => call.Api.ListVersionsAsync(call.Get(name)!, call.Get(tenant), cursor, ct));
             if (await call.FailedAsync(versions))
             {
                 return RegistryRunner.Failed;
@@ -130,6 +162,7 @@ internal static class ModelsCommands
     {
         var summary = new Grid().AddColumn().AddColumn();
         summary.AddRow("[bold]model[/]", Markup.Escape(model.Name));
+        summary.AddRow("[bold]tenant[/]", Markup.Escape(model.Tenant ?? "-"));
         summary.AddRow("[bold]versions[/]", model.VersionCount.ToString(CultureInfo.InvariantCulture));
         summary.AddRow("[bold]latest[/]", Views.Version(model.LatestVersion));
         summary.AddRow("[bold]created[/]", Views.Time(model.CreatedAt));

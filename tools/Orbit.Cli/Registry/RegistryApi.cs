@@ -35,13 +35,16 @@ internal sealed partial class RegistryApi(HttpClient http, RegistryConnection co
 
     public Task<ApiResult<bool>> RevokeKeyAsync(string id, CancellationToken ct) => SendAsync<bool>(HttpMethod.Delete, "v1/keys/" + Segment(id), null, ct);
 
-    public Task<ApiResult<Page<ModelView>>> ListModelsAsync(string? cursor, CancellationToken ct) =>
-        SendAsync<Page<ModelView>>(HttpMethod.Get, "v1/models" + Query(("cursor", cursor)), null, ct);
+    /// <summary>One tenant's models, or (<paramref name="tenant"/> null, a platform key) every tenant's.</summary>
+    public Task<ApiResult<Page<ModelView>>> ListModelsAsync(string? tenant, string? cursor, CancellationToken ct) =>
+        SendAsync<Page<ModelView>>(HttpMethod.Get, "v1/models" + Query(("tenant", tenant), ("cursor", cursor)), null, ct);
 
-    public Task<ApiResult<ModelView>> GetModelAsync(string name, CancellationToken ct) => SendAsync<ModelView>(HttpMethod.Get, Model(name), null, ct);
+    /// <summary>The key's own tenant's model, or (a platform key) <paramref name="tenant"/>'s.</summary>
+    public Task<ApiResult<ModelView>> GetModelAsync(string name, string? tenant, CancellationToken ct) =>
+        SendAsync<ModelView>(HttpMethod.Get, Model(name) + Query(("tenant", tenant)), null, ct);
 
-    public Task<ApiResult<Page<VersionView>>> ListVersionsAsync(string name, string? cursor, CancellationToken ct) =>
-        SendAsync<Page<VersionView>>(HttpMethod.Get, Model(name) + "/versions" + Query(("cursor", cursor)), null, ct);
+    public Task<ApiResult<Page<VersionView>>> ListVersionsAsync(string name, string? tenant, string? cursor, CancellationToken ct) =>
+        SendAsync<Page<VersionView>>(HttpMethod.Get, Model(name) + "/versions" + Query(("tenant", tenant), ("cursor", cursor)), null, ct);
 
     public Task<ApiResult<VersionView>> RetireVersionAsync(string name, int version, CancellationToken ct) =>
         SendAsync<VersionView>(HttpMethod.Post, $"{Model(name)}/versions/{version.ToString(CultureInfo.InvariantCulture)}/retire", null, ct);

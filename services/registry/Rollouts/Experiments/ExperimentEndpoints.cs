@@ -9,7 +9,7 @@ internal static class ExperimentEndpoints
 {
     public static void MapExperimentEndpoints(this IEndpointRouteBuilder app)
     {
-        var experiments = app.MapGroup("/v1/models/{name}/experiments").WithTags("Experiments");
+        var experiments = app.MapGroup("/v1/models/{name}/experiments").WithTags("Experiments").AddEndpointFilter(TenantScope.OwnTenantWrites);
         experiments.MapPost("", StartAsync).RequireAuthorization(Policies.Deployer);
         experiments.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Viewer);
         experiments.MapPost("/{id}/stop", StopAsync).RequireAuthorization(Policies.Deployer);
@@ -21,8 +21,8 @@ internal static class ExperimentEndpoints
         return started.ToResult(e => Results.Created($"/v1/models/{name}/experiments/{e.Id}", ExperimentReport.View(e)));
     }
 
-    private static async Task<IResult> GetAsync(string name, string id, ClaimsPrincipal user, ExperimentStore store, CancellationToken cancellationToken) =>
-        await store.GetAsync(Caller.From(user).TenantId, name, id, cancellationToken) is { } experiment
+    private static async Task<IResult> GetAsync(string name, string id, string? tenant, ClaimsPrincipal user, ExperimentStore store, CancellationToken cancellationToken) =>
+        TenantScope.Of(Caller.From(user), tenant) is { } scope && await store.GetAsync(scope, name, id, cancellationToken) is { } experiment
             ? Results.Ok(ExperimentReport.View(experiment))
             : Problems.NotFound($"model '{name}' has no experiment '{id}' (or does not exist)");
 
