@@ -55,9 +55,15 @@ internal sealed partial class AccuracyIngestor(
             foreach (var record in batch)
             {
                 // One request per entry, or (what the workers publish) a batch of one version's requests.
-                if (record.Message is not { } entry || !entry.TryExpand(out var requests, out var incomplete))
+                if (record.Message is not { } entry)
                 {
-                    rejected.Add(new StreamMessageRejected(stream, record.Offset, record.Error is { } e ? $"malformed: {e}" : incomplete ?? "malformed", null, now));
+                    rejected.Add(new StreamMessageRejected(stream, record.Offset, $"malformed: {record.Error}", null, now));
+                    continue;
+                }
+
+                if (!entry.TryExpand(out var requests, out var incomplete))
+                {
+                    rejected.Add(new StreamMessageRejected(stream, record.Offset, incomplete!, null, now));
                     continue;
                 }
 
