@@ -39,5 +39,25 @@ internal static class Micro
 
             Console.WriteLine($"collector work per request (read the decoded input + 32 numeric features + argmax prediction): {Stopwatch.GetElapsedTime(start).TotalMicroseconds / Count:F2} µs");
         }
+
+        // The prediction log's own work per logged request in the batched form: its entry built and its share of one
+        // 500-row PredictionsLogged serialised as the stream publisher does (the publish and its confirm excluded).
+        for (var round = 0; round < 3; round++)
+        {
+            const int Count = 100_000;
+            var batches = new PredictionLogBatches(500);
+            var bytes = 0L;
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Count; i++)
+            {
+                var request = served[i & 1023];
+                if (batches.Add(request, profile, PredictionLog.Build(request, profile, ServedRows.Read(request, profile)!)) is { } full)
+                {
+                    bytes += JsonSerializer.SerializeToUtf8Bytes(full, Orbit.Hosting.Streams.StreamJson.Options).Length;
+                }
+            }
+
+            Console.WriteLine($"prediction log work per logged request (entry + JSON of a 500-row batch, no publish): {Stopwatch.GetElapsedTime(start).TotalMicroseconds / Count:F2} µs, {bytes / Count} bytes");
+        }
     }
 }

@@ -15,6 +15,9 @@ namespace Orbit.InferenceWorker.Statistics;
 /// </summary>
 internal sealed class TensorValues
 {
+    // Category codes are mostly small integers: their names are not formatted (and allocated) per value.
+    private static readonly string[] SmallIntegers = [.. Enumerable.Range(0, 256).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
     private readonly ReadOnlyMemory<byte> _bytes;
     private readonly TensorElementType _element;
     private readonly IReadOnlyList<string?>? _texts;
@@ -79,6 +82,7 @@ internal sealed class TensorValues
 
         var value = Number(index);
         return double.IsNaN(value) ? null
+            : value is >= 0 and < 256 && Math.Floor(value) == value ? SmallIntegers[(int)value]
             : _element is TensorElementType.Float or TensorElementType.Float16 or TensorElementType.BFloat16 ? ((float)value).ToString(CultureInfo.InvariantCulture)
             : value.ToString(CultureInfo.InvariantCulture);
     }
