@@ -8,10 +8,11 @@ namespace Orbit.InferenceWorker.Statistics;
 /// <summary>
 /// Drains <see cref="StatisticsQueue"/> off the hot path, every <c>DrainMilliseconds</c>: adds each served request's rows to its version's
 /// window (versions with a baseline), and logs requests that ask (<c>parameters.log_prediction</c>) or are sampled:
-/// one <see cref="PredictionsLogged"/> per version and drain (or per <c>PredictionLogMaxRows</c> rows), not one stream
-/// publish per request, which cost the worker more than the rest of the statistics together (docs/benchmarks.md). Every <c>WindowSeconds</c> it publishes one
-/// <see cref="FeatureStatsObserved"/> per version with traffic; windows the broker did not take are kept
-/// (up to <c>MaxPendingWindows</c>) and sent again on the next tick, and what is left is sent at stop.
+/// one <see cref="PredictionsLogged"/> per version and drain (or per <c>PredictionLogMaxRows</c> rows), not one
+/// confirmed stream publish per request, which cost the worker more than the rest of the statistics together
+/// (docs/benchmarks.md). Every <c>WindowSeconds</c> it publishes one <see cref="FeatureStatsObserved"/> per version
+/// with traffic; windows the broker did not take are kept (up to <c>MaxPendingWindows</c>) and sent again on the next
+/// tick, and what is left is sent at stop.
 /// </summary>
 internal sealed partial class StatisticsCollector(
     StatisticsQueue queue,
