@@ -70,7 +70,7 @@ for round in $(seq "$rounds"); do
   d1=$(( $(cpu_ticks 1) - c1 )) d2=$(( $(cpu_ticks 2) - c2 )) n1=$(( $(served 1) - r1 )) n2=$(( $(served 2) - r2 ))
   u1=$(awk -v t="$d1" -v n="$n1" -v hz="$hz" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }')
   u2=$(awk -v t="$d2" -v n="$n2" -v hz="$hz" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }')
-  ratio=$(awk -v a="$u1" -v b="$u2" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }')
+  ratio=$(awk -v a="$u1" -v b="$u2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')
   on_us+=("$u1") off_us+=("$u2") ratios+=("$ratio")
   if (( round > 1 || rounds == 1 )); then
     t1=$((t1 + d1)) t2=$((t2 + d2)) m1=$((m1 + n1)) m2=$((m2 + n2))
