@@ -8,9 +8,10 @@
 # ratio; the summary gives the medians and the ratio of the totals over the rounds after the first (JIT warm-up).
 # Usage: bench/run-statistics.sh platform [--concurrency 64] [--duration 20] [--warmup 3] [--rounds 3] [--log-rate R]
 # --log-rate sets worker 1's PredictionLogSampleRate (default 1.0, every request logged; 0: the windows alone).
+# --calibrate turns worker 1's statistics off too: the ratio then shows what the two workers differ by on their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-concurrency=64 duration=20 warmup=3 rounds=3 log_rate=1.0
+concurrency=64 duration=20 warmup=3 rounds=3 log_rate=1.0 calibrate=0
 while (( $# )); do
   case $1 in
     --concurrency) concurrency=$2; shift 2 ;;
@@ -18,11 +19,13 @@ while (( $# )); do
     --warmup) warmup=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --log-rate) log_rate=$2; shift 2 ;;
+    --calibrate) calibrate=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 work=$(mktemp -d /tmp/orbit-bench-stats.XXXXXX) redis_db=13
 extra_env=("Orbit__Worker__Statistics__PredictionLogSampleRate=$log_rate")
+(( calibrate )) && extra_env+=("Orbit__Worker__Statistics__Enabled=false")
 # shellcheck source=bench/own-platform.sh
 . bench/own-platform.sh
 require_servers
@@ -75,7 +78,7 @@ for round in $(seq "$rounds"); do
   if (( round > 1 || rounds == 1 )); then
     t1=$((t1 + d1)) t2=$((t2 + d2)) m1=$((m1 + n1)) m2=$((m2 + n2))
   fi
-  printf '| %d | %s | 1 | on | %d | %.2f | %s | %s |\n' "$round" "$figures" "$n1" "$(awk -v t="$d1" -v hz="$hz" 'BEGIN{print t/hz}')" "$u1" "$ratio"
+  printf '| %d | %s | 1 | %s | %d | %.2f | %s | %s |\n' "$round" "$figures" "$( (( calibrate )) && echo off || echo on)" "$n1" "$(awk -v t="$d1" -v hz="$hz" 'BEGIN{print t/hz}')" "$u1" "$ratio"
   printf '| %d | | 2 | off | %d | %.2f | %s | |\n' "$round" "$n2" "$(awk -v t="$d2" -v hz="$hz" 'BEGIN{print t/hz}')" "$u2"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -84,4 +87,6 @@ echo
 echo "median CPU per request: statistics on (prediction log rate $log_rate) $on µs, off $off µs; on/off = $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
 echo "median of the rounds' on/off ratios: $(median "${ratios[@]}")"
 echo "rounds 2-$rounds together: on $(awk -v t="$t1" -v n="$m1" -v hz="$hz" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }') µs, off $(awk -v t="$t2" -v n="$m2" -v hz="$hz" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }') µs per request; on/off = $(awk -v a="$t1" -v b="$m1" -v c="$t2" -v d="$m2" 'BEGIN { printf "%.3f", (b && c && d) ? (a / b) / (c / d) : 0 }')"
+# What worker 1's statistics did: requests logged, windows published, requests left out (by reason).
+curl -fsS "http://127.0.0.1:$((base_port + 10))/metrics" | grep -E '^orbit_(statistics|predictions_log)' | sed 's/^/worker 1: /' || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
