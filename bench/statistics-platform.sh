@@ -9,9 +9,10 @@
 # Usage: bench/run-statistics.sh platform [--concurrency 64] [--duration 20] [--warmup 3] [--rounds 3] [--log-rate R]
 # --log-rate sets worker 1's PredictionLogSampleRate (default 1.0, every request logged; 0: the windows alone).
 # --calibrate turns worker 1's statistics off too: the ratio then shows what the two workers differ by on their own.
+# --env VAR=value (repeatable) sets more environment for every service, both workers alike (e.g. runtime settings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-concurrency=64 duration=20 warmup=3 rounds=3 log_rate=1.0 calibrate=0
+concurrency=64 duration=20 warmup=3 rounds=3 log_rate=1.0 calibrate=0 more_env=()
 while (( $# )); do
   case $1 in
     --concurrency) concurrency=$2; shift 2 ;;
@@ -20,12 +21,14 @@ while (( $# )); do
     --rounds) rounds=$2; shift 2 ;;
     --log-rate) log_rate=$2; shift 2 ;;
     --calibrate) calibrate=1; shift ;;
+    --env) more_env+=("$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 work=$(mktemp -d /tmp/orbit-bench-stats.XXXXXX) redis_db=13
 extra_env=("Orbit__Worker__Statistics__PredictionLogSampleRate=$log_rate")
 (( calibrate )) && extra_env+=("Orbit__Worker__Statistics__Enabled=false")
+extra_env+=(${more_env[@]+"${more_env[@]}"})
 # shellcheck source=bench/own-platform.sh
 . bench/own-platform.sh
 require_servers
