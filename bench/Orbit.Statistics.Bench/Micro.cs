@@ -4,6 +4,8 @@ using System.Text.Json;
 using Orbit.Contracts.Inference;
 using Orbit.Contracts.Registry;
 using Orbit.InferenceWorker.Statistics;
+using Orbit.InferenceWorker.Tensors;
+using Orbit.Onnx.Tensors;
 
 namespace Orbit.Statistics.Bench;
 
@@ -20,9 +22,11 @@ internal static class Micro
         {
             var x = Enumerable.Range(0, 32).Select(_ => (float)random.NextDouble()).ToArray();
             var y = new[] { (float)random.NextDouble(), (float)random.NextDouble() };
+            var bytes = MemoryMarshal.AsBytes(x.AsSpan()).ToArray();
             return new ServedRequest(
-                new InferenceRequested("r", "bench", "bench-mlp", 1, [new InferenceTensor("x", "FP32", [1, 32], RawData: MemoryMarshal.AsBytes(x.AsSpan()).ToArray())], DateTimeOffset.MaxValue),
-                1, [new InferenceTensor("y", "FP32", [1, 2], RawData: MemoryMarshal.AsBytes(y.AsSpan()).ToArray())], DateTimeOffset.UnixEpoch);
+                new InferenceRequested("r", "bench", "bench-mlp", 1, [new InferenceTensor("x", "FP32", [1, 32], RawData: bytes)], DateTimeOffset.MaxValue),
+                1, [new DecodedTensor("x", TensorElementType.Float, [1, 32], bytes, null)],
+                [new InferenceTensor("y", "FP32", [1, 2], RawData: MemoryMarshal.AsBytes(y.AsSpan()).ToArray())], DateTimeOffset.UnixEpoch);
         }).ToArray();
         for (var round = 0; round < 3; round++)
         {
@@ -33,7 +37,27 @@ internal static class Micro
                 window.Add(ServedRows.Read(served[i & 1023], profile)!);
             }
 
-            Console.WriteLine($"collector work per request (decode + 32 numeric features + argmax prediction): {Stopwatch.GetElapsedTime(start).TotalMicroseconds / Count:F2} µs");
+            Console.WriteLine($"collector work per request (read the decoded input + 32 numeric features + argmax prediction): {Stopwatch.GetElapsedTime(start).TotalMicroseconds / Count:F2} µs");
+        }
+
+        // The prediction log's own work per logged request in the batched form: its entry built and its share of one
+        // 500-row PredictionsLogged serialised as the stream publisher does (the publish and its confirm excluded).
+        for (var round = 0; round < 3; round++)
+        {
+            const int Count = 100_000;
+            var batches = new PredictionLogBatches(500);
+            var bytes = 0L;
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Count; i++)
+            {
+                var request = served[i & 1023];
+                if (batches.Add(request, profile, PredictionLog.Build(request, profile, ServedRows.Read(request, profile)!)) is { } full)
+                {
+                    bytes += JsonSerializer.SerializeToUtf8Bytes(full, Orbit.Hosting.Streams.StreamJson.Options).Length;
+                }
+            }
+
+            Console.WriteLine($"prediction log work per logged request (entry + JSON of a 500-row batch, no publish): {Stopwatch.GetElapsedTime(start).TotalMicroseconds / Count:F2} µs, {bytes / Count} bytes");
         }
     }
 }

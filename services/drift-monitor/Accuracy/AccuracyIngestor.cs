@@ -47,26 +47,35 @@ internal sealed partial class AccuracyIngestor(
 
     private async Task PredictionsAsync(string stream, long from, CancellationToken cancellationToken)
     {
-        await foreach (var batch in StreamBatches.ReadAsync<PredictionLogged>(reader, stream, from, options.Value.CommitBatch, cancellationToken))
+        await foreach (var batch in StreamBatches.ReadAsync<PredictionLogEntry>(reader, stream, from, options.Value.CommitBatch, cancellationToken))
         {
             var rows = new List<LoggedPrediction>();
             var rejected = new List<StreamMessageRejected>();
             var now = time.GetUtcNow();
             foreach (var record in batch)
             {
-                if (record.Message is not { } m || string.IsNullOrWhiteSpace(m.RequestId) || string.IsNullOrWhiteSpace(m.TenantId)
-                    || string.IsNullOrWhiteSpace(m.ModelName) || m.ModelVersion < 1 || m.Rows is null)
+                // One request per entry, or (what the workers publish) a batch of one version's requests.
+                if (record.Message is not { } entry)
                 {
-                    rejected.Add(new StreamMessageRejected(stream, record.Offset, record.Error is { } e ? $"malformed: {e}" : "requestId, tenantId, modelName, modelVersion and rows are required", null, now));
+                    rejected.Add(new StreamMessageRejected(stream, record.Offset, $"malformed: {record.Error}", null, now));
                     continue;
                 }
 
-                for (var i = 0; i < m.Rows.Count; i++)
+                if (!entry.TryExpand(out var requests, out var incomplete))
                 {
-                    var row = m.Rows[i];
-                    var label = row.Label ?? (row.Prediction.Count > 1 ? ArgMax(row.Prediction).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
-                    double? value = row.Prediction.Count == 1 ? row.Prediction[0] : null;
-                    rows.Add(new LoggedPrediction(m.TenantId, m.ModelName, m.RequestId, i, m.ModelVersion, label, value, m.At.ToUnixTimeMilliseconds()));
+                    rejected.Add(new StreamMessageRejected(stream, record.Offset, incomplete!, null, now));
+                    continue;
+                }
+
+                foreach (var m in requests)
+                {
+                    for (var i = 0; i < m.Rows.Count; i++)
+                    {
+                        var row = m.Rows[i];
+                        var label = row.Label ?? (row.Prediction.Count > 1 ? ArgMax(row.Prediction).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+                        double? value = row.Prediction.Count == 1 ? row.Prediction[0] : null;
+                        rows.Add(new LoggedPrediction(m.TenantId, m.ModelName, m.RequestId, i, m.ModelVersion, label, value, m.At.ToUnixTimeMilliseconds()));
+                    }
                 }
             }
 

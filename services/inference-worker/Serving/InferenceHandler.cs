@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orbit.Contracts.Inference;
 using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Models;
+using Orbit.InferenceWorker.Tensors;
 using Orbit.Routing;
 
 namespace Orbit.InferenceWorker.Serving;
@@ -17,8 +18,10 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
     /// The caller counted the request as expected (<see cref="BatcherPool.ArrivalsOf"/>, see
     /// <see cref="InferenceReplies"/>); it is marked arrived exactly once: by its batcher when it is
     /// queued, here when it is answered without being queued.
+    /// The inputs come back as decoded for ONNX Runtime (null when the request was refused before that), so
+    /// the statistics read them instead of decoding the request again.
     /// </summary>
-    public async Task<(InferenceOutcome Outcome, int Version)> HandleAsync(InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
+    public async Task<(InferenceOutcome Outcome, int Version, DecodedTensor[]? Inputs)> HandleAsync(InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
     {
         var arrival = new Arrival(batchers.ArrivalsOf(request.TenantId, request.ModelName));
         try
@@ -31,7 +34,7 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
         }
     }
 
-    private async Task<(InferenceOutcome Outcome, int Version)> HandleCoreAsync(
+    private async Task<(InferenceOutcome Outcome, int Version, DecodedTensor[]? Inputs)> HandleCoreAsync(
         InferenceRequested request, long receivedTimestamp, Arrival arrival, CancellationToken cancellationToken)
     {
         var table = routes.Get(request.TenantId, request.ModelName);
@@ -42,14 +45,14 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
                 ? "it is not deployed on this worker"
                 : $"the routing table (revision {table.Revision}) has versions {string.Join(", ", table.Routes.Select(r => r.Version))}";
             var what = request.ModelVersion is { } v ? $"version {v} of {request.TenantId}/{request.ModelName}" : $"{request.TenantId}/{request.ModelName}";
-            return (InferenceOutcome.Rejected(RejectionReason.ModelNotDeployed, $"{what} is not deployed: {deployed}", "modelVersion"), request.ModelVersion ?? 0);
+            return (InferenceOutcome.Rejected(RejectionReason.ModelNotDeployed, $"{what} is not deployed: {deployed}", "modelVersion"), request.ModelVersion ?? 0, null);
         }
 
         // A publisher that sets no deadline (the default value) gets none.
         if (request.Deadline != default && request.Deadline <= time.GetUtcNow())
         {
             return (InferenceOutcome.Rejected(RejectionReason.DeadlineExceeded,
-                $"The deadline {request.Deadline:O} had passed when the worker received the request; it was not run.", "deadline"), route.Version);
+                $"The deadline {request.Deadline:O} had passed when the worker received the request; it was not run.", "deadline"), route.Version, null);
         }
 
         ModelLease lease;
@@ -59,11 +62,11 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
         }
         catch (ModelUnavailableException ex)
         {
-            return (InferenceOutcome.Rejected(RejectionReason.ModelError, ex.Message), route.Version);
+            return (InferenceOutcome.Rejected(RejectionReason.ModelError, ex.Message), route.Version, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker stopped while loading the model."), route.Version);
+            return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker stopped while loading the model."), route.Version, null);
         }
 
         using (lease)
@@ -71,7 +74,7 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
             var inputs = RequestValidator.Validate(request, lease.Model.Session, out var error);
             if (inputs is null)
             {
-                return (InferenceOutcome.Rejected(RejectionReason.InvalidInput, error!.Detail, error.Field), route.Version);
+                return (InferenceOutcome.Rejected(RejectionReason.InvalidInput, error!.Detail, error.Field), route.Version, null);
             }
 
             var pending = new PendingRequest(
@@ -89,14 +92,14 @@ internal sealed class InferenceHandler(RoutingTables routes, ModelStore models, 
 
             if (!batchers.Get(request.TenantId, request.ModelName, route.Version, route.MaxBatchSize).TryEnqueue(pending))
             {
-                return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker is stopping and takes no new requests."), route.Version);
+                return (InferenceOutcome.Rejected(RejectionReason.ShuttingDown, "The worker is stopping and takes no new requests."), route.Version, null);
             }
 
             // The batcher counts it arrived when it takes it.
             arrival.HandOver();
 
             // Not the consume token: a queued request is always answered, by its batch or at shutdown.
-            return (await pending.Completion, route.Version);
+            return (await pending.Completion, route.Version, inputs);
         }
     }
 

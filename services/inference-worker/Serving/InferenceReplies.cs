@@ -34,12 +34,12 @@ internal sealed class InferenceReplies(
     private async Task<(InferenceCompleted? Completed, InferenceRejected? Rejected)> AnswerExpectedAsync(
         InferenceRequested request, long receivedTimestamp, CancellationToken cancellationToken)
     {
-        var (outcome, version) = await handler.HandleAsync(request, receivedTimestamp, cancellationToken);
+        var (outcome, version, inputs) = await handler.HandleAsync(request, receivedTimestamp, cancellationToken);
         if (outcome.Outputs is { } outputs)
         {
             metrics.RequestCompleted(new ModelTags(request.TenantId, request.ModelName, version), time.GetElapsedTime(receivedTimestamp));
             // Queued, never awaited: the answer does not wait for statistics.
-            statistics.Observe(request, version, outputs);
+            statistics.Observe(request, version, inputs ?? [], outputs);
             return (new InferenceCompleted(
                 request.RequestId, request.ModelName, version, outputs, service.InstanceId,
                 Math.Round(outcome.QueueMilliseconds, 3), Math.Round(outcome.ComputeMilliseconds, 3), outcome.BatchSize), null);

@@ -2,10 +2,10 @@ using Orbit.Contracts.Drift;
 
 namespace Orbit.InferenceWorker.Statistics;
 
-/// <summary>Builds the <see cref="PredictionLogged"/> of a served request: its features as numbers in metadata order, the primary output's values per row, and the predicted class for a classifier.</summary>
+/// <summary>Builds the <see cref="LoggedRequest"/> of a served request (one of a <see cref="PredictionsLogged"/> batch): its features as numbers in metadata order, the primary output's values per row, and the predicted class for a classifier.</summary>
 internal static class PredictionLog
 {
-    public static PredictionLogged Build(ServedRequest served, VersionProfile profile, ServedRows rows)
+    public static LoggedRequest Build(ServedRequest served, VersionProfile profile, ServedRows rows)
     {
         var logged = new LoggedRow[rows.Rows];
         var reader = profile.Prediction;
@@ -40,6 +40,6 @@ internal static class PredictionLog
             logged[row] = new LoggedRow(features, prediction, label);
         }
 
-        return new PredictionLogged(served.LoggedId, served.Request.TenantId, served.Request.ModelName, served.Version, profile.FeatureNames, logged, served.At);
+        return new LoggedRequest(served.LoggedId, served.At, logged);
     }
 }

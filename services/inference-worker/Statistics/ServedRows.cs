@@ -1,8 +1,11 @@
+using Orbit.Contracts.Inference;
+using Orbit.InferenceWorker.Tensors;
+
 namespace Orbit.InferenceWorker.Statistics;
 
 /// <summary>
 /// One served request's rows as a version's profile sees them: each feature's column and the prediction
-/// output, decoded. <see cref="Read"/> returns null when the inputs the profile names are missing or their
+/// output, read in place. <see cref="Read"/> returns null when the inputs the profile names are missing or their
 /// row counts disagree (then the request is not summarised, and counted).
 /// </summary>
 internal sealed class ServedRows
@@ -36,8 +39,8 @@ internal sealed class ServedRows
         for (var i = 0; i < columns.Count; i++)
         {
             var column = columns[i];
-            // Features usually share one input: decode each input once.
-            var values = i > 0 && columns[i - 1].Input == column.Input ? features[i - 1] : Decode(served.Request.Inputs, column.Input, features, columns, i);
+            // Features usually share one input: each input is wrapped once.
+            var values = i > 0 && columns[i - 1].Input == column.Input ? features[i - 1] : Wrap(served.Inputs, column.Input, features, columns, i);
             if (values is null || column.Column >= values.Width || (rows is { } known && known != values.Rows))
             {
                 return null;
@@ -62,20 +65,28 @@ internal sealed class ServedRows
         return rows is { } count ? new ServedRows(count, features, offsets, prediction) : null;
     }
 
-    private static TensorValues? Decode(IReadOnlyList<Orbit.Contracts.Inference.InferenceTensor> inputs, string name, TensorValues[] decoded, IReadOnlyList<FeatureColumn> columns, int upTo)
+    private static TensorValues? Wrap(IReadOnlyList<DecodedTensor> inputs, string name, TensorValues[] wrapped, IReadOnlyList<FeatureColumn> columns, int upTo)
     {
         for (var j = 0; j < upTo; j++)
         {
             if (columns[j].Input == name)
             {
-                return decoded[j];
+                return wrapped[j];
             }
         }
 
-        return Find(inputs, name) is { } tensor ? TensorValues.Read(tensor) : null;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].Name == name)
+            {
+                return TensorValues.Of(inputs[i]);
+            }
+        }
+
+        return null;
     }
 
-    private static Orbit.Contracts.Inference.InferenceTensor? Find(IReadOnlyList<Orbit.Contracts.Inference.InferenceTensor> tensors, string name)
+    private static InferenceTensor? Find(IReadOnlyList<InferenceTensor> tensors, string name)
     {
         for (var i = 0; i < tensors.Count; i++)
         {

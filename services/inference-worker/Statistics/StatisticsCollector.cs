@@ -7,10 +7,12 @@ namespace Orbit.InferenceWorker.Statistics;
 
 /// <summary>
 /// Drains <see cref="StatisticsQueue"/> off the hot path, every <c>DrainMilliseconds</c>: adds each served request's rows to its version's
-/// window (versions with a baseline), and publishes a <see cref="PredictionLogged"/> for requests that ask
-/// (<c>parameters.log_prediction</c>) or are sampled. Every <c>WindowSeconds</c> it publishes one
-/// <see cref="FeatureStatsObserved"/> per version with traffic; windows the broker did not take are kept
-/// (up to <c>MaxPendingWindows</c>) and sent again on the next tick, and what is left is sent at stop.
+/// window (versions with a baseline), and logs requests that ask (<c>parameters.log_prediction</c>) or are sampled:
+/// one <see cref="PredictionsLogged"/> per version and drain (or per <c>PredictionLogMaxRows</c> rows), not one
+/// confirmed stream publish per request, which cost the worker more than the rest of the statistics together
+/// (docs/benchmarks.md). Every <c>WindowSeconds</c> it publishes one <see cref="FeatureStatsObserved"/> per version
+/// with traffic; windows the broker did not take are kept (up to <c>MaxPendingWindows</c>) and sent again on the next
+/// tick, and what is left is sent at stop.
 /// </summary>
 internal sealed partial class StatisticsCollector(
     StatisticsQueue queue,
@@ -63,11 +65,25 @@ internal sealed partial class StatisticsCollector(
 
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
+        var logs = new PredictionLogBatches(options.Value.PredictionLogMaxRows);
+        var taken = 0;
         while (queue.TryTake(out var served))
         {
+            // A queue that never empties still sends every version's entry at least this often.
+            if (++taken % 1024 == 0)
+            {
+                foreach (var entry in logs.TakeAll())
+                {
+                    await PublishLogAsync(entry, cancellationToken);
+                }
+            }
+
             try
             {
-                await HandleAsync(served, cancellationToken);
+                if (await HandleAsync(served, logs, cancellationToken) is { } full)
+                {
+                    await PublishLogAsync(full, cancellationToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -75,28 +91,35 @@ internal sealed partial class StatisticsCollector(
                 LogFailed(logger, ex, served.Request.TenantId, served.Request.ModelName, served.Version);
             }
         }
+
+        foreach (var entry in logs.TakeAll())
+        {
+            await PublishLogAsync(entry, cancellationToken);
+        }
     }
 
-    private async Task HandleAsync(ServedRequest served, CancellationToken cancellationToken)
+    /// <summary>Adds the request to its version's window and, when it is logged, to this pass's prediction log; returns a log entry that is full.</summary>
+    private async ValueTask<PredictionsLogged?> HandleAsync(ServedRequest served, PredictionLogBatches logs, CancellationToken cancellationToken)
     {
         var request = served.Request;
         var profile = await profiles.GetAsync(request.TenantId, request.ModelName, served.Version, cancellationToken);
         if (profile is null)
         {
             metrics.Skipped("metadata_unavailable");
-            return;
+            return null;
         }
 
-        var log = served.AsksToBeLogged || (options.Value.PredictionLogSampleRate > 0 && Random.Shared.NextDouble() < options.Value.PredictionLogSampleRate);
+        var rate = options.Value.PredictionLogSampleRate;
+        var log = served.AsksToBeLogged || rate >= 1 || (rate > 0 && Random.Shared.NextDouble() < rate);
         if (!profile.HasBaseline && !log)
         {
-            return;
+            return null;
         }
 
         if (ServedRows.Read(served, profile) is not { } rows)
         {
             metrics.Skipped("unreadable");
-            return;
+            return null;
         }
 
         if (profile.HasBaseline)
@@ -113,25 +136,27 @@ internal sealed partial class StatisticsCollector(
             }
         }
 
-        if (log)
-        {
-            await _logsInFlight.WaitAsync(cancellationToken);
-            _ = PublishLogAsync(PredictionLog.Build(served, profile, rows));
-        }
+        return log ? logs.Add(served, profile, PredictionLog.Build(served, profile, rows)) : null;
     }
 
-    /// <summary>Not awaited by the drain loop: up to <see cref="MaxLogsInFlight"/> wait for their confirms at once.</summary>
-    private async Task PublishLogAsync(PredictionLogged entry)
+    private async Task PublishLogAsync(PredictionsLogged entry, CancellationToken cancellationToken)
+    {
+        await _logsInFlight.WaitAsync(cancellationToken);
+        _ = PublishLogInBackgroundAsync(entry);
+    }
+
+    /// <summary>Not awaited by the drain loop: up to <see cref="MaxLogsInFlight"/> entries wait for their confirms at once.</summary>
+    private async Task PublishLogInBackgroundAsync(PredictionsLogged entry)
     {
         try
         {
             await streams.PublishAsync(options.Value.PredictionsStream, entry, CancellationToken.None);
-            metrics.Logged();
+            metrics.Logged(entry.Requests.Count);
         }
         catch (Exception ex)
         {
-            metrics.LogFailed();
-            LogPredictionLogFailed(logger, ex, entry.TenantId, entry.ModelName, entry.ModelVersion);
+            metrics.LogFailed(entry.Requests.Count);
+            LogPredictionLogFailed(logger, ex, entry.Requests.Count, entry.TenantId, entry.ModelName, entry.ModelVersion);
         }
         finally
         {
@@ -226,11 +251,23 @@ internal sealed partial class StatisticsCollector(
             // Registered before the serving coordinator, so this runs after its queues drained: what they answered is in.
             await DrainAsync(cancellationToken);
             await FlushAsync(cancellationToken);
+            await LogsPublishedAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
             LogStopFlushTimedOut(logger, _pending.Count);
         }
+    }
+
+    /// <summary>Waits until no prediction log entry is waiting for its confirm.</summary>
+    private async Task LogsPublishedAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < MaxLogsInFlight; i++)
+        {
+            await _logsInFlight.WaitAsync(cancellationToken);
+        }
+
+        _logsInFlight.Release(MaxLogsInFlight);
     }
 
     [LoggerMessage(EventId = WorkerLogEvents.StatisticsFailed, Level = LogLevel.Warning, Message = "Could not summarise a request of {Tenant}/{Model} v{Version}; it was served, and left out of the statistics")]
@@ -239,8 +276,8 @@ internal sealed partial class StatisticsCollector(
     [LoggerMessage(EventId = WorkerLogEvents.StatisticsPending, Level = LogLevel.Warning, Message = "Could not publish statistics windows; {Count} kept for the next window")]
     private static partial void LogWindowsPending(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(EventId = WorkerLogEvents.PredictionLogFailed, Level = LogLevel.Warning, Message = "Could not publish the prediction log of a request of {Tenant}/{Model} v{Version}")]
-    private static partial void LogPredictionLogFailed(ILogger logger, Exception exception, string tenant, string model, int version);
+    [LoggerMessage(EventId = WorkerLogEvents.PredictionLogFailed, Level = LogLevel.Warning, Message = "Could not publish the prediction log of {Count} requests of {Tenant}/{Model} v{Version}")]
+    private static partial void LogPredictionLogFailed(ILogger logger, Exception exception, int count, string tenant, string model, int version);
 
     [LoggerMessage(EventId = WorkerLogEvents.StatisticsStopTimedOut, Level = LogLevel.Warning, Message = "Stopped before {Count} statistics windows could be published")]
     private static partial void LogStopFlushTimedOut(ILogger logger, int count);

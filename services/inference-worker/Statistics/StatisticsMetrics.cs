@@ -23,7 +23,7 @@ internal sealed class StatisticsMetrics
         _windowsDropped = meter.CreateCounter<long>("orbit.statistics.windows.dropped", unit: "{window}",
             "Statistics windows dropped because the broker stayed unreachable past MaxPendingWindows");
         _logged = meter.CreateCounter<long>("orbit.predictions.logged", unit: "{request}", "Requests published to the prediction log");
-        _logFailed = meter.CreateCounter<long>("orbit.predictions.log_failed", unit: "{request}", "Prediction log entries the broker did not take in time");
+        _logFailed = meter.CreateCounter<long>("orbit.predictions.log_failed", unit: "{request}", "Logged requests whose prediction log entry the broker did not take in time");
     }
 
     public void Skipped(string reason) => _skipped.Add(1, new KeyValuePair<string, object?>("reason", reason));
@@ -32,7 +32,7 @@ internal sealed class StatisticsMetrics
 
     public void WindowDropped() => _windowsDropped.Add(1);
 
-    public void Logged() => _logged.Add(1);
+    public void Logged(int requests) => _logged.Add(requests);
 
-    public void LogFailed() => _logFailed.Add(1);
+    public void LogFailed(int requests) => _logFailed.Add(requests);
 }

@@ -38,6 +38,13 @@ internal sealed class StatisticsOptions
     [Range(0.0, 1.0)]
     public double PredictionLogSampleRate { get; set; } = 1.0;
 
+    /// <summary>
+    /// Rows per prediction log entry: the logged requests of a drain are published as one entry per version, and an
+    /// entry is sent as soon as it holds this many rows (a request is never split, so one may hold more).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int PredictionLogMaxRows { get; set; } = 500;
+
     /// <summary>Windows kept while the broker is unreachable; past it the oldest is dropped (counted).</summary>
     [Range(1, 100_000)]
     public int MaxPendingWindows { get; set; } = 1_000;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Inference;
+using Orbit.InferenceWorker.Tensors;
 
 namespace Orbit.InferenceWorker.Statistics;
 
@@ -16,7 +17,8 @@ internal sealed class StatisticsQueue(IOptions<StatisticsOptions> options, Stati
     private readonly ConcurrentQueue<ServedRequest> _queue = new();
     private int _count;
 
-    public void Observe(InferenceRequested request, int version, IReadOnlyList<InferenceTensor> outputs)
+    /// <param name="inputs">The inputs as the worker decoded them for ONNX Runtime: the statistics read these, not the request's tensors.</param>
+    public void Observe(InferenceRequested request, int version, IReadOnlyList<DecodedTensor> inputs, IReadOnlyList<InferenceTensor> outputs)
     {
         if (!_enabled)
         {
@@ -30,7 +32,7 @@ internal sealed class StatisticsQueue(IOptions<StatisticsOptions> options, Stati
             return;
         }
 
-        _queue.Enqueue(new ServedRequest(request, version, outputs, time.GetUtcNow()));
+        _queue.Enqueue(new ServedRequest(request, version, inputs, outputs, time.GetUtcNow()));
     }
 
     public bool TryTake(out ServedRequest served)

@@ -8,7 +8,7 @@ namespace Orbit.Retrainer.Data;
 internal readonly record struct StreamPositions(long Predictions, long Outcomes);
 
 /// <summary>
-/// Builds a model's labelled rows from the streams: its <see cref="PredictionLogged"/> rows newer than the period's
+/// Builds a model's labelled rows from the streams: its logged rows (<see cref="PredictionLogEntry"/>: one request or a batch) newer than the period's
 /// start (<c>orbit.predictions</c>) joined by request id and row with <see cref="OutcomeObserved"/>
 /// (<c>orbit.outcomes</c>; the last outcome of a row wins). Rows come out in (time, request id, row) order, so the same
 /// records always make the same table.
@@ -25,29 +25,35 @@ internal sealed class LoggedDataReader(IStreamReader streams, TimeProvider time)
         var logged = new Dictionary<(string, int), (DateTimeOffset At, int Version, IReadOnlyList<string> Names, double[] Features)>();
         var unparsable = 0;
         long? firstPrediction = null;
-        await StreamScan.ReadUntilIdleAsync<PredictionLogged>(streams, settings.PredictionsStream, from.Predictions, first, idle, time, record =>
+        await StreamScan.ReadUntilIdleAsync<PredictionLogEntry>(streams, settings.PredictionsStream, from.Predictions, first, idle, time, record =>
         {
-            if (record.Message is not { } message)
+            // One request per entry, or (what the workers publish) a batch of one version's requests.
+            if (record.Message is not { } entry || !entry.TryExpand(out var requests, out _))
             {
                 unparsable++;
                 return true;
             }
 
-            if (message.At >= since)
+            var latest = DateTimeOffset.MinValue;
+            foreach (var message in requests)
             {
-                firstPrediction ??= record.Offset;
-            }
-
-            if (message.TenantId == tenant && message.ModelName == model && message.At >= since)
-            {
-                for (var row = 0; row < message.Rows.Count; row++)
+                latest = message.At > latest ? message.At : latest;
+                if (message.At >= since)
                 {
-                    logged[(message.RequestId, row)] = (message.At, message.ModelVersion, message.FeatureNames, [.. message.Rows[row].Features]);
+                    firstPrediction ??= record.Offset;
+                }
+
+                if (message.TenantId == tenant && message.ModelName == model && message.At >= since)
+                {
+                    for (var row = 0; row < message.Rows.Count; row++)
+                    {
+                        logged[(message.RequestId, row)] = (message.At, message.ModelVersion, message.FeatureNames, [.. message.Rows[row].Features]);
+                    }
                 }
             }
 
             // Records appended after this read began are left for the next one: a busy stream would never go quiet.
-            return message.At <= started;
+            return latest <= started;
         }, cancellationToken);
 
         var outcomes = new Dictionary<(string, int), OutcomeObserved>();

@@ -27,7 +27,7 @@ public sealed partial class ContractExamplesTests
         "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
         "ApiKeyRevoked", "PredictionRequested", "PredictionCompleted", "PredictionFailed",
         "RetrainRequested", "RetrainAttempted", "ModelVersionProposed",
-        "FeatureStatsObserved", "PredictionLogged", "OutcomeObserved", "ServingWindowObserved", "AccuracyWindowObserved",
+        "FeatureStatsObserved", "PredictionLogged", "PredictionsLogged", "OutcomeObserved", "ServingWindowObserved", "AccuracyWindowObserved",
         "BatchChunkRequested", "BatchChunkCompleted", "BatchChunkFailed", "BatchJobProgressed", "BatchJobFinished",
     ];
 

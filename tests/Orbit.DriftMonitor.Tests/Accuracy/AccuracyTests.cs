@@ -27,7 +27,11 @@ public sealed class AccuracyTests
         await monitor.PublishAsync(monitor.OutcomesStream, new OutcomeObserved("ghost", "admin", model, start, Label: "yes"));
         await monitor.PublishAsync(monitor.OutcomesStream, new OutcomeObserved("r-100", "admin", model, start, Label: "yes"));
         await StatsWindows.CommittedAsync(monitor, 2, monitor.OutcomesStream);
-        for (var i = 0; i <= 100; i++)
+        // The first 50 as one batched entry, as the workers publish them; the rest one entry per request, as older
+        // workers did and other publishers may: the join reads both.
+        await monitor.PublishAsync(monitor.PredictionsStream, new PredictionsLogged("admin", model, version, ["x"],
+            [.. Enumerable.Range(0, 50).Select(i => new LoggedRequest($"r-{i}", start, [new LoggedRow([1.0], [0.2, 0.8], "yes")]))]));
+        for (var i = 50; i <= 100; i++)
         {
             await monitor.PublishAsync(monitor.PredictionsStream, new PredictionLogged(
                 $"r-{i}", "admin", model, version, ["x"], [new LoggedRow([1.0], [0.2, 0.8], "yes")], start));
@@ -38,7 +42,7 @@ public sealed class AccuracyTests
             await monitor.PublishAsync(monitor.OutcomesStream, new OutcomeObserved($"r-{i}", "admin", model, start, Label: i < 60 ? "yes" : "no"));
         }
 
-        await StatsWindows.CommittedAsync(monitor, 101, monitor.PredictionsStream);
+        await StatsWindows.CommittedAsync(monitor, 52, monitor.PredictionsStream);
         await StatsWindows.CommittedAsync(monitor, 102, monitor.OutcomesStream);
         await monitor.EvaluateAsync(start.AddSeconds(1));
 

@@ -62,7 +62,9 @@ public sealed class DriftStreamTests : IClassFixture<InferencePlatform>
         Assert.Equal(sent.Values.Count(r => r[0] < -1), windows.Sum(w => w.Features["f0"].BinCounts![0]));
         Assert.Equal(sent.Values.Count(r => r[0] >= 1), windows.Sum(w => w.Features["f0"].BinCounts![3]));
 
-        var logged = await ReadUntilAsync<PredictionLogged>(reader, StreamNames.Predictions, p => p.ModelName == model, ps => ps.Count >= 40);
+        // The workers log requests in batched entries; older entries on the shared stream are one per request.
+        var entries = await ReadUntilAsync<PredictionLogEntry>(reader, StreamNames.Predictions, p => p.ModelName == model, ps => ps.Sum(Count) >= 40);
+        var logged = entries.SelectMany(e => e.TryExpand(out var requests, out var error) ? requests : throw new InvalidDataException(error)).ToList();
         Assert.Equal(sent.Keys.Order(), logged.Select(p => p.RequestId).Order());
         var three = logged.Single(p => p.RequestId == "client-3");
         Assert.Equal(sent["client-3"].Select(v => (double)v), three.Rows[0].Features);
@@ -70,6 +72,8 @@ public sealed class DriftStreamTests : IClassFixture<InferencePlatform>
         var outcomes = await ReadUntilAsync<OutcomeObserved>(reader, StreamNames.Outcomes, o => o.ModelName == model, os => os.Count >= 1);
         Assert.Equal(("client-3", "admin", "1"), (outcomes[0].RequestId, outcomes[0].TenantId, outcomes[0].Label));
     }
+
+    private static int Count(PredictionLogEntry entry) => entry.TryExpand(out var requests, out _) ? requests.Count : 0;
 
     private ServiceProvider Streams() => new ServiceCollection()
         .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -59,9 +59,13 @@ public sealed class StatisticsStreamTests : IAsyncLifetime
         {
             var x = Enumerable.Range(0, 16).Select(j => (float)Math.Sin(i * 16 + j)).ToArray();
             sent.Add(x);
-            var parameters = i == 2 ? new Dictionary<string, string> { ["log_prediction"] = "true", ["request_id"] = "client-7" } : null;
+            var parameters = i is 2 or 4 ? new Dictionary<string, string> { ["log_prediction"] = "true", ["request_id"] = $"client-{i}" } : null;
+            // Binary rawData, and once JSON data (as a publisher in another language sends it): both are summarised.
+            var input = i == 4
+                ? new InferenceTensor("x", "FP32", [2, 8], Data: Json($"[{string.Join(",", x.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]"))
+                : Floats("x", [2, 8], x);
             var (completed, rejected) = await _platform.InferAsync(new InferenceRequested(
-                Guid.NewGuid().ToString("N"), "admin", model, version, [Floats("x", [2, 8], x)], DateTimeOffset.UtcNow.AddSeconds(30), Parameters: parameters));
+                Guid.NewGuid().ToString("N"), "admin", model, version, [input], DateTimeOffset.UtcNow.AddSeconds(30), Parameters: parameters));
             Assert.Null(rejected);
             Assert.NotNull(completed);
         }
@@ -83,14 +87,25 @@ public sealed class StatisticsStreamTests : IAsyncLifetime
         Assert.Equal(10, classes.Values.Sum());
         Assert.Equal(["a", "b", "c"], classes.Keys.Order());
 
-        var logged = await ReadAsync<PredictionLogged>(_predictions, 1);
-        var entry = logged[0].Message!;
-        Assert.Equal("client-7", entry.RequestId);
-        Assert.Equal(model, entry.ModelName);
-        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"f{i}"), entry.FeatureNames);
-        Assert.Equal(sent[2][..8].Select(v => (double)v), entry.Rows[0].Features);
-        Assert.Equal(3, entry.Rows[1].Prediction.Count);
-        Assert.Contains(entry.Rows[1].Label, new[] { "a", "b", "c" });
+        // Logged in batched entries (one per version and collection pass), read back as the retrainer and the drift monitor read them.
+        var logged = new List<PredictionLogged>();
+        foreach (var record in await ReadAsync<PredictionLogEntry>(_predictions, e => e.TryExpand(out var requests, out _) ? requests.Count : 0, 2))
+        {
+            Assert.True(record.Message!.TryExpand(out var requests, out var error), error);
+            logged.AddRange(requests);
+        }
+
+        Assert.Equal(["client-2", "client-4"], logged.Select(e => e.RequestId).Order());
+        foreach (var entry in logged)
+        {
+            var x = sent[entry.RequestId == "client-2" ? 2 : 4];
+            Assert.Equal(model, entry.ModelName);
+            Assert.Equal(Enumerable.Range(0, 8).Select(i => $"f{i}"), entry.FeatureNames);
+            Assert.Equal(x[..8].Select(v => (double)v), entry.Rows[0].Features);
+            Assert.Equal(x[8..].Select(v => (double)v), entry.Rows[1].Features);
+            Assert.Equal(3, entry.Rows[1].Prediction.Count);
+            Assert.Contains(entry.Rows[1].Label, new[] { "a", "b", "c" });
+        }
     }
 
     [Fact]
@@ -145,14 +160,18 @@ public sealed class StatisticsStreamTests : IAsyncLifetime
         return windows;
     }
 
-    private async Task<List<StreamRecord<T>>> ReadAsync<T>(string stream, int count)
+    /// <summary>Records from the start of the stream until they hold <paramref name="count"/> of what <paramref name="size"/> counts.</summary>
+    private async Task<List<StreamRecord<T>>> ReadAsync<T>(string stream, Func<T, int> size, int count)
     {
         using var timeout = new CancellationTokenSource(Patience);
         var records = new List<StreamRecord<T>>();
+        var held = 0;
         await foreach (var record in _streams.GetRequiredService<IStreamReader>().ReadAsync<T>(stream, 0, timeout.Token))
         {
+            Assert.Null(record.Error);
             records.Add(record);
-            if (records.Count == count)
+            held += size(record.Message!);
+            if (held >= count)
             {
                 break;
             }

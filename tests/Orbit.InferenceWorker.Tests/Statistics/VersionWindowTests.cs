@@ -54,7 +54,7 @@ public sealed class VersionWindowTests
     }
 
     [Fact]
-    public void Features_given_as_JSON_data_and_BYTES_are_read_as_well_as_raw_floats()
+    public void Features_given_as_JSON_data_and_BYTES_are_read_from_the_decoded_inputs_as_well_as_raw_floats()
     {
         var profile = VersionProfileBuilder.Build(
             Json("""
@@ -65,7 +65,7 @@ public sealed class VersionWindowTests
                 """),
             Signature([Tensor("age", "float", "batch"), Tensor("plan", "string", "batch", "1")], Tensor("score", "float", "batch", "1")));
         var window = new VersionWindow(profile, maxUnseenCategories: 5);
-        var age = new InferenceTensor("age", "FP32", [2], Data: Json("[[35], [45]]"));
+        var age = new InferenceTensor("age", "FP32", [2], Data: Json("[35, 45]"));
         var plan = new InferenceTensor("plan", "BYTES", [2, 1], RawData: Strings("basic", "gold"));
 
         window.Add(ServedRows.Read(Served([age, plan], []), profile)!);
@@ -75,6 +75,53 @@ public sealed class VersionWindowTests
         Assert.Equal(1, message.Features["plan"].Categories!["basic"]);
         Assert.Equal(1, message.Features["plan"].Categories!["gold"]);
         Assert.Null(message.Predictions);
+    }
+
+    [Fact]
+    public void The_statistics_read_the_inputs_the_worker_decoded_and_not_the_requests_tensors_again()
+    {
+        // A binary request: the bus's binary wire and OIP binary tensor data carry no JSON. The request's own
+        // tensor list is left empty here, so only the decoded buffer can give these counts.
+        var x = Floats("x", [2, 3], 17, 1, 100, 64, 2, 200);
+        var served = Served([x], [Floats("p", [2, 3], 0.1f, 0.8f, 0.1f, 0.7f, 0.2f, 0.1f)]) with
+        {
+            Request = new InferenceRequested("r-1", "acme", "churn", 3, [], DateTimeOffset.UnixEpoch),
+        };
+        var window = new VersionWindow(Profile, maxUnseenCategories: 5);
+
+        window.Add(ServedRows.Read(served, Profile)!);
+        var message = window.ToMessage("w", "acme", "churn", 3, "worker", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(2, message.Rows);
+        Assert.Equal([1L, 0, 0, 1], message.Features["age"].BinCounts!);
+        Assert.Equal(17 + 64, message.Features["age"].Sum);
+        Assert.Equal(1, message.Features["plan"].Categories!["1"]);
+        Assert.Equal(1, message.Features["plan"].Categories!["2"]);
+        Assert.Equal(1, message.Predictions!.Categories!["leave"]);
+        Assert.Equal(1, message.Predictions.Categories["stay"]);
+    }
+
+    [Fact]
+    public void Integer_and_double_inputs_decoded_from_JSON_are_read_in_their_own_element_type()
+    {
+        var profile = VersionProfileBuilder.Build(
+            Json("""
+                {
+                  "features": [ { "name": "plan", "type": "categorical" }, { "name": "income", "type": "numeric" } ],
+                  "baseline": { "features": { "plan": { "frequencies": { "3": 1 } }, "income": { "binEdges": [1000.5], "counts": [1, 1] } } }
+                }
+                """),
+            Signature([Tensor("plan", "int64", "batch"), Tensor("income", "double", "batch")], Tensor("score", "float", "batch", "1")));
+        var served = Served([new InferenceTensor("plan", "INT64", [3], Data: Json("[3, 3, 7]")), new InferenceTensor("income", "FP64", [3], Data: Json("[1000.25, 1000.5, 2e3]"))], []);
+        var window = new VersionWindow(profile, maxUnseenCategories: 5);
+
+        window.Add(ServedRows.Read(served, profile)!);
+        var message = window.ToMessage("w", "acme", "churn", 3, "worker", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(2, message.Features["plan"].Categories!["3"]);
+        Assert.Equal(1, message.Features["plan"].Categories!["7"]);
+        Assert.Equal([1L, 2], message.Features["income"].BinCounts!);
+        Assert.Equal(1000.25 + 1000.5 + 2000, message.Features["income"].Sum);
     }
 
     [Fact]
@@ -92,7 +139,8 @@ public sealed class VersionWindowTests
         var log = PredictionLog.Build(served, Profile, ServedRows.Read(served, Profile)!);
 
         Assert.Equal("client-42", log.RequestId);
-        Assert.Equal(["age", "plan", "income"], log.FeatureNames);
+        Assert.Equal(served.At, log.At);
+        Assert.Equal(["age", "plan", "income"], Profile.FeatureNames);
         Assert.Equal([17.0, 1, 100], log.Rows[0].Features);
         Assert.True(double.IsNaN(log.Rows[1].Features[0]));
         Assert.Equal(0.8f, (float)log.Rows[0].Prediction[1]);

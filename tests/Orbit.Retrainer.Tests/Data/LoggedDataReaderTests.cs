@@ -62,6 +62,35 @@ public sealed class LoggedDataReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batched_entries_as_the_workers_publish_them_join_by_each_requests_id_beside_per_request_entries()
+    {
+        var publisher = _services.GetRequiredService<IStreamPublisher>();
+        var now = DateTimeOffset.UtcNow;
+        string[] names = ["x0", "x1"];
+        await publisher.PublishAsync(_predictions, new PredictionsLogged(_tenant, "churn", 1, names,
+        [
+            new LoggedRequest("b1", now.AddSeconds(-9), [new LoggedRow([1, 2], [0.2])]),
+            new LoggedRequest("b2", now.AddSeconds(-8), [new LoggedRow([3, 4], [0.9]), new LoggedRow([5, 6], [0.1])]),
+            new LoggedRequest("too-old", now.AddHours(-3), [new LoggedRow([7, 7], [0.2])]),
+        ]), default);
+        await publisher.PublishAsync(_predictions, new PredictionLogged("single", _tenant, "churn", 1, names, [new LoggedRow([8, 9], [0.4])], now.AddSeconds(-7)), default);
+        await publisher.PublishAsync(_predictions, new PredictionsLogged(_tenant, "other-model", 1, names,
+            [new LoggedRequest("b1", now, [new LoggedRow([0, 0], [0.5])])]), default);
+        foreach (var (id, row, label) in new[] { ("b2", 1, "0"), ("b1", 0, "1"), ("b2", 0, "1"), ("single", 0, "0"), ("too-old", 0, "1") })
+        {
+            await publisher.PublishAsync(_outcomes, new OutcomeObserved(id, _tenant, "churn", now, Row: row, Label: label), default);
+        }
+
+        var (data, _) = await Read(now.AddHours(-1), new StreamPositions(0, 0));
+
+        Assert.Equal(["b1/0", "b2/0", "b2/1", "single/0"], data.Examples.Select(e => $"{e.RequestId}/{e.Row}"));
+        Assert.Equal([[1f, 2f], [3f, 4f], [5f, 6f], [8f, 9f]], data.Examples.Select(e => e.Features));
+        Assert.Equal([1.0, 1.0, 0.0, 0.0], data.Examples.Select(e => e.Label));
+        Assert.Equal(1, data.Unmatched);
+        Assert.Equal(4, data.PredictionRows);
+    }
+
+    [Fact]
     public async Task An_empty_outcome_stream_gives_no_examples()
     {
         var publisher = _services.GetRequiredService<IStreamPublisher>();
