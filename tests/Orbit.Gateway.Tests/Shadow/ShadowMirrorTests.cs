@@ -84,6 +84,50 @@ public sealed class ShadowMirrorTests(GatewayStack stack) : IClassFixture<Gatewa
         Assert.Single(received, r => r.Request.ModelVersion == 1);
     }
 
+    [Fact]
+    public async Task With_its_limit_of_mirrors_in_flight_a_gateway_skips_the_copy_counts_it_and_answers_the_caller_all_the_same()
+    {
+        using var admin = stack.Client(await stack.TenantKeyAsync("deployer"));
+        var key = admin.DefaultRequestHeaders.Authorization!.Parameter!;
+        var tenant = (await admin.GetFromJsonAsync<CallerIdentity>("/v1/auth/whoami"))!.TenantId;
+        var model = "sh-" + Guid.NewGuid().ToString("N")[..10];
+        await PushAsync(admin, model, "test_add");
+        await PushAsync(admin, model, "test_relu");
+        (await admin.PutAsJsonAsync($"/v1/models/{model}/deployment", new SetDeployment(1))).EnsureSuccessStatusCode();
+        var shadowMayAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = new ConcurrentQueue<(string Queue, InferenceRequested Request)>();
+        await using var worker = await WorkerAsync(tenant, model, received, shadowMayAnswer.Task);
+        await using var gateway = stack.AnotherGateway(new Dictionary<string, string?>
+        {
+            ["Orbit:Gateway:Shadow:MaxInFlight"] = "1",
+            ["Orbit:Gateway:ServingWindows:WindowSeconds"] = "0.5",
+        });
+        using var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        (await client.PostAsJsonAsync($"/v1/models/{model}/rollout", new StartRollout(2, "shadow", IntervalSeconds: 1, DurationSeconds: 600))).EnsureSuccessStatusCode();
+        var routing = gateway.Services.GetRequiredService<RoutingTables>();
+        await Eventually.GetAsync(() => Task.FromResult<DeploymentChanged?>(routing.Get(tenant, model) is { Strategy: DeploymentStrategy.Shadow } t ? t : null), Within, "the gateway to route the shadow");
+        await Eventually.GetAsync(async () => (await client.GetStringAsync($"/v2/models/{model}/ready")).Contains("true", StringComparison.Ordinal) ? "ready" : null,
+            Within, "the gateway to see the stand-in worker");
+
+        // The first copy is held unanswered, so the second request finds the one mirror slot taken.
+        foreach (var id in new[] { "first", "second" })
+        {
+            using var response = await client.PostAsync($"/v2/models/{model}/infer",
+                new StringContent("{\"id\":\"" + id + "\",\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[2],\"data\":[1,2]}]}", Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            await Eventually.GetAsync(() => Task.FromResult<string?>(received.Any(r => r.Request.ModelVersion == 2) ? "held" : null), Within, "the first copy to arrive");
+        }
+
+        Assert.Equal(1, gateway.Services.GetRequiredService<ShadowMirror>().InFlight);
+        shadowMayAnswer.SetResult();
+        var report = await Eventually.GetAsync(async () =>
+            await client.GetFromJsonAsync<RolloutView>($"/v1/models/{model}/rollout") is { Shadow: { Mirrored: >= 1, Skipped: >= 1 } } v ? v.Shadow : null, Within, "the skip to reach the registry");
+        Assert.Equal((1L, 1L), (report!.Mirrored, report.Skipped));
+        Assert.Equal(2, received.Count(r => r.Request.ModelVersion == 1));
+        Assert.Single(received, r => r.Request.ModelVersion == 2);
+    }
+
     private static async Task PushAsync(HttpClient client, string model, string onnx)
     {
         var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(TestData + onnx + "/model.onnx")), "file", "model.onnx" } };
