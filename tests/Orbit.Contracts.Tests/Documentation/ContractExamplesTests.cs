@@ -27,7 +27,7 @@ public sealed partial class ContractExamplesTests
         "DeploymentChanged", "WorkerHeartbeat", "InferenceBatchRequested", "InferenceBatchCompleted",
         "ApiKeyRevoked", "PredictionRequested", "PredictionCompleted", "PredictionFailed",
         "RetrainRequested", "RetrainAttempted", "ModelVersionProposed",
-        "FeatureStatsObserved", "PredictionLogged", "OutcomeObserved", "ServingWindowObserved", "AccuracyWindowObserved",
+        "FeatureStatsObserved", "PredictionLogged", "OutcomeObserved", "ServingWindowObserved", "AccuracyWindowObserved", "ShadowWindowObserved",
         "BatchChunkRequested", "BatchChunkCompleted", "BatchChunkFailed", "BatchJobProgressed", "BatchJobFinished",
     ];
 
