@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orbit.Contracts.Registry;
+using Orbit.Hosting.Security;
+using Orbit.Registry.Api;
 using Orbit.Registry.Deployments;
 using Orbit.Registry.Rollouts.Analysis;
 using Orbit.Registry.Rollouts.Evidence;
@@ -61,7 +63,7 @@ internal sealed partial class ShadowEvaluator(
     }
 
     /// <summary>Stops a shadow at once (an abort): the mirror and the shadow's route go, stable is untouched.</summary>
-    public Task<Orbit.Registry.Api.Outcome<DeploymentView>> RemoveRouteAsync(Orbit.Hosting.Security.Caller caller, Rollout rollout, CancellationToken cancellationToken) =>
+    public Task<Outcome<DeploymentView>> RemoveRouteAsync(Caller caller, Rollout rollout, CancellationToken cancellationToken) =>
         deployments.ApplyAsync(caller, rollout.Model, "shadow-stopped", current => DeploymentRules.EndShadow(current, keepCandidate: false), cancellationToken);
 
     private ShadowRun Fold(Rollout rollout, ShadowRun run, DateTimeOffset to)
