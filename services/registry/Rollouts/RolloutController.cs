@@ -51,7 +51,7 @@ internal sealed partial class RolloutController(
         {
             if (rollout.IsShadow)
             {
-                if (ShadowEvaluator.Due(rollout, time.GetUtcNow()))
+                if (shadows.Due(rollout, time.GetUtcNow()))
                 {
                     await shadows.EvaluateAsync(rollout, cancellationToken);
                 }

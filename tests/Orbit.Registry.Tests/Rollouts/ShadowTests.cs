@@ -17,7 +17,11 @@ namespace Orbit.Registry.Tests.Rollouts;
 /// </summary>
 public sealed class ShadowTests(ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, string?> FastController = new() { ["Orbit:Registry:Rollouts:TickSeconds"] = "0.1" };
+    private static readonly Dictionary<string, string?> FastController = new()
+    {
+        ["Orbit:Registry:Rollouts:TickSeconds"] = "0.1",
+        ["Orbit:Registry:Rollouts:ShadowSettleSeconds"] = "0.5",
+    };
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
     [Theory]

@@ -10,7 +10,8 @@ namespace Orbit.Registry.Rollouts.Shadow;
 
 /// <summary>
 /// Runs a shadow rollout for the <see cref="RolloutController"/>: once per interval it folds the gateways' shadow windows
-/// into the stored tallies; when its time is up it judges them (<see cref="ShadowJudge"/>), stops the mirror, stores the
+/// into the stored tallies, lagging <see cref="RolloutOptions.ShadowSettleSeconds"/> behind so that each gateway's
+/// window has arrived before its time is folded; when its time is up (and settled) it judges them (<see cref="ShadowJudge"/>), stops the mirror, stores the
 /// verdict as the rollout's decision, and ends it <c>completed</c> — or <c>promoted</c> when it passed and asked for that.
 /// The answers clients get never change: stable answers every request throughout.
 /// </summary>
@@ -22,15 +23,17 @@ internal sealed partial class ShadowEvaluator(
     IOptions<RolloutOptions> options,
     ILogger<ShadowEvaluator> logger)
 {
-    public static bool Due(Rollout rollout, DateTimeOffset now) =>
-        now - rollout.EvaluatedAt >= rollout.Interval || now >= rollout.Shadow!.EndsAt;
+    private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.ShadowSettleSeconds);
+
+    public bool Due(Rollout rollout, DateTimeOffset now) =>
+        now - rollout.EvaluatedAt >= rollout.Interval || now >= rollout.Shadow!.EndsAt + Settle;
 
     public async Task EvaluateAsync(Rollout rollout, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var actor = RolloutController.Actor(rollout.TenantId);
         var run = rollout.Shadow!;
-        var to = now < run.EndsAt ? now : run.EndsAt;
+        var to = now - Settle < run.EndsAt ? now - Settle : run.EndsAt;
         var folded = rollout with { EvaluatedAt = now, Shadow = Fold(rollout, run, to) };
         var deployment = await deployments.GetAsync(rollout.TenantId, rollout.Model, cancellationToken);
         if (!Matches(deployment, rollout))
@@ -41,7 +44,7 @@ internal sealed partial class ShadowEvaluator(
             return;
         }
 
-        if (now < run.EndsAt)
+        if (now < run.EndsAt + Settle)
         {
             await store.SaveProgressAsync(folded, cancellationToken);
             return;
