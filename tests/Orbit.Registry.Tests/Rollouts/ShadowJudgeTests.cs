@@ -70,6 +70,8 @@ public sealed class ShadowJudgeTests
         Assert.Equal(0.05, reported.Metrics.Single(m => m.Metric == ShadowJudge.MeanAbsDiff).Candidate);
         Assert.Equal(Verdict.Fail, limited.Verdict);
         Assert.StartsWith("mean_abs_diff:", limited.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("above 0.01", limited.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("above 1E-6", ShadowJudge.Judge(tally, Run with { MaxMeanAbsDiff = 0.000001 }, Defaults).Reason, StringComparison.Ordinal);
     }
 
     [Fact]

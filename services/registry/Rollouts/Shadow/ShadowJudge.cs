@@ -139,5 +139,7 @@ internal static class ShadowJudge
         return sorted[low] + ((position - low) * (sorted[high] - sorted[low]));
     }
 
-    private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+    // Small limits (a mean difference of 1e-6) must not print as 0.
+    private static string F(double value) =>
+        value != 0 && Math.Abs(value) < 0.0001 ? value.ToString("0.###E+0", CultureInfo.InvariantCulture) : value.ToString("0.####", CultureInfo.InvariantCulture);
 }
