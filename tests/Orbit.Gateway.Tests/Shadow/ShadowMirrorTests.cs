@@ -82,6 +82,16 @@ public sealed class ShadowMirrorTests(GatewayStack stack) : IClassFixture<Gatewa
         Assert.Equal((1L, 2L, 0.5), (report!.Mirrored, report.ClassifiedRows, report.Agreement!.Value));
         Assert.Equal((0.0, 0.0), (report.StableErrorRate!.Value, report.ShadowErrorRate!.Value));
         Assert.Single(received, r => r.Request.ModelVersion == 1);
+
+        // The same in Prometheus: one copy compared, one row agreed and one not.
+        string[] series =
+        [
+            $"orbit_gateway_shadow_mirrors_total{{model=\"{model}\",outcome=\"compared\",tenant=\"{tenant}\"}} 1",
+            $"orbit_gateway_shadow_rows_total{{agreement=\"agreed\",model=\"{model}\",tenant=\"{tenant}\"}} 1",
+            $"orbit_gateway_shadow_rows_total{{agreement=\"disagreed\",model=\"{model}\",tenant=\"{tenant}\"}} 1",
+        ];
+        await Eventually.GetAsync(async () => series.All((await client.GetStringAsync("/metrics")).Contains) ? "recorded" : null,
+            TimeSpan.FromSeconds(30), "the shadow's counters in /metrics");
     }
 
     [Fact]
