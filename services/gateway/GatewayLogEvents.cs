@@ -12,6 +12,8 @@ internal static class GatewayLogEvents
     public const int KafkaRefused = 3412;
     public const int KafkaFailed = 3413;
     public const int ServingWindowLost = 3501;
+    public const int ShadowWindowLost = 3701;
+    public const int ShadowMirrorFailed = 3702;
     public const int GrpcListening = 3601;
     public const int GrpcUnavailable = 3602;
     public const int GrpcUnhandled = 3603;

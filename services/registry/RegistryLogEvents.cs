@@ -22,6 +22,7 @@ internal static class RegistryLogEvents
     public const int ProposalLeft = 2705;
     public const int ExperimentEnded = 2801;
     public const int ExperimentTickFailed = 2802;
+    public const int ShadowEnded = 2901;
     public const int Created = 2301;
     public const int Repaired = 2401;
     public const int Failed = 2402;

@@ -27,6 +27,7 @@ internal static class RegistryModule
     {
         bus.AddBatchJobConsumers();
         bus.AddConsumer<ServingWindowConsumer, ServingWindowConsumerDefinition>();
+        bus.AddConsumer<ShadowWindowConsumer, ShadowWindowConsumerDefinition>();
         bus.AddConsumer<DriftLevelConsumer, DriftLevelConsumerDefinition>();
         bus.AddConsumer<AccuracyWindowConsumer, AccuracyWindowConsumerDefinition>();
     }
@@ -53,6 +54,7 @@ internal static class RegistryModule
         services.AddValidatedOptions<RolloutOptions>(RolloutOptions.Section);
         services.AddSingleton<RolloutStore>();
         services.AddSingleton<ServingEvidence>();
+        services.AddSingleton<Orbit.Registry.Rollouts.Shadow.ShadowEvaluator>();
         services.AddSingleton<RolloutController>();
         services.AddSingleton<RolloutStarter>();
         services.AddSingleton<ExperimentStore>();

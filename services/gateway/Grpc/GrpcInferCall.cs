@@ -75,7 +75,7 @@ internal static class GrpcInferCall
             request = request with { TimeoutMilliseconds = Math.Min(request.TimeoutMilliseconds ?? int.MaxValue, deadlineMs) };
         }
 
-        var (outcome, timeout) = await InferRequest.ForwardAsync(caller, model, route, request, context, services);
+        var (outcome, timeout) = await InferRequest.ForwardAsync(caller, model, route, request, context, services, table);
         if (outcome.Status == ForwardStatus.Completed)
         {
             var typed = message.RawInputContents.Count == 0;

@@ -10,6 +10,10 @@ internal sealed class GatewayMetrics
 
     private readonly Histogram<double> _duration;
     private readonly Histogram<int> _coalesced;
+    private readonly Counter<long> _mirrors;
+    private readonly Counter<long> _shadowRows;
+    private readonly Counter<long> _shadowValues;
+    private readonly Counter<double> _shadowAbsDiff;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -21,6 +25,34 @@ internal sealed class GatewayMetrics
         _coalesced = meter.CreateHistogram<int>("orbit.gateway.requests_per_message", unit: "{request}",
             description: "Inference requests carried by one bus message (more than one when coalesced under load).",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
+        // orbit_gateway_shadow_mirrors_total, orbit_gateway_shadow_rows_total, orbit_gateway_shadow_values_total, orbit_gateway_shadow_abs_diff_total.
+        _mirrors = meter.CreateCounter<long>("orbit.gateway.shadow.mirrors", unit: "{request}",
+            description: "Requests mirrored to a shadow version, by outcome: compared, incomparable, shadow_error, stable_error, skipped (too many in flight), not_served.");
+        _shadowRows = meter.CreateCounter<long>("orbit.gateway.shadow.rows", unit: "{row}",
+            description: "Rows whose labels were compared between stable and shadow, by agreement: agreed or disagreed.");
+        _shadowValues = meter.CreateCounter<long>("orbit.gateway.shadow.values", unit: "{value}",
+            description: "Numeric output values compared between stable and shadow.");
+        _shadowAbsDiff = meter.CreateCounter<double>("orbit.gateway.shadow.abs_diff",
+            description: "Sum of |stable - shadow| over compared numeric output values (divide by orbit_gateway_shadow_values_total for the mean).");
+    }
+
+    public void Mirrored(string tenant, string model, string outcome) =>
+        _mirrors.Add(1, new TagList { { "tenant", tenant }, { "model", model }, { "outcome", outcome } });
+
+    public void Compared(string tenant, string model, long rows, long agreed, long values, double absDiffSum)
+    {
+        var tags = new TagList { { "tenant", tenant }, { "model", model } };
+        if (rows > 0)
+        {
+            _shadowRows.Add(agreed, [.. tags, new("agreement", "agreed")]);
+            _shadowRows.Add(rows - agreed, [.. tags, new("agreement", "disagreed")]);
+        }
+
+        if (values > 0)
+        {
+            _shadowValues.Add(values, tags);
+            _shadowAbsDiff.Add(absDiffSum, tags);
+        }
     }
 
     public void Answered(string tenant, string model, int? version, int status, TimeSpan elapsed)

@@ -59,7 +59,7 @@ internal static class InferRequest
             return new OipError(StatusCodes.Status503ServiceUnavailable, $"no worker is serving version {route.Version} of model '{model}' right now", route.Version);
         }
 
-        var (outcome, timeout) = await ForwardAsync(caller, model, route, request, context, services);
+        var (outcome, timeout) = await ForwardAsync(caller, model, route, request, context, services, table);
         return Write(context, model, route.Version, request.Id, outcome, timeout, request.BinaryOutputs);
     }
 
@@ -123,8 +123,14 @@ internal static class InferRequest
         }
     }
 
+    /// <summary>
+    /// Sends the request to <paramref name="route"/>'s version and awaits the answer. With the model's routing
+    /// <paramref name="table"/>, a request stable serves may also be mirrored to a shadow (<see cref="Shadow.ShadowMirror"/>),
+    /// which never delays or changes this answer.
+    /// </summary>
     internal static async Task<(ForwardOutcome Outcome, TimeSpan Timeout)> ForwardAsync(
-        Caller caller, string model, DeploymentRoute route, OipRequestReader.Request request, HttpContext context, InferenceServices services)
+        Caller caller, string model, DeploymentRoute route, OipRequestReader.Request request, HttpContext context, InferenceServices services,
+        DeploymentChanged? table = null)
     {
         var limit = services.Options.Value.InferenceTimeoutMilliseconds;
         var timeout = TimeSpan.FromMilliseconds(Math.Min(request.TimeoutMilliseconds ?? limit, limit));
@@ -140,7 +146,13 @@ internal static class InferRequest
             InferencePriority.RealTime,
             request.RoutingKey,
             WorkerParameters(request));
-        return (await services.Forwarder.SendAsync(message, timeout), timeout);
+        var answer = services.Forwarder.SendAsync(message, timeout);
+        if (table is not null)
+        {
+            services.Shadow.Offer(table, route, message, answer, timeout, ApiKeyHeader.Read(context.Request.Headers));
+        }
+
+        return (await answer, timeout);
     }
 
     /// <summary>

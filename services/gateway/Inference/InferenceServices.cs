@@ -13,6 +13,7 @@ internal sealed class InferenceServices(
     InferenceForwarder forwarder,
     ModelSignatures signatures,
     IOptions<GatewayOptions> options,
+    Shadow.ShadowMirror shadow,
     TimeProvider time)
 {
     public RoutingTables Routing { get; } = routing;
@@ -26,6 +27,8 @@ internal sealed class InferenceServices(
     public ModelSignatures Signatures { get; } = signatures;
 
     public IOptions<GatewayOptions> Options { get; } = options;
+
+    public Shadow.ShadowMirror Shadow { get; } = shadow;
 
     public TimeProvider Time { get; } = time;
 }

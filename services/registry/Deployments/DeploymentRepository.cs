@@ -59,7 +59,7 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
                 return Failure.Invalid(field, $"version {version} is retired and cannot be deployed");
             }
 
-            routes.Add(new DeploymentRoute(version, weight, target.Digest, ServingSettings.MaxBatchSizeOf(target.Metadata)));
+            routes.Add(new DeploymentRoute(version, weight, target.Digest, ServingSettings.MaxBatchSizeOf(target.Metadata), MirrorOf(state, version)));
         }
 
         var before = current is null ? null : await GetViewAsync(connection, transaction, tenant, model);
@@ -75,18 +75,19 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             strategy = state.Strategy,
             previous = (long?)state.PreviousStableVersion,
             extra = ExtraRoutesJson(state.ExtraRoutes),
+            mirror = (long?)state.MirrorPercent,
             nowMs,
             actor = caller.Actor,
             action,
         };
         await connection.ExecuteAsync(
             """
-            INSERT INTO deployments (tenant_id, model_name, revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version, extra_routes_json, updated_at_ms, updated_by)
-            VALUES (@tenant, @model, @revision, @stable, @candidate, @weight, @strategy, @previous, @extra, @nowMs, @actor)
+            INSERT INTO deployments (tenant_id, model_name, revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version, extra_routes_json, mirror_percent, updated_at_ms, updated_by)
+            VALUES (@tenant, @model, @revision, @stable, @candidate, @weight, @strategy, @previous, @extra, @mirror, @nowMs, @actor)
             ON CONFLICT (tenant_id, model_name) DO UPDATE SET
                 revision = excluded.revision, stable_version = excluded.stable_version, candidate_version = excluded.candidate_version,
                 candidate_weight = excluded.candidate_weight, strategy = excluded.strategy, previous_stable_version = excluded.previous_stable_version,
-                extra_routes_json = excluded.extra_routes_json, updated_at_ms = excluded.updated_at_ms, updated_by = excluded.updated_by
+                extra_routes_json = excluded.extra_routes_json, mirror_percent = excluded.mirror_percent, updated_at_ms = excluded.updated_at_ms, updated_by = excluded.updated_by
             """,
             values, transaction);
         await connection.ExecuteAsync(
@@ -150,7 +151,8 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             foreach (var route in view?.Routes ?? [])
             {
                 var target = await ModelRepository.GetVersionAsync(connection, null, tenant, model, route.Version);
-                routes.Add(new DeploymentRoute(route.Version, route.Weight, route.Digest, target is null ? null : ServingSettings.MaxBatchSizeOf(target.Metadata)));
+                routes.Add(new DeploymentRoute(route.Version, route.Weight, route.Digest, target is null ? null : ServingSettings.MaxBatchSizeOf(target.Metadata),
+                    MirrorOf(state, route.Version)));
             }
 
             tables.Add(new DeploymentChanged(tenant, model, state.Revision, state.StableVersion, state.CandidateVersion, state.CandidateWeight,
@@ -163,13 +165,13 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
 
     internal static async Task<DeploymentState?> GetStateAsync(DbConnection connection, DbTransaction? transaction, string tenant, string model, bool lockRow)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(long Revision, long? Stable, long? Candidate, long Weight, string Strategy, long? Previous, string? Extra)>(
-            "SELECT revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version, extra_routes_json FROM deployments WHERE tenant_id = @tenant AND model_name = @model"
+        var row = await connection.QuerySingleOrDefaultAsync<(long Revision, long? Stable, long? Candidate, long Weight, string Strategy, long? Previous, string? Extra, long? Mirror)>(
+            "SELECT revision, stable_version, candidate_version, candidate_weight, strategy, previous_stable_version, extra_routes_json, mirror_percent FROM deployments WHERE tenant_id = @tenant AND model_name = @model"
                 + (lockRow ? SqlDialect.ForUpdate(connection) : ""),
             new { tenant, model }, transaction);
         return row.Strategy is null
             ? null
-            : new DeploymentState(row.Revision, (int?)row.Stable, (int?)row.Candidate, (int)row.Weight, row.Strategy, (int?)row.Previous, ExtraRoutesOf(row.Extra));
+            : new DeploymentState(row.Revision, (int?)row.Stable, (int?)row.Candidate, (int)row.Weight, row.Strategy, (int?)row.Previous, ExtraRoutesOf(row.Extra), (int?)row.Mirror);
     }
 
     /// <summary>The deployment as the API shows it, with each route's artifact digest; null when the model is not deployed.</summary>
@@ -189,7 +191,7 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
             var digest = await connection.ExecuteScalarAsync<string>(
                 "SELECT digest FROM model_versions WHERE tenant_id = @tenant AND model_name = @model AND version = @version",
                 new { tenant, model, version = (long)version }, transaction);
-            routes.Add(new RouteView(version, weight, digest!));
+            routes.Add(new RouteView(version, weight, digest!, MirrorOf(state, version)));
         }
 
         return new DeploymentView(model, state.Revision, state.StableVersion, state.CandidateVersion, state.CandidateWeight, state.Strategy,
@@ -200,8 +202,13 @@ internal sealed class DeploymentRepository(RegistryDatabase database, OutboxDisp
     {
         DeploymentRules.Canary => DeploymentStrategy.Canary,
         DeploymentRules.Ab => DeploymentStrategy.Ab,
+        DeploymentRules.Shadow => DeploymentStrategy.Shadow,
         _ => DeploymentStrategy.Manual,
     };
+
+    /// <summary>A shadow's mirror share, on the candidate's route only.</summary>
+    private static int? MirrorOf(DeploymentState state, int version) =>
+        state.MirrorPercent is { } percent && version == state.CandidateVersion ? percent : null;
 
     private static string? ExtraRoutesJson(IReadOnlyList<(int Version, int Weight)>? routes) =>
         routes is null ? null : System.Text.Json.JsonSerializer.Serialize(routes.Select(r => new[] { r.Version, r.Weight }));

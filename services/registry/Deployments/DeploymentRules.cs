@@ -11,6 +11,7 @@ internal static class DeploymentRules
     public const string Manual = "manual";
     public const string Canary = "canary";
     public const string Ab = "ab";
+    public const string Shadow = "shadow";
 
     public static Outcome<DeploymentState> Set(DeploymentState? current, int stable, int? candidate, int weight, string strategy)
     {
@@ -52,7 +53,7 @@ internal static class DeploymentRules
             return Failure.Conflict($"the deployment no longer has stable version {stable} with candidate {candidate}");
         }
 
-        return current with { Revision = NextRevision(current), CandidateVersion = candidate, CandidateWeight = weight, Strategy = Canary };
+        return current with { Revision = NextRevision(current), CandidateVersion = candidate, CandidateWeight = weight, Strategy = Canary, MirrorPercent = null };
     }
 
     public static Outcome<DeploymentState> Promote(DeploymentState? current)
@@ -62,7 +63,7 @@ internal static class DeploymentRules
             return Failure.Conflict("there is no candidate to promote");
         }
 
-        return new DeploymentState(NextRevision(current), candidate, null, 0, current.Strategy, current.StableVersion);
+        return new DeploymentState(NextRevision(current), candidate, null, 0, current.Strategy == Shadow ? Manual : current.Strategy, current.StableVersion);
     }
 
     /// <summary>
@@ -78,7 +79,15 @@ internal static class DeploymentRules
 
         if (current.CandidateVersion is not null)
         {
-            return current with { Revision = NextRevision(current), CandidateVersion = null, CandidateWeight = 0, ExtraRoutes = null };
+            return current with
+            {
+                Revision = NextRevision(current),
+                CandidateVersion = null,
+                CandidateWeight = 0,
+                ExtraRoutes = null,
+                MirrorPercent = null,
+                Strategy = current.Strategy == Shadow ? Manual : current.Strategy,
+            };
         }
 
         if (current.PreviousStableVersion is not { } previous)
@@ -100,9 +109,9 @@ internal static class DeploymentRules
             return Failure.Conflict($"the deployment no longer has stable version {control}");
         }
 
-        if (current.Strategy == Canary && current.CandidateVersion is not null)
+        if (current.Strategy is Canary or Shadow && current.CandidateVersion is not null)
         {
-            return Failure.Conflict($"a canary of version {current.CandidateVersion} is in flight: abort it first (./orbit rollout abort)");
+            return Failure.Conflict($"a {current.Strategy} of version {current.CandidateVersion} is in flight: abort it first (./orbit rollout abort)");
         }
 
         return current with
@@ -124,6 +133,59 @@ internal static class DeploymentRules
         }
 
         return current with { Revision = NextRevision(current), CandidateVersion = null, CandidateWeight = 0, ExtraRoutes = null, Strategy = Manual };
+    }
+
+    /// <summary>
+    /// A shadow: stable keeps all traffic; the candidate is routed at weight 0 (so workers load it) and gets a copy of
+    /// <paramref name="mirrorPercent"/> percent of stable's requests. Refused during an experiment or another candidate's canary.
+    /// </summary>
+    public static Outcome<DeploymentState> ShadowOf(DeploymentState? current, int stable, int candidate, int mirrorPercent)
+    {
+        if (current?.Strategy == Ab)
+        {
+            return Failure.Conflict("an A/B experiment is running on this model: stop it first (./orbit experiment stop)");
+        }
+
+        if (current?.StableVersion != stable)
+        {
+            return Failure.Conflict($"the deployment no longer has stable version {stable}");
+        }
+
+        if (current.CandidateVersion is { } other && other != candidate && current.CandidateWeight > 0)
+        {
+            return Failure.Conflict($"version {other} takes {current.CandidateWeight} % of the traffic: promote or roll it back first");
+        }
+
+        return current with
+        {
+            Revision = NextRevision(current),
+            CandidateVersion = candidate,
+            CandidateWeight = 0,
+            ExtraRoutes = null,
+            Strategy = Shadow,
+            MirrorPercent = mirrorPercent,
+        };
+    }
+
+    /// <summary>
+    /// A shadow's end: the mirror stops. The candidate stays routed at weight 0 (<paramref name="keepCandidate"/>), warm and
+    /// answering nothing, so that <c>promote</c> or a canary can follow; otherwise it is dropped.
+    /// </summary>
+    public static Outcome<DeploymentState> EndShadow(DeploymentState? current, bool keepCandidate)
+    {
+        if (current?.StableVersion is null)
+        {
+            return Failure.Conflict("the model is not deployed");
+        }
+
+        return current with
+        {
+            Revision = NextRevision(current),
+            CandidateVersion = keepCandidate ? current.CandidateVersion : null,
+            CandidateWeight = 0,
+            MirrorPercent = null,
+            Strategy = Manual,
+        };
     }
 
     public static Outcome<DeploymentState> Remove(DeploymentState? current)

@@ -41,7 +41,9 @@ internal static partial class Proposals
         {
             case OutcomeKind.Ok:
                 LogStarted(logger, name, proposal.Version, started.Value!.Id);
-                return Results.Ok(new ProposalAnswer(true, started.Value.Id, $"canary started at {started.Value.Weight} %"));
+                return Results.Ok(new ProposalAnswer(true, started.Value.Id, started.Value.Shadow is { } shadow
+                    ? $"shadow started, mirroring {shadow.MirrorPercent} % of stable's requests"
+                    : $"canary started at {started.Value.Weight} %"));
             case OutcomeKind.Conflict or OutcomeKind.NotFound:
                 LogLeft(logger, name, proposal.Version, started.Detail!);
                 await store.NoteAsync(caller, caller.TenantId, name, "rollout.proposal-left", new { proposal.Version, proposal.Reference, reason = started.Detail }, cancellationToken);

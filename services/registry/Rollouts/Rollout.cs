@@ -1,9 +1,10 @@
 using Orbit.Contracts.Rollouts;
 using Orbit.Registry.Rollouts.Analysis;
+using Orbit.Registry.Rollouts.Shadow;
 
 namespace Orbit.Registry.Rollouts;
 
-/// <summary>A rollout as stored: its configuration, where it stands, and how it ended.</summary>
+/// <summary>A rollout as stored: its configuration, where it stands, and how it ended. A shadow has no steps and carries <see cref="Shadow"/>.</summary>
 internal sealed record Rollout(
     string Id,
     string TenantId,
@@ -21,18 +22,25 @@ internal sealed record Rollout(
     DateTimeOffset StartedAt,
     string StartedBy,
     DateTimeOffset? EndedAt = null,
-    string? Reason = null)
+    string? Reason = null,
+    ShadowRun? Shadow = null)
 {
     public const string Canary = "canary";
+    public const string ShadowStrategy = "shadow";
     public const string Running = "running";
     public const string Paused = "paused";
     public const string Promoted = "promoted";
     public const string RolledBack = "rolled-back";
     public const string Aborted = "aborted";
 
-    public int Weight => Steps[Progress.Step];
+    /// <summary>A shadow that ran its time and gave its verdict.</summary>
+    public const string Completed = "completed";
 
-    public bool OnLastStep => Progress.Step == Steps.Count - 1;
+    public int Weight => Steps.Count == 0 ? 0 : Steps[Progress.Step];
+
+    public bool IsShadow => Strategy == ShadowStrategy;
+
+    public bool OnLastStep => Steps.Count > 0 && Progress.Step == Steps.Count - 1;
 
     public bool Active => State is Running or Paused;
 

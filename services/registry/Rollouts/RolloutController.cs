@@ -5,19 +5,21 @@ using Orbit.Registry.Api;
 using Orbit.Registry.Deployments;
 using Orbit.Registry.Rollouts.Analysis;
 using Orbit.Registry.Rollouts.Evidence;
+using Orbit.Registry.Rollouts.Shadow;
 
 namespace Orbit.Registry.Rollouts;
 
 /// <summary>
 /// Evaluates every running rollout once per its interval: collects what candidate and stable each served in the
 /// interval, judges it (<see cref="CanaryAnalysis"/>, <see cref="CanaryJudge"/>), stores the decision, and moves
-/// the deployment: the next weight, promotion, or all traffic back to stable. Its state lives in the store, so a
-/// restarted registry picks every rollout up where it stood.
+/// the deployment: the next weight, promotion, or all traffic back to stable. A shadow is left to the
+/// <see cref="ShadowEvaluator"/>. Its state lives in the store, so a restarted registry picks every rollout up where it stood.
 /// </summary>
 internal sealed partial class RolloutController(
     RolloutStore store,
     DeploymentRepository deployments,
     ServingEvidence evidence,
+    ShadowEvaluator shadows,
     IBusControl bus,
     TimeProvider time,
     IOptions<RolloutOptions> options,
@@ -47,7 +49,14 @@ internal sealed partial class RolloutController(
     {
         foreach (var rollout in await store.RunningAsync(cancellationToken))
         {
-            if (time.GetUtcNow() - rollout.EvaluatedAt >= rollout.Interval)
+            if (rollout.IsShadow)
+            {
+                if (shadows.Due(rollout, time.GetUtcNow()))
+                {
+                    await shadows.EvaluateAsync(rollout, cancellationToken);
+                }
+            }
+            else if (time.GetUtcNow() - rollout.EvaluatedAt >= rollout.Interval)
             {
                 await EvaluateAsync(rollout, cancellationToken);
             }

@@ -93,13 +93,19 @@ internal static class RolloutEndpoints
             return Conflict($"rollout {rollout.Id} is {rollout.State}, not {from}");
         }
 
+        if (rollout.IsShadow)
+        {
+            return Conflict($"rollout {rollout.Id} is a shadow, which cannot be paused: it answers nobody (abort it to stop the mirror: ./orbit rollout abort {name})");
+        }
+
         var next = change(rollout);
         await store.SaveAsync(next, null, caller, cancellationToken);
         return Results.Ok(View(next, await store.DecisionsAsync(next.Id, DecisionsShown, cancellationToken)));
     }
 
     /// <summary>Stops the rollout and sends all traffic back to stable.</summary>
-    private static async Task<IResult> AbortAsync(string name, ClaimsPrincipal user, RolloutStore store, DeploymentRepository deployments, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> AbortAsync(
+        string name, ClaimsPrincipal user, RolloutStore store, DeploymentRepository deployments, Shadow.ShadowEvaluator shadows, TimeProvider time, CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
         var rollout = await store.LatestAsync(caller.TenantId, name, cancellationToken);
@@ -114,7 +120,14 @@ internal static class RolloutEndpoints
         }
 
         var deployment = await deployments.GetAsync(caller.TenantId, name, cancellationToken);
-        if (deployment?.CandidateVersion == rollout.CandidateVersion)
+        if (rollout.IsShadow)
+        {
+            if (Shadow.ShadowEvaluator.Matches(deployment, rollout))
+            {
+                await shadows.RemoveRouteAsync(caller, rollout, cancellationToken);
+            }
+        }
+        else if (deployment?.CandidateVersion == rollout.CandidateVersion)
         {
             await deployments.ApplyAsync(caller, name, "rollout-aborted", DeploymentRules.Rollback, cancellationToken);
         }
@@ -129,5 +142,6 @@ internal static class RolloutEndpoints
 
     private static RolloutView View(Rollout r, IReadOnlyList<RolloutDecisionView> decisions) => new(
         r.Id, r.Model, r.StableVersion, r.CandidateVersion, r.Strategy, r.Steps, r.Progress.Step, r.Weight, r.State,
-        r.BakeSeconds, r.IntervalSeconds, r.Analysis, r.StartedAt, r.StartedBy, r.EndedAt, r.Reason, decisions);
+        r.BakeSeconds, r.IntervalSeconds, r.Analysis, r.StartedAt, r.StartedBy, r.EndedAt, r.Reason, decisions,
+        r.Shadow is { } shadow ? Shadow.ShadowReport.View(shadow, r.Analysis) : null);
 }

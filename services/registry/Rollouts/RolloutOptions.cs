@@ -30,7 +30,22 @@ internal sealed class RolloutOptions
     [Range(1, 3_600)]
     public int DefaultExperimentIntervalSeconds { get; set; } = 10;
 
-    /// <summary>Latency samples kept per experiment arm (a uniform reservoir), for its percentiles and tests.</summary>
+    /// <summary>How long a shadow that names no <c>durationSeconds</c> mirrors traffic before its verdict.</summary>
+    [Range(1, 30 * 86_400)]
+    public int DefaultShadowSeconds { get; set; } = 600;
+
+    /// <summary>The least share of rows on which a shadow must give stable's label, when its start request names none.</summary>
+    [Range(0.0, 1.0)]
+    public double DefaultShadowAgreement { get; set; } = 0.95;
+
+    /// <summary>
+    /// How far a shadow's tallies lag behind the clock, so that every gateway's window of a moment has arrived before that
+    /// moment is folded in; its verdict comes this long after its end. Longer than <c>Orbit:Gateway:ServingWindows:WindowSeconds</c>.
+    /// </summary>
+    [Range(0.0, 300.0)]
+    public double ShadowSettleSeconds { get; set; } = 10;
+
+    /// <summary>Latency samples kept per experiment arm (a uniform reservoir), for its percentiles and tests; a shadow keeps as many per version.</summary>
     [Range(10, 100_000)]
     public int ExperimentLatencySampleSize { get; set; } = 2000;
 }

@@ -10,12 +10,37 @@ internal static class RolloutRules
 {
     public static Outcome<Rollout> Start(StartRollout request, DeploymentView? deployment, string tenant, string model, RolloutOptions defaults, string startedBy, DateTimeOffset now)
     {
+        if (request.Strategy == Rollout.ShadowStrategy)
+        {
+            return Shadow.ShadowRules.Start(request, deployment, tenant, model, defaults, startedBy, now);
+        }
+
+        if (Shadow.ShadowRules.OnlyForShadow(request) is { } shadowOnly)
+        {
+            return Failure.Invalid(shadowOnly, "only a shadow takes this (strategy: shadow)");
+        }
+
         var settings = Settings(request.Strategy, request.Steps, request.BakeSeconds, request.IntervalSeconds, request.Analysis, defaults);
         if (settings.Kind != OutcomeKind.Ok)
         {
             return new Outcome<Rollout>(settings.Kind, null, settings.Field, settings.Detail);
         }
 
+        if (CandidateProblem(request, deployment, model) is { } problem)
+        {
+            return problem;
+        }
+
+        var stable = deployment!.StableVersion!.Value;
+        var s = settings.Value!;
+        return new Rollout(
+            "ro_" + Guid.NewGuid().ToString("N")[..16], tenant, model, stable, request.CandidateVersion, s.Strategy, s.Steps, s.BakeSeconds, s.IntervalSeconds,
+            s.Analysis, Rollout.Running, StepProgress.Start(0, now), now, now, startedBy);
+    }
+
+    /// <summary>Null when the deployment has a stable version and the candidate is another version.</summary>
+    public static Failure? CandidateProblem(StartRollout request, DeploymentView? deployment, string model)
+    {
         if (deployment?.StableVersion is not { } stable)
         {
             return Failure.Conflict($"model '{model}' has no stable version deployed: deploy one first (./orbit deploy {model} --stable VERSION)");
@@ -26,28 +51,32 @@ internal static class RolloutRules
             return Failure.Invalid("candidateVersion", "must be a version number (1 or more)");
         }
 
-        if (request.CandidateVersion == stable)
-        {
-            return Failure.Invalid("candidateVersion", $"version {stable} is already stable");
-        }
-
-        var s = settings.Value!;
-        return new Rollout(
-            "ro_" + Guid.NewGuid().ToString("N")[..16], tenant, model, stable, request.CandidateVersion, s.Strategy, s.Steps, s.BakeSeconds, s.IntervalSeconds,
-            s.Analysis, Rollout.Running, StepProgress.Start(0, now), now, now, startedBy);
+        return request.CandidateVersion == stable ? Failure.Invalid("candidateVersion", $"version {stable} is already stable") : null;
     }
 
     /// <summary>A rollout's settings, checked field by field, with the registry's defaults where left out.</summary>
     public static Outcome<RolloutSettings> Settings(string? strategy, IReadOnlyList<int>? steps, int? bakeSeconds, int? intervalSeconds, RolloutAnalysis? analysis, RolloutOptions defaults)
     {
         strategy ??= Rollout.Canary;
-        if (strategy != Rollout.Canary)
+        if (strategy is not (Rollout.Canary or Rollout.ShadowStrategy))
         {
-            return Failure.Invalid("strategy", $"'{strategy}' is not available: use 'canary' (shadow and A/B are not built yet)");
+            return Failure.Invalid("strategy", $"'{strategy}' is not available: use 'canary' or 'shadow' (an A/B split: POST /v1/models/{{name}}/experiments)");
+        }
+
+        if (strategy == Rollout.ShadowStrategy)
+        {
+            if (steps is not null || bakeSeconds is not null)
+            {
+                return Failure.Invalid(steps is not null ? "steps" : "bakeSeconds", "a shadow has no steps: the candidate answers nobody");
+            }
+
+            steps = [];
+            bakeSeconds = 0;
+            intervalSeconds ??= defaults.DefaultExperimentIntervalSeconds;
         }
 
         steps ??= defaults.DefaultSteps;
-        if (StepsProblem(steps) is { } stepsProblem)
+        if (strategy == Rollout.Canary && StepsProblem(steps) is { } stepsProblem)
         {
             return Failure.Invalid("steps", stepsProblem);
         }

@@ -8,7 +8,14 @@ using Orbit.Registry.Deployments;
 namespace Orbit.Registry.Rollouts;
 
 /// <summary>Starts a rollout, for a person (<c>POST …/rollout</c>) or for a proposal from the retrainer.</summary>
-internal sealed class RolloutStarter(RolloutStore store, DeploymentRepository deployments, RolloutController controller, IOptions<RolloutOptions> options, TimeProvider time)
+internal sealed class RolloutStarter(
+    RolloutStore store,
+    DeploymentRepository deployments,
+    RolloutController controller,
+    Models.ModelRepository models,
+    Experiments.ExperimentStore experiments,
+    IOptions<RolloutOptions> options,
+    TimeProvider time)
 {
     public async Task<Outcome<Rollout>> StartAsync(Caller caller, string model, StartRollout request, string startedBy, CancellationToken cancellationToken)
     {
@@ -30,7 +37,23 @@ internal sealed class RolloutStarter(RolloutStore store, DeploymentRepository de
         }
 
         var rollout = started.Value!;
-        var applied = await controller.ApplyWeightAsync(rollout, rollout.Weight, cancellationToken);
+        if (rollout.IsShadow)
+        {
+            if (await models.GetVersionAsync(caller.TenantId, model, rollout.CandidateVersion, cancellationToken) is null)
+            {
+                return Failure.NotFound($"model '{model}' has no version {rollout.CandidateVersion}");
+            }
+
+            if (await experiments.RunningAsync(caller.TenantId, model, cancellationToken) is { } experiment)
+            {
+                return Failure.Conflict($"experiment {experiment.Id} is running on this model: stop it first (./orbit experiment stop {model} {experiment.Id})");
+            }
+        }
+
+        var applied = rollout.IsShadow
+            ? await deployments.ApplyAsync(caller, model, "shadow-started",
+                current => DeploymentRules.ShadowOf(current, rollout.StableVersion, rollout.CandidateVersion, rollout.Shadow!.MirrorPercent), cancellationToken)
+            : await controller.ApplyWeightAsync(rollout, rollout.Weight, cancellationToken);
         if (applied.Kind != OutcomeKind.Ok)
         {
             return new Outcome<Rollout>(applied.Kind, null, applied.Field, applied.Detail);

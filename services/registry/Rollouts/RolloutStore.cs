@@ -17,14 +17,14 @@ internal sealed class RolloutStore(RegistryDatabase database)
     private const string Columns = """
         id, tenant_id, model_name, stable_version, candidate_version, strategy, steps_json, bake_seconds, interval_seconds,
         analysis_json, state, step, step_started_at_ms, passing_since_ms, failures, source_errors, evaluated_at_ms,
-        started_at_ms, started_by, ended_at_ms, reason
+        started_at_ms, started_by, ended_at_ms, reason, shadow_json
         """;
 
     private const string Selected = """
         id, tenant_id AS TenantId, model_name AS Model, stable_version AS StableVersion, candidate_version AS CandidateVersion,
         strategy, steps_json AS StepsJson, bake_seconds AS BakeSeconds, interval_seconds AS IntervalSeconds, analysis_json AS AnalysisJson,
         state, step, step_started_at_ms AS StepStartedAtMs, passing_since_ms AS PassingSinceMs, failures, source_errors AS SourceErrors,
-        evaluated_at_ms AS EvaluatedAtMs, started_at_ms AS StartedAtMs, started_by AS StartedBy, ended_at_ms AS EndedAtMs, reason
+        evaluated_at_ms AS EvaluatedAtMs, started_at_ms AS StartedAtMs, started_by AS StartedBy, ended_at_ms AS EndedAtMs, reason, shadow_json AS ShadowJson
         """;
 
     /// <summary>Stores a new rollout; false when the model already has one in flight.</summary>
@@ -42,7 +42,7 @@ internal sealed class RolloutStore(RegistryDatabase database)
             INSERT INTO rollouts ({Columns})
             VALUES (@Id, @TenantId, @Model, @StableVersion, @CandidateVersion, @Strategy, @StepsJson, @BakeSeconds, @IntervalSeconds,
                     @AnalysisJson, @State, @Step, @StepStartedAtMs, @PassingSinceMs, @Failures, @SourceErrors, @EvaluatedAtMs,
-                    @StartedAtMs, @StartedBy, @EndedAtMs, @Reason)
+                    @StartedAtMs, @StartedBy, @EndedAtMs, @Reason, @ShadowJson)
             """,
             Row.From(rollout), transaction);
         await AuditLog.AppendAsync(connection, transaction, caller, rollout.StartedAt.ToUnixTimeMilliseconds(), rollout.TenantId,
@@ -59,7 +59,8 @@ internal sealed class RolloutStore(RegistryDatabase database)
         await connection.ExecuteAsync(
             """
             UPDATE rollouts SET state = @State, step = @Step, step_started_at_ms = @StepStartedAtMs, passing_since_ms = @PassingSinceMs,
-                failures = @Failures, source_errors = @SourceErrors, evaluated_at_ms = @EvaluatedAtMs, ended_at_ms = @EndedAtMs, reason = @Reason
+                failures = @Failures, source_errors = @SourceErrors, evaluated_at_ms = @EvaluatedAtMs, ended_at_ms = @EndedAtMs, reason = @Reason,
+                shadow_json = @ShadowJson
             WHERE id = @Id
             """,
             Row.From(rollout), transaction);
@@ -91,6 +92,17 @@ internal sealed class RolloutStore(RegistryDatabase database)
             decision is null ? "rollout." + rollout.State : "rollout.decision." + ActionName(decision.Action), Target(rollout), rollout.Model,
             null, decision is null ? Summary(rollout) : new { rollout = Summary(rollout), decision = View(decision, 0) });
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves a running shadow's tallies and the time they were folded to, without an audit row: they change every interval,
+    /// and the audit log records the shadow's start and end.
+    /// </summary>
+    public async Task SaveProgressAsync(Rollout rollout, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "UPDATE rollouts SET evaluated_at_ms = @EvaluatedAtMs, shadow_json = @ShadowJson WHERE id = @Id AND state = 'running'", Row.From(rollout));
     }
 
     public async Task<Rollout?> LatestAsync(string tenant, string model, CancellationToken cancellationToken)
@@ -187,6 +199,22 @@ internal sealed class RolloutStore(RegistryDatabase database)
         r.Weight,
         r.State,
         r.Reason,
+        Shadow = r.Shadow is { } shadow
+            ? new
+            {
+                shadow.MirrorPercent,
+                shadow.DurationSeconds,
+                shadow.AgreementThreshold,
+                shadow.PromoteOnPass,
+                shadow.Tally.Mirrored,
+                shadow.Tally.Compared,
+                shadow.Tally.Agreement,
+                shadow.Tally.MeanAbsDiff,
+                shadow.Tally.ShadowErrorRate,
+                shadow.Tally.StableErrorRate,
+                shadow.Verdict,
+            }
+            : null,
     };
 
     // SQLite and PostgreSQL both hand back 64-bit integers.
@@ -227,6 +255,7 @@ internal sealed class RolloutStore(RegistryDatabase database)
         public string StartedBy { get; init; } = "";
         public long? EndedAtMs { get; init; }
         public string? Reason { get; init; }
+        public string? ShadowJson { get; init; }
 
         public static Row From(Rollout r) => new()
         {
@@ -251,6 +280,7 @@ internal sealed class RolloutStore(RegistryDatabase database)
             StartedBy = r.StartedBy,
             EndedAtMs = r.EndedAt?.ToUnixTimeMilliseconds(),
             Reason = r.Reason,
+            ShadowJson = r.Shadow is null ? null : JsonSerializer.Serialize(r.Shadow, Json),
         };
 
         public Rollout ToRollout() => new(
@@ -260,6 +290,7 @@ internal sealed class RolloutStore(RegistryDatabase database)
             new StepProgress((int)Step, DateTimeOffset.FromUnixTimeMilliseconds(StepStartedAtMs),
                 PassingSinceMs is { } since ? DateTimeOffset.FromUnixTimeMilliseconds(since) : null, (int)Failures, (int)SourceErrors),
             DateTimeOffset.FromUnixTimeMilliseconds(EvaluatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(StartedAtMs), StartedBy,
-            EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null, Reason);
+            EndedAtMs is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null, Reason,
+            ShadowJson is null ? null : JsonSerializer.Deserialize<Shadow.ShadowRun>(ShadowJson, Json));
     }
 }

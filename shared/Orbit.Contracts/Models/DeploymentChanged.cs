@@ -24,4 +24,8 @@ public sealed record DeploymentChanged(
 /// The version's <c>serving.maxBatchSize</c> metadata: the most rows a worker may merge into one run, 0 for never.
 /// Optional: null (older registries, or metadata that sets none) leaves it to the worker's own limit.
 /// </param>
-public sealed record DeploymentRoute(int Version, int Weight, string Digest, int? MaxBatchSize = null);
+/// <param name="MirrorPercent">
+/// Set only on a shadow's route (weight 0): the share (1–100) of the requests stable answers that gateways also send,
+/// as a copy, to this version, whose answers are compared and discarded. Null on every other route.
+/// </param>
+public sealed record DeploymentRoute(int Version, int Weight, string Digest, int? MaxBatchSize = null, int? MirrorPercent = null);

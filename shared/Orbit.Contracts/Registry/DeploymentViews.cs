@@ -1,6 +1,7 @@
 namespace Orbit.Contracts.Registry;
 
-public sealed record RouteView(int Version, int Weight, string Digest);
+/// <summary>One route of a deployment; <see cref="MirrorPercent"/> is set on a shadow's route only (see <c>DeploymentRoute</c>).</summary>
+public sealed record RouteView(int Version, int Weight, string Digest, int? MirrorPercent = null);
 
 public sealed record DeploymentView(
     string Model,

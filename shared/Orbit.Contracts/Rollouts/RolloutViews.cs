@@ -1,21 +1,32 @@
 namespace Orbit.Contracts.Rollouts;
 
-/// <summary><c>POST /v1/models/{name}/rollout</c>: start moving traffic to a candidate version.</summary>
-/// <param name="Strategy"><c>canary</c> (the default).</param>
-/// <param name="Steps">Candidate weights in percent, increasing, ending at 100. Default 5, 25, 50, 100.</param>
-/// <param name="BakeSeconds">How long each step's checks must pass before the next.</param>
-/// <param name="IntervalSeconds">How often the candidate is compared with stable.</param>
+/// <summary><c>POST /v1/models/{name}/rollout</c>: start moving traffic to a candidate version, or shadowing it.</summary>
+/// <param name="Strategy"><c>canary</c> (the default) or <c>shadow</c>.</param>
+/// <param name="Steps">Candidate weights in percent, increasing, ending at 100. Default 5, 25, 50, 100. Canary only.</param>
+/// <param name="BakeSeconds">How long each step's checks must pass before the next. Canary only.</param>
+/// <param name="IntervalSeconds">How often the candidate is compared with stable (a shadow: how often its tallies are stored).</param>
+/// <param name="MirrorPercent">Shadow only: the share (1–100, default 100) of stable's requests copied to the candidate.</param>
+/// <param name="DurationSeconds">Shadow only: how long the mirror runs before the verdict (default 600).</param>
+/// <param name="AgreementThreshold">Shadow only: the least share of rows (0–1, default 0.95) on which the candidate must give stable's label to pass.</param>
+/// <param name="PromoteOnPass">Shadow only: a passing shadow promotes the candidate to stable at once (default false: a person decides).</param>
+/// <param name="MaxMeanAbsDiff">Shadow only: the largest mean |stable − shadow| on numeric outputs that passes; left out, it is reported, not judged.</param>
 public sealed record StartRollout(
     int CandidateVersion,
     string? Strategy = null,
     IReadOnlyList<int>? Steps = null,
     int? BakeSeconds = null,
     int? IntervalSeconds = null,
-    RolloutAnalysis? Analysis = null);
+    RolloutAnalysis? Analysis = null,
+    int? MirrorPercent = null,
+    int? DurationSeconds = null,
+    double? AgreementThreshold = null,
+    bool? PromoteOnPass = null,
+    double? MaxMeanAbsDiff = null);
 
 /// <summary>A rollout and its most recent decisions, newest first.</summary>
-/// <param name="State"><c>running</c>, <c>paused</c>, <c>promoted</c>, <c>rolled-back</c> or <c>aborted</c>.</param>
+/// <param name="State"><c>running</c>, <c>paused</c>, <c>promoted</c>, <c>rolled-back</c>, <c>aborted</c>, or (a shadow) <c>completed</c>.</param>
 /// <param name="Step">Index into <see cref="Steps"/> of the current (or last) step.</param>
+/// <param name="Shadow">A shadow's settings, tallies so far and verdict; null for a canary.</param>
 public sealed record RolloutView(
     string Id,
     string Model,
@@ -33,7 +44,8 @@ public sealed record RolloutView(
     string StartedBy,
     DateTimeOffset? EndedAt,
     string? Reason,
-    IReadOnlyList<RolloutDecisionView> Decisions);
+    IReadOnlyList<RolloutDecisionView> Decisions,
+    ShadowView? Shadow = null);
 
 /// <summary>One evaluation: the interval's per-metric judgements, the verdict, and what the controller did about it.</summary>
 /// <param name="Verdict"><c>pass</c>, <c>fail</c>, <c>inconclusive</c>, or <c>unreadable</c> when the metrics could not be read.</param>

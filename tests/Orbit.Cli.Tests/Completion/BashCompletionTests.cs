@@ -10,7 +10,7 @@ public sealed class BashCompletionTests
     [Theory]
     [InlineData("orbit mo", "models")]
     [InlineData("orbit models ", "push list show retire --help -h")]
-    [InlineData("orbit rollout ", "start status pause resume abort --help -h")]
+    [InlineData("orbit rollout ", "start status show pause resume abort --help -h")]
     [InlineData("orbit models list --output ", "json table")]
     [InlineData("orbit batch list -o j", "json")]
     [InlineData("orbit drift compare a.csv b.csv --o", "--output")]

@@ -37,6 +37,34 @@ public sealed class RolloutCommandsTests(RegistryUnderTest registry) : IClassFix
     }
 
     [Fact]
+    public async Task Start_with_strategy_shadow_sends_the_mirror_settings_and_show_prints_the_shadow()
+    {
+        var name = RegistryUnderTest.UniqueName();
+        foreach (var model in new[] { RegistryUnderTest.AddModel, RegistryUnderTest.ReluModel })
+        {
+            Assert.Equal(0, (await registry.RunAsync("models", "push", name, model)).ExitCode);
+        }
+
+        Assert.Equal(0, (await registry.RunAsync("deploy", name, "--stable", "1")).ExitCode);
+
+        var refused = await registry.RunAsync("rollout", "start", name, "--candidate", "2", "--strategy", "shadow", "--mirror", "0");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("mirrorPercent", refused.Error);
+
+        var started = await registry.RunAsync("rollout", "start", name, "--candidate", "2", "--strategy", "shadow", "--mirror", "25", "--duration", "30m",
+            "--agreement", "0.97", "--min-samples", "200", "--promote-on-pass");
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Contains("25 % of stable's requests, for 1800 s", started.Out);
+
+        var shown = await registry.RunAsync("rollout", "show", name, "--json");
+        var view = JsonSerializer.Deserialize<RolloutView>(shown.Out, JsonSerializerOptions.Web)!;
+        Assert.Equal(("shadow", 0), (view.Strategy, view.Weight));
+        Assert.Equal((25, 1800, 0.97, 200, true), (view.Shadow!.MirrorPercent, view.Shadow.DurationSeconds, view.Shadow.AgreementThreshold, view.Shadow.MinSamples, view.Shadow.PromoteOnPass));
+
+        Assert.Equal(0, (await registry.RunAsync("rollout", "abort", name)).ExitCode);
+    }
+
+    [Fact]
     public async Task A_step_list_or_duration_that_does_not_parse_is_a_usage_error_naming_the_option()
     {
         var steps = await registry.RunAsync("rollout", "start", "m", "--candidate", "2", "--steps", "5;25");

@@ -28,6 +28,7 @@ public sealed partial class ContractExamplesTests
         "ApiKeyRevoked", "PredictionRequested", "PredictionCompleted", "PredictionFailed",
         "RetrainRequested", "RetrainAttempted", "ModelVersionProposed",
         "FeatureStatsObserved", "PredictionLogged", "PredictionsLogged", "OutcomeObserved", "ServingWindowObserved", "AccuracyWindowObserved",
+        "ShadowWindowObserved",
         "BatchChunkRequested", "BatchChunkCompleted", "BatchChunkFailed", "BatchJobProgressed", "BatchJobFinished",
     ];
 

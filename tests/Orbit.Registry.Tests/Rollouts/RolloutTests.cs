@@ -147,7 +147,7 @@ public sealed class RolloutTests(ITestOutputHelper output)
         await ExpectFieldAsync(admin, model, new StartRollout(2, Steps: [10, 50]), "steps");
         await ExpectFieldAsync(admin, model, new StartRollout(1), "candidateVersion");
         await ExpectFieldAsync(admin, model, new StartRollout(9), "candidateVersion");
-        await ExpectFieldAsync(admin, model, new StartRollout(2, Strategy: "shadow"), "strategy");
+        await ExpectFieldAsync(admin, model, new StartRollout(2, Strategy: "blue-green"), "strategy");
         await ExpectFieldAsync(admin, model, new StartRollout(2, IntervalSeconds: 0), "intervalSeconds");
         await ExpectFieldAsync(admin, model, new StartRollout(2, Analysis: new RolloutAnalysis(Alpha: 2)), "analysis.alpha");
         await ExpectFieldAsync(admin, model, new StartRollout(2, Analysis: new RolloutAnalysis(OnInconclusive: "shrug")), "analysis.onInconclusive");

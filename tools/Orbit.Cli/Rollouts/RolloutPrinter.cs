@@ -18,16 +18,24 @@ internal static class RolloutPrinter
         summary.AddRow("[bold]model[/]", Markup.Escape(r.Model));
         summary.AddRow("[bold]state[/]", State(r.State) + (r.Reason is null ? "" : " — " + Markup.Escape(r.Reason)));
         summary.AddRow("[bold]versions[/]", $"stable {r.StableVersion} → candidate {r.CandidateVersion} ({Markup.Escape(r.Strategy)})");
-        summary.AddRow("[bold]steps[/]", string.Join(" → ", r.Steps.Select((w, i) => i == r.Step ? $"[bold underline]{w}%[/]" : $"{w}%")));
-        summary.AddRow("[bold]bake / interval[/]", $"{r.BakeSeconds} s / {r.IntervalSeconds} s");
+        if (r.Shadow is null)
+        {
+            summary.AddRow("[bold]steps[/]", string.Join(" → ", r.Steps.Select((w, i) => i == r.Step ? $"[bold underline]{w}%[/]" : $"{w}%")));
+            summary.AddRow("[bold]bake / interval[/]", $"{r.BakeSeconds} s / {r.IntervalSeconds} s");
+        }
         summary.AddRow("[bold]analysis[/]", Markup.Escape(
             $"α {F(r.Analysis.Alpha)}, ≥{r.Analysis.MinSamples} samples per arm, margins: errors {F(r.Analysis.ErrorRateMargin)}, latency {F(r.Analysis.LatencyMargin * 100)} %, accuracy {F(r.Analysis.AccuracyMargin)}; " +
             $"rollback at {r.Analysis.FailureLimit} failing intervals per step or {r.Analysis.SourceErrorLimit} unreadable in a row; inconclusive: {r.Analysis.OnInconclusive}"));
         summary.AddRow("[bold]started[/]", $"{Views.Time(r.StartedAt)} by {Markup.Escape(r.StartedBy)}" + (r.EndedAt is { } end ? $", ended {Views.Time(end)}" : ""));
         var parts = new List<IRenderable> { summary };
+        if (r.Shadow is { } shadow)
+        {
+            parts.Add(ShadowPrinter.Render(shadow));
+        }
+
         if (r.Decisions.Count == 0)
         {
-            parts.Add(new Markup("decisions: [grey]none yet (the first comes after one interval)[/]"));
+            parts.Add(new Markup(r.Shadow is null ? "decisions: [grey]none yet (the first comes after one interval)[/]" : "verdict: [grey]when the shadow's time is up[/]"));
             return new Rows(parts);
         }
 
@@ -58,17 +66,18 @@ internal static class RolloutPrinter
     private static string State(string state) => state switch
     {
         "promoted" => "[green]promoted[/]",
+        "completed" => "[green]completed[/]",
         "rolled-back" => "[red]rolled-back[/]",
         "running" => "[blue]running[/]",
         _ => Markup.Escape(state),
     };
 
-    private static string Verdict(string verdict) => verdict switch
+    internal static string Verdict(string verdict) => verdict switch
     {
         "pass" => "[green]pass[/]",
         "fail" => "[red]fail[/]",
         _ => $"[yellow]{Markup.Escape(verdict)}[/]",
     };
 
-    private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+    internal static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

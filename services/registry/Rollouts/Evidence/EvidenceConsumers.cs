@@ -85,3 +85,43 @@ internal sealed class DriftLevelConsumer(ServingEvidence evidence) : IConsumer<D
 }
 
 internal sealed class DriftLevelConsumerDefinition() : InstanceEventConsumerDefinition<DriftLevelConsumer>("registry-drift-levels-");
+
+/// <summary>Gateways' shadow windows into <see cref="ServingEvidence"/>; a window that makes no sense goes to the error queue.</summary>
+internal sealed class ShadowWindowConsumer(ServingEvidence evidence) : IConsumer<ShadowWindowObserved>
+{
+    public Task Consume(ConsumeContext<ShadowWindowObserved> context)
+    {
+        var w = context.Message;
+        if (string.IsNullOrEmpty(w.TenantId) || string.IsNullOrEmpty(w.ModelName))
+        {
+            throw new MessageValidationException("tenantId", "tenant and model are required");
+        }
+
+        if (w.StableVersion < 1 || w.ShadowVersion < 1)
+        {
+            throw new MessageValidationException("shadowVersion", "stable and shadow versions must be 1 or more");
+        }
+
+        if (w.Mirrored < 0 || w.Skipped < 0 || w.StableErrors is < 0 || w.StableErrors > w.Mirrored || w.ShadowErrors < 0 || w.ShadowErrors > w.Mirrored
+            || w.Compared < 0 || w.Incomparable < 0 || w.Compared + w.Incomparable > w.Mirrored)
+        {
+            throw new MessageValidationException("mirrored", "counts must be 0 or more; errors, compared and incomparable at most mirrored");
+        }
+
+        if (w.ClassifiedRows < 0 || w.AgreedRows < 0 || w.AgreedRows > w.ClassifiedRows || w.NumericValues < 0 || !(w.AbsDiffSum >= 0) || !double.IsFinite(w.AbsDiffSum))
+        {
+            throw new MessageValidationException("agreedRows", "row and value counts must be 0 or more, agreed at most classified, the difference sum finite and not negative");
+        }
+
+        if (w.StableLatencySampleMs is null || w.ShadowLatencySampleMs is null
+            || w.StableLatencySampleMs.Concat(w.ShadowLatencySampleMs).Any(l => !double.IsFinite(l) || l < 0))
+        {
+            throw new MessageValidationException("shadowLatencySampleMs", "must be lists of non-negative milliseconds");
+        }
+
+        evidence.Add(w);
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class ShadowWindowConsumerDefinition() : InstanceEventConsumerDefinition<ShadowWindowConsumer>("registry-shadow-windows-");

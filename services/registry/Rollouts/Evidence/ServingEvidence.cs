@@ -9,7 +9,8 @@ namespace Orbit.Registry.Rollouts.Evidence;
 /// <summary>
 /// What each model version served, window by window, as gateways reported it (<see cref="ServingWindowObserved"/>),
 /// ground truth joined to its predictions (<see cref="AccuracyWindowObserved"/>, from the drift monitor), and its latest
-/// drift level (<see cref="DriftDetected"/>, <see cref="DriftCleared"/>). Kept in memory for
+/// drift level (<see cref="DriftDetected"/>, <see cref="DriftCleared"/>), and what gateways mirrored to a shadow
+/// (<see cref="ShadowWindowObserved"/>). Kept in memory for
 /// <see cref="RolloutOptions.EvidenceRetentionMinutes"/>: the controller reads only the interval it judges.
 /// </summary>
 internal sealed class ServingEvidence(TimeProvider time, IOptions<RolloutOptions> options)
@@ -17,6 +18,7 @@ internal sealed class ServingEvidence(TimeProvider time, IOptions<RolloutOptions
     private readonly ConcurrentDictionary<(string Tenant, string Model, int Version), ConcurrentQueue<ServingWindowObserved>> _windows = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model, int Version, string Feature), AlertLevel> _drift = new();
     private readonly ConcurrentDictionary<(string Tenant, string Model, int Version), ConcurrentQueue<AccuracyWindowObserved>> _accuracy = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Model, int Stable, int Shadow), ConcurrentQueue<ShadowWindowObserved>> _shadow = new();
 
     public void Add(ServingWindowObserved window)
     {
@@ -39,6 +41,23 @@ internal sealed class ServingEvidence(TimeProvider time, IOptions<RolloutOptions
             queue.TryDequeue(out _);
         }
     }
+
+    public void Add(ShadowWindowObserved window)
+    {
+        var queue = _shadow.GetOrAdd((window.TenantId, window.ModelName, window.StableVersion, window.ShadowVersion), _ => new ConcurrentQueue<ShadowWindowObserved>());
+        queue.Enqueue(window);
+        var oldest = time.GetUtcNow() - TimeSpan.FromMinutes(options.Value.EvidenceRetentionMinutes);
+        while (queue.TryPeek(out var head) && head.WindowEnd < oldest)
+        {
+            queue.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>The shadow windows of this stable/shadow pair that ended in (<paramref name="from"/>, <paramref name="to"/>], from every gateway.</summary>
+    public IReadOnlyList<ShadowWindowObserved> CollectShadow(string tenant, string model, int stable, int shadow, DateTimeOffset from, DateTimeOffset to) =>
+        _shadow.TryGetValue((tenant, model, stable, shadow), out var queue)
+            ? queue.Where(w => w.WindowEnd > from && w.WindowEnd <= to).ToList()
+            : [];
 
     public void Drift(string tenant, string model, int version, string feature, AlertLevel level) =>
         _drift[(tenant, model, version, feature)] = level;
