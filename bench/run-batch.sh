@@ -86,10 +86,10 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 echo
 echo "| workers | rows | chunk | in-process loop (same run) | platform batch job (submit → completed) | ratio |"
 echo "|---|---|---|---|---|---|"
-dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "1 worker" "$chunk"
+platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "1 worker" "$chunk"
 platform_env ./orbit scale workers 2 >&2
 sleep 8
-dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "2 workers" "$chunk"
+platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "2 workers" "$chunk"
 
 if (( preempt )); then
   # A job three times as large, so it runs through both the shared window and the one after.

@@ -26,10 +26,14 @@ switch (args)
 
         using var platform = new PlatformJobs(new Uri(url), key);
         await platform.WaitAsync(await platform.SubmitAsync(BatchInput.Csv(dir, 20_000), "bench-mlp", chunk), TimeSpan.FromMinutes(10));
+        var cpu = ProcessCpu.Start();
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         var clock = Stopwatch.StartNew();
         var id = await platform.SubmitAsync(csv, "bench-mlp", chunk);
+        var uploaded = clock.Elapsed;
         var job = await platform.WaitAsync(id, TimeSpan.FromMinutes(30));
         var elapsed = clock.Elapsed;
+        Console.Error.WriteLine($"{label}: upload answered after {uploaded.TotalSeconds:0.00} s; CPU during the job ({elapsed.TotalSeconds:0.0} s): {cpu.Since()}; load average 1 min {load} at the start, {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")} at the end");
         var output = Path.Combine(dir, $"{id}.csv");
         await platform.DownloadAsync(id, output);
         var outputRows = File.ReadLines(output).LongCount() - 1;

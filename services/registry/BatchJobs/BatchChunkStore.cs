@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Orbit.Registry.BatchJobs;
 
-/// <summary>A job's staged chunks (binary), parts (JSON) and per-chunk error files on disk, each written atomically.</summary>
+/// <summary>A job's staged chunks (binary), parts (output fragments, or JSON for Parquet) and per-chunk error files on disk, each written atomically.</summary>
 internal sealed class BatchChunkStore(BatchFiles files)
 {
     private static readonly JsonSerializerOptions Json = BatchJobRow.Json;
@@ -40,13 +40,25 @@ internal sealed class BatchChunkStore(BatchFiles files)
             await buffer.CopyToAsync(s);
         });
 
-    public async Task<StagedChunk> ReadChunkAsync(string id, int chunk, CancellationToken cancellationToken)
+    /// <param name="withInputs">False for a chunk's answer, which needs its rows and kept values, not the tensor bytes sent.</param>
+    public async Task<StagedChunk> ReadChunkAsync(string id, int chunk, CancellationToken cancellationToken, bool withInputs = true)
     {
+        if (!withInputs)
+        {
+            await using var file = new FileStream(files.Chunk(id, chunk), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return Read(file, withInputs: false);
+        }
+
         var bytes = await File.ReadAllBytesAsync(files.Chunk(id, chunk), cancellationToken);
-        using var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
+        return Read(new MemoryStream(bytes), withInputs: true);
+    }
+
+    private static StagedChunk Read(Stream stream, bool withInputs)
+    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
         var rows = new long[reader.ReadInt32()];
         var width = reader.ReadInt32();
-        var inputs = new byte[reader.ReadInt32()][];
+        var inputs = new byte[withInputs ? reader.ReadInt32() : 0][];
         for (var r = 0; r < rows.Length; r++)
         {
             rows[r] = reader.ReadInt64();
@@ -72,10 +84,49 @@ internal sealed class BatchChunkStore(BatchFiles files)
         return new StagedChunk(rows, kept, inputs);
     }
 
+    /// <summary>
+    /// A completed chunk's part: for a CSV or JSONL output already in the output's form (the merge copies it), for
+    /// Parquet as JSON. Written under the chunk's own name, so a chunk answered twice still has one part.
+    /// </summary>
+    public Task WritePartAsync(string id, int chunk, string format, IReadOnlyList<string> keep, PartFile part) =>
+        OutputMerger.WritesFragments(format)
+            ? BatchFiles.WriteAtomicallyAsync(files.Fragment(id, chunk, format), s => OutputMerger.WriteFragmentAsync(format, s, keep, part, CancellationToken.None))
+            : WritePartAsync(id, chunk, part);
+
     public Task WritePartAsync(string id, int chunk, PartFile part) =>
         BatchFiles.WriteAtomicallyAsync(files.Part(id, chunk), s => JsonSerializer.SerializeAsync(s, part, Json));
 
     public bool HasPart(string id, int chunk) => File.Exists(files.Part(id, chunk));
+
+    public bool HasPart(string id, int chunk, string format) =>
+        (OutputMerger.WritesFragments(format) && File.Exists(files.Fragment(id, chunk, format))) || HasPart(id, chunk);
+
+    /// <summary>
+    /// The fragments of a CSV or JSONL output in chunk order, for <see cref="OutputMerger.ConcatenateAsync"/>; a part
+    /// kept as JSON (by a registry from before fragments, ahead of a restart) is turned into its fragment first.
+    /// </summary>
+    public async Task<IReadOnlyList<Func<Stream>>> FragmentsAsync(string id, int chunks, string format, IReadOnlyList<string> keep, CancellationToken cancellationToken)
+    {
+        var fragments = new List<Func<Stream>>();
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var path = files.Fragment(id, chunk, format);
+            if (!File.Exists(path))
+            {
+                if (!HasPart(id, chunk))
+                {
+                    continue;
+                }
+
+                var part = await ReadPartAsync(id, chunk, cancellationToken);
+                await BatchFiles.WriteAtomicallyAsync(path, s => OutputMerger.WriteFragmentAsync(format, s, keep, part, cancellationToken));
+            }
+
+            fragments.Add(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+        }
+
+        return fragments;
+    }
 
     public Task<PartFile> ReadPartAsync(string id, int chunk, CancellationToken cancellationToken) => ReadAsync<PartFile>(files.Part(id, chunk), cancellationToken);
 
