@@ -9,48 +9,48 @@ internal sealed class BatchChunkStore(BatchFiles files)
     private static readonly JsonSerializerOptions Json = BatchJobRow.Json;
 
     /// <summary>A staged chunk in a compact binary form (it is read once to send it and once for its answer).</summary>
-    public Task WriteChunkAsync(string id, int chunk, StagedChunk staged) =>
-        BatchFiles.WriteAtomicallyAsync(files.Chunk(id, chunk), async s =>
+    public Task WriteChunkAsync(string id, int chunk, StagedChunk staged)
+    {
+        using var buffer = new MemoryStream(staged.Inputs.Sum(i => i.Length) + staged.Rows.Length * 24 + 64);
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            using var buffer = new MemoryStream();
-            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            writer.Write(staged.Rows.Length);
+            writer.Write(staged.Kept.Length == 0 ? 0 : staged.Kept[0].Length);
+            writer.Write(staged.Inputs.Length);
+            foreach (var row in staged.Rows)
             {
-                writer.Write(staged.Rows.Length);
-                writer.Write(staged.Kept.Length == 0 ? 0 : staged.Kept[0].Length);
-                writer.Write(staged.Inputs.Length);
-                foreach (var row in staged.Rows)
-                {
-                    writer.Write(row);
-                }
-
-                foreach (var value in staged.Kept.SelectMany(k => k))
-                {
-                    writer.Write(value is not null);
-                    writer.Write(value ?? "");
-                }
-
-                foreach (var input in staged.Inputs)
-                {
-                    writer.Write(input.Length);
-                    writer.Write(input);
-                }
+                writer.Write(row);
             }
 
-            buffer.Position = 0;
-            await buffer.CopyToAsync(s);
-        });
+            foreach (var value in staged.Kept.SelectMany(k => k))
+            {
+                writer.Write(value is not null);
+                writer.Write(value ?? "");
+            }
 
-    /// <param name="withInputs">False for a chunk's answer, which needs its rows and kept values, not the tensor bytes sent.</param>
-    public async Task<StagedChunk> ReadChunkAsync(string id, int chunk, CancellationToken cancellationToken, bool withInputs = true)
-    {
-        if (!withInputs)
-        {
-            await using var file = new FileStream(files.Chunk(id, chunk), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Read(file, withInputs: false);
+            foreach (var input in staged.Inputs)
+            {
+                writer.Write(input.Length);
+                writer.Write(input);
+            }
         }
 
-        var bytes = await File.ReadAllBytesAsync(files.Chunk(id, chunk), cancellationToken);
-        return Read(new MemoryStream(bytes), withInputs: true);
+        BatchFiles.WriteAtomically(files.Chunk(id, chunk), buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return Task.CompletedTask;
+    }
+
+    /// <param name="withInputs">False for a chunk's answer, which needs its rows and kept values, not the tensor bytes sent.</param>
+    /// <remarks>Read synchronously: a chunk file is small and local (see <see cref="BatchFiles.WriteAtomically"/>).</remarks>
+    public Task<StagedChunk> ReadChunkAsync(string id, int chunk, CancellationToken cancellationToken, bool withInputs = true)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!withInputs)
+        {
+            using var file = new FileStream(files.Chunk(id, chunk), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return Task.FromResult(Read(file, withInputs: false));
+        }
+
+        return Task.FromResult(Read(new MemoryStream(File.ReadAllBytes(files.Chunk(id, chunk))), withInputs: true));
     }
 
     private static StagedChunk Read(Stream stream, bool withInputs)
@@ -88,10 +88,18 @@ internal sealed class BatchChunkStore(BatchFiles files)
     /// A completed chunk's part: for a CSV or JSONL output already in the output's form (the merge copies it), for
     /// Parquet as JSON. Written under the chunk's own name, so a chunk answered twice still has one part.
     /// </summary>
-    public Task WritePartAsync(string id, int chunk, string format, IReadOnlyList<string> keep, PartFile part) =>
-        OutputMerger.WritesFragments(format)
-            ? BatchFiles.WriteAtomicallyAsync(files.Fragment(id, chunk, format), s => OutputMerger.WriteFragmentAsync(format, s, keep, part, CancellationToken.None))
-            : WritePartAsync(id, chunk, part);
+    public async Task WritePartAsync(string id, int chunk, string format, IReadOnlyList<string> keep, PartFile part)
+    {
+        if (!OutputMerger.WritesFragments(format))
+        {
+            await WritePartAsync(id, chunk, part);
+            return;
+        }
+
+        using var fragment = new MemoryStream();
+        await OutputMerger.WriteFragmentAsync(format, fragment, keep, part, CancellationToken.None);
+        BatchFiles.WriteAtomically(files.Fragment(id, chunk, format), fragment.GetBuffer().AsSpan(0, (int)fragment.Length));
+    }
 
     public Task WritePartAsync(string id, int chunk, PartFile part) =>
         BatchFiles.WriteAtomicallyAsync(files.Part(id, chunk), s => JsonSerializer.SerializeAsync(s, part, Json));
