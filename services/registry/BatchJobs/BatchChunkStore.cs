@@ -8,35 +8,76 @@ internal sealed class BatchChunkStore(BatchFiles files)
 {
     private static readonly JsonSerializerOptions Json = BatchJobRow.Json;
 
-    /// <summary>A staged chunk in a compact binary form (it is read once to send it and once for its answer).</summary>
-    public Task WriteChunkAsync(string id, int chunk, StagedChunk staged)
+    /// <summary>
+    /// A staged chunk in a compact binary form (it is read once to send it and once for its answer), written from the
+    /// builder's own buffers through one pooled buffer: a chunk's tensor bytes are large enough that every copy of them
+    /// would be an allocation on the large-object heap.
+    /// </summary>
+    public void WriteChunk(string id, int chunk, ChunkBuilder builder)
     {
-        using var buffer = new MemoryStream(staged.Inputs.Sum(i => i.Length) + staged.Rows.Length * 24 + 64);
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        var width = builder.Count == 0 ? 0 : builder.Kept[0].Length;
+        long size = 12 + 8L * builder.Count;
+        foreach (var kept in builder.Kept)
         {
-            writer.Write(staged.Rows.Length);
-            writer.Write(staged.Kept.Length == 0 ? 0 : staged.Kept[0].Length);
-            writer.Write(staged.Inputs.Length);
-            foreach (var row in staged.Rows)
+            foreach (var value in kept)
             {
-                writer.Write(row);
-            }
-
-            foreach (var value in staged.Kept.SelectMany(k => k))
-            {
-                writer.Write(value is not null);
-                writer.Write(value ?? "");
-            }
-
-            foreach (var input in staged.Inputs)
-            {
-                writer.Write(input.Length);
-                writer.Write(input);
+                var bytes = System.Text.Encoding.UTF8.GetByteCount(value ?? "");
+                size += 1 + SevenBitLength(bytes) + bytes;
             }
         }
 
-        BatchFiles.WriteAtomically(files.Chunk(id, chunk), buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        return Task.CompletedTask;
+        for (var i = 0; i < builder.InputCount; i++)
+        {
+            size += 4 + builder.Input(i).Length;
+        }
+
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent((int)size);
+        try
+        {
+            using var buffer = new MemoryStream(rented, 0, (int)size, writable: true);
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(builder.Count);
+                writer.Write(width);
+                writer.Write(builder.InputCount);
+                foreach (var row in builder.Rows)
+                {
+                    writer.Write(row);
+                }
+
+                foreach (var kept in builder.Kept)
+                {
+                    foreach (var value in kept)
+                    {
+                        writer.Write(value is not null);
+                        writer.Write(value ?? "");
+                    }
+                }
+
+                for (var i = 0; i < builder.InputCount; i++)
+                {
+                    writer.Write(builder.Input(i).Length);
+                    writer.Write(builder.Input(i));
+                }
+            }
+
+            BatchFiles.WriteAtomically(files.Chunk(id, chunk), rented.AsSpan(0, (int)buffer.Position));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static int SevenBitLength(int value)
+    {
+        var length = 1;
+        while ((value >>= 7) != 0)
+        {
+            length++;
+        }
+
+        return length;
     }
 
     /// <param name="withInputs">False for a chunk's answer, which needs its rows and kept values, not the tensor bytes sent.</param>
@@ -44,13 +85,8 @@ internal sealed class BatchChunkStore(BatchFiles files)
     public Task<StagedChunk> ReadChunkAsync(string id, int chunk, CancellationToken cancellationToken, bool withInputs = true)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!withInputs)
-        {
-            using var file = new FileStream(files.Chunk(id, chunk), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Task.FromResult(Read(file, withInputs: false));
-        }
-
-        return Task.FromResult(Read(new MemoryStream(File.ReadAllBytes(files.Chunk(id, chunk))), withInputs: true));
+        using var file = new FileStream(files.Chunk(id, chunk), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Task.FromResult(Read(file, withInputs));
     }
 
     private static StagedChunk Read(Stream stream, bool withInputs)

@@ -72,7 +72,8 @@ internal static class OutputMerger
 
     private static async Task WriteCsvAsync(Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Task<PartFile>>> parts, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        // A part's fragment is written to memory: the default buffer, not a large one per part.
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false), stream is MemoryStream ? -1 : 1 << 16, leaveOpen: true);
         var header = false;
         var line = new StringBuilder();
         foreach (var load in parts)
