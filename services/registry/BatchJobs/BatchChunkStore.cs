@@ -94,7 +94,8 @@ internal sealed class BatchChunkStore(BatchFiles files)
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
         var rows = new long[reader.ReadInt32()];
         var width = reader.ReadInt32();
-        var inputs = new byte[withInputs ? reader.ReadInt32() : 0][];
+        var inputCount = reader.ReadInt32();
+        var inputs = new byte[withInputs ? inputCount : 0][];
         for (var r = 0; r < rows.Length; r++)
         {
             rows[r] = reader.ReadInt64();
