@@ -23,11 +23,17 @@ switch (args)
         const long WarmUp = 50_000;
         BatchInput.Prepare(dir, WarmUp);
         InProcessLoop.Run(BatchInput.Model(dir), BatchInput.Csv(dir, WarmUp), chunk, Path.Combine(dir, "loop-output.csv"));
+        await Task.Delay(TimeSpan.FromSeconds(5)); // as the platform gets after its warm-up (below)
         var (loopRows, loopTime) = InProcessLoop.Run(BatchInput.Model(dir), csv, chunk, Path.Combine(dir, "loop-output.csv"));
         var loopRate = loopRows / loopTime.TotalSeconds;
 
         using var platform = new PlatformJobs(new Uri(url), key);
         await platform.WaitAsync(await platform.SubmitAsync(BatchInput.Csv(dir, WarmUp), "bench-mlp", chunk), TimeSpan.FromMinutes(10));
+        // A pause after the warm-up, so that what it started in the background (tiered JIT's recompilation) is not
+        // counted in the measured job; the processes' CPU in the pause is printed.
+        var idle = ProcessCpu.Start();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Console.Error.WriteLine($"{label}: CPU in a 5 s pause after the warm-up: {idle.Since()}");
         var cpu = ProcessCpu.Start();
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         var clock = Stopwatch.StartNew();
