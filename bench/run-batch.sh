@@ -86,19 +86,19 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 echo
 echo "| workers | rows | chunk | in-process loop (same run) | platform batch job (submit → completed) | ratio |"
 echo "|---|---|---|---|---|---|"
-dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "1 worker" "$chunk"
+platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "1 worker" "$chunk"
 platform_env ./orbit scale workers 2 >&2
 sleep 8
-dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "2 workers" "$chunk"
+platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "2 workers" "$chunk"
 
 if (( preempt )); then
-  # A job three times as large, so it runs through both the shared window and the one after.
-  dotnet "$bench_dll" prepare "$work/data" $((rows * 3))
+  # A job six times as large, so it runs through both the shared window and the one after.
+  dotnet "$bench_dll" prepare "$work/data" $((rows * 6))
   platform_env ./orbit scale workers 1 >&2
   sleep 3
   echo
-  echo "| preemption (1 worker, $rate req/s real-time, ${seconds} s windows, batch job of $((rows * 3)) rows) | requests | p50 | p99 | |"
+  echo "| preemption (1 worker, $rate req/s real-time, ${seconds} s windows, batch job of $((rows * 6)) rows) | requests | p50 | p99 | |"
   echo "|---|---|---|---|---|"
-  dotnet "$bench_dll" preempt "$work/data" $((rows * 3)) "$gateway" "$key" "$rate" "$seconds"
+  dotnet "$bench_dll" preempt "$work/data" $((rows * 6)) "$gateway" "$key" "$rate" "$seconds"
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -18,18 +18,30 @@ switch (args)
         var rows = long.Parse(rowsText, invariant);
         var chunk = rest.Length > 0 ? int.Parse(rest[0], invariant) : 1000;
         var csv = BatchInput.Csv(dir, rows);
-        // Both sides first run a 20,000-row warm-up (JIT, model load), not measured: the figures are steady state.
-        BatchInput.Prepare(dir, 20_000);
-        InProcessLoop.Run(BatchInput.Model(dir), BatchInput.Csv(dir, 20_000), chunk, Path.Combine(dir, "loop-output.csv"));
+        // Both sides first run a warm-up of 50,000 rows (JIT, model load), not measured: the figures are steady state.
+        // 50 chunks, so that code run once per chunk has been called often enough to be fully compiled (tiered JIT).
+        const long WarmUp = 50_000;
+        BatchInput.Prepare(dir, WarmUp);
+        InProcessLoop.Run(BatchInput.Model(dir), BatchInput.Csv(dir, WarmUp), chunk, Path.Combine(dir, "loop-output.csv"));
+        await Task.Delay(TimeSpan.FromSeconds(5)); // as the platform gets after its warm-up (below)
         var (loopRows, loopTime) = InProcessLoop.Run(BatchInput.Model(dir), csv, chunk, Path.Combine(dir, "loop-output.csv"));
         var loopRate = loopRows / loopTime.TotalSeconds;
 
         using var platform = new PlatformJobs(new Uri(url), key);
-        await platform.WaitAsync(await platform.SubmitAsync(BatchInput.Csv(dir, 20_000), "bench-mlp", chunk), TimeSpan.FromMinutes(10));
+        await platform.WaitAsync(await platform.SubmitAsync(BatchInput.Csv(dir, WarmUp), "bench-mlp", chunk), TimeSpan.FromMinutes(10));
+        // A pause after the warm-up, so that what it started in the background (tiered JIT's recompilation) is not
+        // counted in the measured job; the processes' CPU in the pause is printed.
+        var idle = ProcessCpu.Start();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Console.Error.WriteLine($"{label}: CPU in a 5 s pause after the warm-up: {idle.Since()}");
+        var cpu = ProcessCpu.Start();
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         var clock = Stopwatch.StartNew();
         var id = await platform.SubmitAsync(csv, "bench-mlp", chunk);
+        var uploaded = clock.Elapsed;
         var job = await platform.WaitAsync(id, TimeSpan.FromMinutes(30));
         var elapsed = clock.Elapsed;
+        Console.Error.WriteLine($"{label}: upload answered after {uploaded.TotalSeconds:0.00} s; CPU during the job ({elapsed.TotalSeconds:0.0} s): {cpu.Since()}; load average 1 min {load} at the start, {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")} at the end");
         var output = Path.Combine(dir, $"{id}.csv");
         await platform.DownloadAsync(id, output);
         var outputRows = File.ReadLines(output).LongCount() - 1;

@@ -45,6 +45,7 @@ internal static class InferenceWorkerModule
         services.AddSingleton<InferenceHandler>();
         services.AddSingleton<InferenceReplies>();
         services.AddSingleton<RealTimeBacklog>();
+        services.AddSingleton<ChunkTurns>();
         services.AddSingleton<ServingCoordinator>();
         services.AddSingleton<HeartbeatBuilder>();
         services.AddSingleton<HeartbeatSignal>();

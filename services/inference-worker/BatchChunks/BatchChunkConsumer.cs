@@ -10,17 +10,18 @@ using Orbit.InferenceWorker.Serving;
 namespace Orbit.InferenceWorker.BatchChunks;
 
 /// <summary>
-/// Runs one chunk of a batch job: waits while real-time work for the model is waiting (preemption at chunk
-/// boundaries), loads the version by digest, and runs the chunk's rows as one request through the version's
-/// batcher and ONNX Runtime session, alone (never merged with real-time requests). The answer goes to the
-/// registry's results queue; the chunk is acknowledged only after that, so a worker killed mid-chunk leaves
-/// it to be redelivered.
+/// Runs one chunk of a batch job: loads the version by digest, takes the model's chunk turn (<see cref="ChunkTurns"/>),
+/// waits while real-time work for the model is waiting (preemption at chunk boundaries), and runs the chunk's rows as
+/// one request through the version's batcher and ONNX Runtime session, alone (never merged with real-time requests).
+/// The answer goes to the registry's results queue after the turn ends (the next chunk runs meanwhile); the chunk is
+/// acknowledged only after that, so a worker killed mid-chunk leaves it to be redelivered.
 /// </summary>
 [ExcludeFromConfigureEndpoints]
 internal sealed partial class BatchChunkConsumer(
     ModelStore models,
     BatcherPool batchers,
     RealTimeBacklog backlog,
+    ChunkTurns turns,
     OrbitServiceInfo service,
     TimeProvider time,
     ILogger<BatchChunkConsumer> logger) : IConsumer<BatchChunkRequested>
@@ -30,7 +31,6 @@ internal sealed partial class BatchChunkConsumer(
     public async Task Consume(ConsumeContext<BatchChunkRequested> context)
     {
         var chunk = context.Message;
-        await YieldToRealTimeAsync(chunk, context.CancellationToken);
         var results = await context.GetSendEndpoint(new Uri("queue:" + BatchAddresses.ResultsQueue));
         var (outcome, failure) = await RunAsync(chunk, context.CancellationToken);
         if (outcome is { Outputs: { } outputs })
@@ -87,6 +87,8 @@ internal sealed partial class BatchChunkConsumer(
                 return (null, $"{error!.Field}: {error.Detail}");
             }
 
+            using var turn = await turns.TakeAsync(chunk.TenantId, chunk.ModelName, cancellationToken);
+            await YieldToRealTimeAsync(chunk, cancellationToken);
             var pending = new PendingRequest(request.RequestId, lease.Model, inputs, null, DateTimeOffset.MaxValue, time.GetTimestamp(), mayMerge: false);
             if (!batchers.Get(chunk.TenantId, chunk.ModelName, chunk.ModelVersion, chunk.MaxBatchSize).TryEnqueue(pending))
             {

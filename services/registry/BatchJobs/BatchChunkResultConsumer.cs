@@ -12,6 +12,7 @@ namespace Orbit.Registry.BatchJobs;
 internal sealed partial class BatchChunkResultConsumer(
     BatchJobRepository jobs,
     BatchChunkStore store,
+    ChunkCompletions completions,
     BatchScheduler scheduler,
     BatchProgress progress,
     ILogger<BatchChunkResultConsumer> logger) : IConsumer<BatchChunkCompleted>, IConsumer<BatchChunkFailed>
@@ -24,7 +25,7 @@ internal sealed partial class BatchChunkResultConsumer(
             return;
         }
 
-        var staged = await store.ReadChunkAsync(job.Id, message.Chunk, context.CancellationToken);
+        var staged = await store.ReadChunkAsync(job.Id, message.Chunk, context.CancellationToken, withInputs: false);
         var (part, error) = PartFile.From(staged, message.Outputs ?? []);
         if (error is not null)
         {
@@ -32,11 +33,8 @@ internal sealed partial class BatchChunkResultConsumer(
             return;
         }
 
-        await store.WritePartAsync(job.Id, message.Chunk, part!);
-        if (await jobs.CompleteChunkAsync(job.Id, message.Chunk, staged.Rows.Length, 0, context.CancellationToken))
-        {
-            await AfterChunkAsync(job.Id, context.CancellationToken);
-        }
+        await store.WritePartAsync(job.Id, message.Chunk, job.OutputFormat, job.Mapping.Keep, part!);
+        await CountAsync(new ChunkCompletion(job.Id, message.Chunk, staged.Rows.Length, 0), context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<BatchChunkFailed> context)
@@ -47,7 +45,7 @@ internal sealed partial class BatchChunkResultConsumer(
             return;
         }
 
-        var staged = await store.ReadChunkAsync(job.Id, message.Chunk, context.CancellationToken);
+        var staged = await store.ReadChunkAsync(job.Id, message.Chunk, context.CancellationToken, withInputs: false);
         await FailChunkAsync(job, message.Chunk, staged, $"the model could not run this chunk on {message.WorkerId}: {message.Reason}", context.CancellationToken);
     }
 
@@ -55,18 +53,20 @@ internal sealed partial class BatchChunkResultConsumer(
     {
         LogChunkFailed(logger, job.Id, chunk, reason);
         await store.WriteChunkErrorsAsync(job.Id, chunk, staged, reason);
-        if (await jobs.CompleteChunkAsync(job.Id, chunk, 0, staged.Rows.Length, cancellationToken))
-        {
-            await AfterChunkAsync(job.Id, cancellationToken);
-        }
+        await CountAsync(new ChunkCompletion(job.Id, chunk, 0, staged.Rows.Length), cancellationToken);
     }
 
-    private async Task AfterChunkAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Counts the chunk once (with the answers that arrived with it, in one transaction), then wakes the scheduler and reports progress.</summary>
+    private async Task CountAsync(ChunkCompletion completion, CancellationToken cancellationToken)
     {
-        scheduler.Notify();
-        if (await jobs.GetAsync(id, cancellationToken) is { } job)
+        var (counted, job) = await completions.CompleteAsync(completion);
+        if (counted)
         {
-            await progress.ChunkDoneAsync(job, cancellationToken);
+            scheduler.Notify();
+            if (job is not null)
+            {
+                await progress.ChunkDoneAsync(job, cancellationToken);
+            }
         }
     }
 

@@ -6,7 +6,7 @@ namespace Orbit.Registry.BatchJobs;
 
 /// <summary>
 /// Where a job's files live: <c>{data}/batch/{job id}/</c> holds <c>input</c>, <c>chunks/NNNNNN.bin</c>
-/// (the rows of each chunk, staged once), <c>parts/NNNNNN.json</c> (one per completed chunk),
+/// (the rows of each chunk, staged once), <c>parts/NNNNNN.{csv|jsonl|json}</c> (one per completed chunk),
 /// <c>errors.csv</c> and <c>output.{format}</c>. Every name is generated here: a client's file name is
 /// kept only as a label, never used as a path.
 /// </summary>
@@ -24,7 +24,11 @@ internal sealed partial class BatchFiles(OrbitServiceInfo service)
 
     public string Chunk(string id, int chunk) => Path.Combine(Job(id), "chunks", Number(chunk) + ".bin");
 
+    /// <summary>A part as JSON (<see cref="PartFile"/>): how Parquet outputs keep their parts, and how every part was kept before fragments.</summary>
     public string Part(string id, int chunk) => Path.Combine(Job(id), "parts", Number(chunk) + ".json");
+
+    /// <summary>A part already in the output's form (CSV, JSONL): see <see cref="OutputMerger.WriteFragmentAsync"/>.</summary>
+    public string Fragment(string id, int chunk, string format) => Path.Combine(Job(id), "parts", Number(chunk) + "." + format);
 
     public string Errors(string id) => Path.Combine(Job(id), "errors.csv");
 
@@ -49,6 +53,30 @@ internal sealed partial class BatchFiles(OrbitServiceInfo service)
             {
                 await write(stream);
                 await stream.FlushAsync();
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="content"/> (a chunk or a part, rendered in memory) through a temporary file renamed over
+    /// <paramref name="path"/>, synchronously: a file of this size is written faster than an asynchronous write hops
+    /// through the thread pool.
+    /// </summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                stream.Write(content);
             }
 
             File.Move(temp, path, overwrite: true);

@@ -29,12 +29,13 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
         try
         {
             var connection = await database.OpenAsync(cancellationToken);
-            if (sqlite)
+            var relax = sqlite && write;
+            if (relax)
             {
                 await connection.ExecuteAsync("PRAGMA synchronous=NORMAL");
             }
 
-            return new RelaxedConnection(connection, sqlite, gate);
+            return new RelaxedConnection(connection, relax, gate);
         }
         catch
         {
@@ -43,7 +44,7 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
         }
     }
 
-    /// <summary>Puts the pooled connection back as the rest of the registry expects it (<c>synchronous=FULL</c>), and lets the next writer in.</summary>
+    /// <summary>Puts the pooled connection back as the rest of the registry expects it (<c>synchronous=FULL</c>, for a write), and lets the next writer in.</summary>
     private sealed class RelaxedConnection(System.Data.Common.DbConnection connection, bool sqlite, SemaphoreSlim? gate) : IAsyncDisposable
     {
         public System.Data.Common.DbConnection Connection => connection;
@@ -156,13 +157,17 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
             new { id, rowsTotal, rowsUnreadable, chunks = (long)chunks, failReason, now });
     }
 
-    public async Task<(long Sent, IReadOnlyList<int> Pending)> NextChunksAsync(string id, int maxInFlight, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next pending chunks that fit under <paramref name="maxInFlight"/> sent ones; none while fewer than
+    /// <paramref name="minimumGroup"/> fit and some are in flight, so chunks go out in groups rather than one per answer.
+    /// </summary>
+    public async Task<(long Sent, IReadOnlyList<int> Pending)> NextChunksAsync(string id, int maxInFlight, CancellationToken cancellationToken, int minimumGroup = 1)
     {
         await using var relaxed = await OpenAsync(cancellationToken);
         var connection = relaxed.Connection;
         var sent = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM batch_chunks WHERE job_id = @id AND state = 'sent'", new { id });
         var room = Math.Max(0, maxInFlight - (int)sent);
-        if (room == 0)
+        if (room == 0 || (sent > 0 && room < minimumGroup))
         {
             return (sent, []);
         }
@@ -202,23 +207,50 @@ internal sealed class BatchJobRepository(RegistryDatabase database, TimeProvider
     }
 
     /// <summary>Marks a chunk done and counts its rows, once: false when it was done already (a redelivered chunk's second answer).</summary>
-    public async Task<bool> CompleteChunkAsync(string id, int chunk, long rowsDone, long rowsFailed, CancellationToken cancellationToken)
+    public async Task<bool> CompleteChunkAsync(string id, int chunk, long rowsDone, long rowsFailed, CancellationToken cancellationToken) =>
+        (await CompleteChunksAsync([new ChunkCompletion(id, chunk, rowsDone, rowsFailed)], cancellationToken)).Counted[0];
+
+    /// <summary>
+    /// Marks chunks done and counts their rows, each once, in one transaction (<see cref="ChunkCompletions"/> groups the
+    /// answers that arrive together): whether each was counted (false when it was done already), and the jobs as they are after it.
+    /// </summary>
+    public async Task<(bool[] Counted, IReadOnlyList<BatchJobRow> Jobs)> CompleteChunksAsync(IReadOnlyList<ChunkCompletion> completions, CancellationToken cancellationToken)
     {
         await using var relaxed = await OpenAsync(cancellationToken, write: true);
         var connection = relaxed.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
-            "UPDATE batch_chunks SET state = 'done', done_at_ms = @now, failed_rows = @rowsFailed WHERE job_id = @id AND chunk = @chunk AND state <> 'done'",
-            new { id, chunk = (long)chunk, rowsFailed, now = Now }, transaction);
-        if (changed == 1)
+        var now = Now;
+        var counted = new bool[completions.Count];
+        var totals = new Dictionary<string, (long Done, long Failed)>(StringComparer.Ordinal);
+        for (var i = 0; i < completions.Count; i++)
+        {
+            var c = completions[i];
+            counted[i] = await connection.ExecuteAsync(
+                "UPDATE batch_chunks SET state = 'done', done_at_ms = @now, failed_rows = @rowsFailed WHERE job_id = @id AND chunk = @chunk AND state <> 'done'",
+                new { id = c.JobId, chunk = (long)c.Chunk, rowsFailed = c.RowsFailed, now }, transaction) == 1;
+            if (counted[i])
+            {
+                var (done, failed) = totals.GetValueOrDefault(c.JobId);
+                totals[c.JobId] = (done + c.RowsDone, failed + c.RowsFailed);
+            }
+        }
+
+        foreach (var (id, (rowsDone, rowsFailed)) in totals)
         {
             await connection.ExecuteAsync(
                 "UPDATE batch_jobs SET rows_done = rows_done + @rowsDone, rows_failed = rows_failed + @rowsFailed WHERE id = @id",
                 new { id, rowsDone, rowsFailed }, transaction);
         }
 
+        var ids = completions.Select(c => c.JobId).Distinct(StringComparer.Ordinal).ToArray();
+        var jobs = new List<BatchJobRow>(ids.Length);
+        foreach (var id in ids)
+        {
+            jobs.AddRange(await connection.QueryAsync<BatchJobRow>($"SELECT {BatchJobRow.Columns} FROM batch_jobs j WHERE j.id = @id", new { id }, transaction));
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return changed == 1;
+        return (counted, jobs);
     }
 
     /// <summary>Ends a job that is not over yet; false when it already was.</summary>

@@ -17,6 +17,7 @@ internal static class BatchJobsRegistration
         services.AddSingleton<BatchChunkStore>();
         services.AddSingleton<InputStager>();
         services.AddSingleton<BatchJobRepository>();
+        services.AddSingleton<ChunkCompletions>();
         services.AddSingleton<BatchProgress>();
         services.AddSingleton<BatchScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<BatchScheduler>());

@@ -179,7 +179,9 @@ internal sealed partial class BatchScheduler(
             return;
         }
 
-        var (_, pending) = await jobs.NextChunksAsync(job.Id, options.Value.MaxChunksInFlight, cancellationToken);
+        // Refilled a quarter of the window at a time: one look at the chunks and one write per group, not per answer.
+        var maxInFlight = options.Value.MaxChunksInFlight;
+        var (_, pending) = await jobs.NextChunksAsync(job.Id, maxInFlight, cancellationToken, minimumGroup: Math.Max(1, maxInFlight / 4));
         if (pending.Count == 0)
         {
             return;
@@ -187,14 +189,14 @@ internal sealed partial class BatchScheduler(
 
         var endpoint = await sender.GetSendEndpoint(new Uri("queue:" + BatchAddresses.Queue(job.TenantId, job.ModelName)));
         var mapping = job.Mapping;
-        foreach (var chunk in pending)
+        await Task.WhenAll(pending.Select(async chunk =>
         {
             var staged = await store.ReadChunkAsync(job.Id, chunk, cancellationToken);
             var inputs = mapping.Inputs.Select((input, i) => new InferenceTensor(
                 input.Name, input.Datatype, [staged.Rows.Length, .. input.RowShape], RawData: staged.Inputs[i])).ToList();
             await endpoint.Send(new BatchChunkRequested(
                 job.Id, chunk, job.TenantId, job.ModelName, (int)job.ModelVersion, job.Digest, staged.Rows.Length, inputs, (int?)job.MaxBatchSize), cancellationToken);
-        }
+        }));
 
         await jobs.MarkSentAsync(job.Id, pending, cancellationToken);
     }
@@ -223,12 +225,22 @@ internal sealed partial class BatchScheduler(
     private async Task MergeAsync(BatchJobRow job, CancellationToken cancellationToken)
     {
         var keep = job.Mapping.Keep;
-        var parts = Enumerable.Range(0, (int)job.ChunksTotal)
-            .Where(c => store.HasPart(job.Id, c))
-            .Select(c => (Func<Task<PartFile>>)(() => store.ReadPartAsync(job.Id, c, cancellationToken)))
-            .ToList();
-        await BatchFiles.WriteAtomicallyAsync(files.Output(job.Id, job.OutputFormat),
-            stream => OutputMerger.WriteAsync(job.OutputFormat, stream, keep, parts, cancellationToken));
+        if (OutputMerger.WritesFragments(job.OutputFormat))
+        {
+            var fragments = await store.FragmentsAsync(job.Id, (int)job.ChunksTotal, job.OutputFormat, keep, cancellationToken);
+            await BatchFiles.WriteAtomicallyAsync(files.Output(job.Id, job.OutputFormat),
+                stream => OutputMerger.ConcatenateAsync(job.OutputFormat, stream, keep, fragments, cancellationToken));
+        }
+        else
+        {
+            var parts = Enumerable.Range(0, (int)job.ChunksTotal)
+                .Where(c => store.HasPart(job.Id, c))
+                .Select(c => (Func<Task<PartFile>>)(() => store.ReadPartAsync(job.Id, c, cancellationToken)))
+                .ToList();
+            await BatchFiles.WriteAtomicallyAsync(files.Output(job.Id, job.OutputFormat),
+                stream => OutputMerger.WriteAsync(job.OutputFormat, stream, keep, parts, cancellationToken));
+        }
+
         await jobs.OutputReadyAsync(job.Id, cancellationToken);
     }
 

@@ -33,16 +33,22 @@ internal sealed class ChunkBuilder
         _kept.Add(kept);
     }
 
-    /// <summary>The chunk so far, and an empty builder for the next.</summary>
-    public StagedChunk Take()
+    /// <summary>The input row index of each row so far.</summary>
+    public IReadOnlyList<long> Rows => _rows;
+
+    /// <summary>The kept values of each row so far.</summary>
+    public IReadOnlyList<string?[]> Kept => _kept;
+
+    /// <summary>The bytes of model input <paramref name="input"/> for the rows so far, one row after another.</summary>
+    public ReadOnlySpan<byte> Input(int input) => _buffers[input].AsSpan(0, Count * _inputs[input].RowBytes);
+
+    public int InputCount => _buffers.Length;
+
+    /// <summary>Empties the builder for the next chunk (its buffers are kept).</summary>
+    public void Clear()
     {
-        var chunk = new StagedChunk(
-            [.. _rows],
-            [.. _kept],
-            _buffers.Select((b, i) => b.AsSpan(0, Count * _inputs[i].RowBytes).ToArray()).ToArray());
         _rows.Clear();
         _kept.Clear();
-        return chunk;
     }
 }
 

@@ -23,7 +23,10 @@ internal sealed class CsvRowSource : IRowSource
 
     public static async Task<CsvRowSource> OpenAsync(string path, BatchMapping mapping, CancellationToken cancellationToken)
     {
-        var source = new CsvRowSource(new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 }), mapping);
+        // Read synchronously: staging runs on a task of its own, the file is local, and an asynchronous read per line
+        // cost more than the parsing (each read hops through the thread pool and takes the stream's lock).
+        var file = new FileStream(path, new FileStreamOptions { BufferSize = 0, Options = FileOptions.SequentialScan });
+        var source = new CsvRowSource(new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), mapping);
         var header = await ReadHeaderAsync(source._reader, cancellationToken) ?? throw new InvalidDataException("the file is empty: a CSV input starts with a header line");
         source._line = 1;
         if (mapping.CheckHeader(header) is { } problem)
@@ -57,12 +60,18 @@ internal sealed class CsvRowSource : IRowSource
         return header.Select(h => h.Trim()).ToList();
     }
 
-    public async ValueTask<RowRead?> NextAsync(ChunkBuilder builder, CancellationToken cancellationToken)
+    public ValueTask<RowRead?> NextAsync(ChunkBuilder builder, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Next(builder));
+    }
+
+    private RowRead? Next(ChunkBuilder builder)
     {
         string? line;
         do
         {
-            line = await _reader.ReadLineAsync(cancellationToken);
+            line = _reader.ReadLine();
             _line++;
         }
         while (line is { Length: 0 });

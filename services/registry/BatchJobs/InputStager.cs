@@ -59,10 +59,11 @@ internal sealed class InputStager(BatchFiles files, BatchChunkStore store)
         _ => await ParquetRowSource.OpenAsync(path, mapping, cancellationToken),
     };
 
-    private async Task FlushAsync(string id, ChunkBuilder builder, List<int> chunkRows)
+    private Task FlushAsync(string id, ChunkBuilder builder, List<int> chunkRows)
     {
-        var staged = builder.Take();
-        await store.WriteChunkAsync(id, chunkRows.Count, staged);
-        chunkRows.Add(staged.Rows.Length);
+        store.WriteChunk(id, chunkRows.Count, builder);
+        chunkRows.Add(builder.Count);
+        builder.Clear();
+        return Task.CompletedTask;
     }
 }

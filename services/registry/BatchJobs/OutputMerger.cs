@@ -9,9 +9,51 @@ namespace Orbit.Registry.BatchJobs;
 /// <summary>
 /// Merges a job's parts, in chunk order, into one output file: <c>row</c> (the input's 0-based row index), the
 /// kept columns, then the output columns. CSV, JSONL (one object per row) or Parquet (one row group per part).
+/// A CSV or JSONL part is written as it arrives already in the output's form (<see cref="WriteFragmentAsync"/>), so
+/// the merge at the end only copies bytes (<see cref="ConcatenateAsync"/>).
 /// </summary>
 internal static class OutputMerger
 {
+    /// <summary>Whether a part of this output format is written as a fragment of the output (CSV, JSONL) rather than as JSON (Parquet).</summary>
+    public static bool WritesFragments(string format) => format is BatchFormat.Csv or BatchFormat.Jsonl;
+
+    /// <summary>One part in the output's own form: for CSV, its header line then its rows; for JSONL, its rows.</summary>
+    public static Task WriteFragmentAsync(string format, Stream stream, IReadOnlyList<string> keep, PartFile part, CancellationToken cancellationToken) =>
+        WriteAsync(format, stream, keep, [() => Task.FromResult(part)], cancellationToken);
+
+    /// <summary>
+    /// The output from fragments in chunk order: their bytes one after another, and for CSV the header once (each
+    /// fragment's first line; <c>row</c> and the kept columns alone when there is no part).
+    /// </summary>
+    public static async Task ConcatenateAsync(string format, Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Stream>> fragments, CancellationToken cancellationToken)
+    {
+        var first = true;
+        foreach (var open in fragments)
+        {
+            await using var fragment = open();
+            if (format == BatchFormat.Csv && !first)
+            {
+                SkipLine(fragment);
+            }
+
+            await fragment.CopyToAsync(stream, cancellationToken);
+            first = false;
+        }
+
+        if (first && format == BatchFormat.Csv)
+        {
+            await WriteCsvAsync(stream, keep, [], cancellationToken);
+        }
+    }
+
+    private static void SkipLine(Stream stream)
+    {
+        int b;
+        while ((b = stream.ReadByte()) >= 0 && b != '\n')
+        {
+        }
+    }
+
     public static async Task WriteAsync(string format, Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Task<PartFile>>> parts, CancellationToken cancellationToken)
     {
         switch (format)
@@ -30,7 +72,8 @@ internal static class OutputMerger
 
     private static async Task WriteCsvAsync(Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Task<PartFile>>> parts, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        // A part's fragment is written to memory: the default buffer, not a large one per part.
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(false), stream is MemoryStream ? -1 : 1 << 16, leaveOpen: true);
         var header = false;
         var line = new StringBuilder();
         foreach (var load in parts)

@@ -40,6 +40,36 @@ public sealed class ChunkIdempotencyTests
         Assert.Null(await jobs.GetAsync("another-tenant", job.Id, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task Answers_counted_together_in_one_commit_are_each_counted_once(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        await using var registry = RegistryHost.Start(store);
+        var jobs = registry.Services.GetRequiredService<BatchJobRepository>();
+        var completions = new ChunkCompletions(jobs);
+        var job = BatchTestData.Job(BatchFiles.NewJobId(), BatchFormat.Csv, Abc(), 10);
+        job.State = BatchJobStates.Completed;
+        job.OutputReady = 1;
+        await jobs.CreateAsync(job, CancellationToken.None);
+        await jobs.AddChunksAsync(job.Id, Enumerable.Range(0, 20).Select(c => (c, 10)).ToList(), 200, CancellationToken.None);
+        await jobs.StagedAsync(job.Id, 200, 0, 20, null, CancellationToken.None);
+
+        // Every chunk answered twice (a redelivery), all at once, and one chunk failed as a whole.
+        var answers = Enumerable.Range(0, 20).SelectMany(c => new[] { c, c })
+            .Select(c => Task.Run(() => completions.CompleteAsync(new ChunkCompletion(job.Id, c, c == 7 ? 0 : 10, c == 7 ? 10 : 0))))
+            .ToList();
+        var results = await Task.WhenAll(answers);
+
+        Assert.Equal(20, results.Count(r => r.Counted));
+        Assert.All(results, r => Assert.Equal(job.Id, r.Job!.Id));
+        var after = (await jobs.GetAsync("t", job.Id, CancellationToken.None))!;
+        Assert.Equal(190, after.RowsDone);
+        Assert.Equal(10, after.RowsFailed);
+        Assert.Equal(20, after.ChunksDone);
+    }
+
     [Fact]
     public async Task A_part_written_twice_holds_its_rows_once()
     {
@@ -58,6 +88,10 @@ public sealed class ChunkIdempotencyTests
             Assert.Single(Directory.GetFiles(Path.GetDirectoryName(files.Part(id, 3))!));
             var part = await store.ReadPartAsync(id, 3, CancellationToken.None);
             Assert.Equal(new long[] { 7, 8 }, part.Rows);
+
+            await store.WritePartAsync(id, 4, BatchFormat.Csv, [], PartFile.From(chunk, outputs).Part!);
+            await store.WritePartAsync(id, 4, BatchFormat.Csv, [], PartFile.From(chunk, outputs).Part!);
+            Assert.Equal("row,y\n7,1\n8,2\n", (await File.ReadAllTextAsync(files.Fragment(id, 4, BatchFormat.Csv))).Replace("\r\n", "\n"));
         }
         finally
         {

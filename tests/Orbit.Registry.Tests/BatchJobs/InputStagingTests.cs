@@ -42,6 +42,11 @@ public sealed class InputStagingTests : IDisposable
         var second = await _store.ReadChunkAsync(job.Id, 1, CancellationToken.None);
         Assert.Equal([4L], second.Rows);
         Assert.Equal("r,4", second.Kept[0][0]);
+        // A chunk's answer reads its rows and kept values alone.
+        var withoutInputs = await _store.ReadChunkAsync(job.Id, 0, CancellationToken.None, withInputs: false);
+        Assert.Equal([0L, 2L], withoutInputs.Rows);
+        Assert.Equal(["r0", "r2"], withoutInputs.Kept.Select(k => k[0]));
+        Assert.Empty(withoutInputs.Inputs);
         var errors = File.ReadAllLines(_files.Errors(job.Id));
         Assert.Equal("row,line,reason", errors[0]);
         Assert.StartsWith("1,3,", errors[1]);

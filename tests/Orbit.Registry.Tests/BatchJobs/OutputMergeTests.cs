@@ -77,6 +77,66 @@ public sealed class OutputMergeTests
         Assert.Equal([2.0, 4.0, 6.0], y1);
     }
 
+    [Theory]
+    [InlineData(BatchFormat.Csv)]
+    [InlineData(BatchFormat.Jsonl)]
+    public async Task Fragments_written_as_chunks_complete_concatenate_to_the_same_output_as_a_merge_of_the_parts(string format)
+    {
+        var fragments = new List<byte[]>();
+        foreach (var part in Parts())
+        {
+            using var fragment = new MemoryStream();
+            await OutputMerger.WriteFragmentAsync(format, fragment, ["id"], part, CancellationToken.None);
+            fragments.Add(fragment.ToArray());
+        }
+
+        using var output = new MemoryStream();
+        await OutputMerger.ConcatenateAsync(format, output, ["id"], fragments.Select(f => (Func<Stream>)(() => new MemoryStream(f))), CancellationToken.None);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(await MergeAsync(format)), System.Text.Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_csv_output_without_parts_has_its_header_alone()
+    {
+        using var output = new MemoryStream();
+        await OutputMerger.ConcatenateAsync(BatchFormat.Csv, output, ["id"], [], CancellationToken.None);
+
+        Assert.Equal("row,id\n", System.Text.Encoding.UTF8.GetString(output.ToArray()).Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public async Task A_part_kept_as_json_before_a_restart_is_merged_with_the_fragments_in_chunk_order()
+    {
+        var data = Directory.CreateTempSubdirectory("orbit-batch-fragments-").FullName;
+        try
+        {
+            var files = new BatchFiles(new Orbit.Hosting.OrbitServiceInfo("registry", "test", DateTimeOffset.UtcNow, data));
+            var store = new BatchChunkStore(files);
+            var id = BatchFiles.NewJobId();
+            var (first, second) = (Parts()[0], Parts()[1]);
+            await store.WritePartAsync(id, 0, first); // as JSON, the way a registry from before fragments kept it
+            await store.WritePartAsync(id, 1, BatchFormat.Csv, ["id"], second);
+
+            var fragments = await store.FragmentsAsync(id, 3, BatchFormat.Csv, ["id"], CancellationToken.None);
+            using var output = new MemoryStream();
+            await OutputMerger.ConcatenateAsync(BatchFormat.Csv, output, ["id"], fragments, CancellationToken.None);
+
+            Assert.Equal(2, fragments.Count);
+            Assert.Equal("row,id,y_0,y_1\n0,id0,1,2\n1,id1,3,4\n2,id2,5,6\n", System.Text.Encoding.UTF8.GetString(output.ToArray()).Replace("\r\n", "\n"));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static PartFile[] Parts() =>
+    [
+        PartFile.From(Chunk(0, 1), [Floats("y", [2, 2], 1, 2, 3, 4)]).Part!,
+        PartFile.From(Chunk(2), [Floats("y", [1, 2], 5, 6)]).Part!,
+    ];
+
     private static async Task<byte[]> MergeAsync(string format)
     {
         var first = PartFile.From(Chunk(0, 1), [Floats("y", [2, 2], 1, 2, 3, 4)]).Part!;
