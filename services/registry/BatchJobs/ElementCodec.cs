@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using csFastFloat;
 
 namespace Orbit.Registry.BatchJobs;
 
@@ -22,18 +23,17 @@ internal static class ElementCodec
     public static bool TryWrite(string datatype, ReadOnlySpan<char> text, Span<byte> destination)
     {
         text = text.Trim();
-        if (datatype == "FP32" && TryPlainDecimal(text, 7, out var mantissa, out var scale, out var negative) && scale <= 10)
+        // csFastFloat (Lemire's fast_float) gives the same correctly rounded value as float.Parse several times faster;
+        // it also reads a number at the start of "1.5abc", so only a whole-cell read counts, the rest goes to the runtime.
+        if (datatype == "FP32" && FastFloatParser.TryParseFloat(text, out var consumed, out var single) && consumed == text.Length)
         {
-            // Both numbers are exact in float and IEEE division rounds once: the same float as float.Parse (Clinger's fast path).
-            var f = mantissa / Pow10Single[scale];
-            BinaryPrimitives.WriteSingleLittleEndian(destination, negative ? -f : f);
+            BinaryPrimitives.WriteSingleLittleEndian(destination, single);
             return true;
         }
 
-        if (datatype == "FP64" && TryPlainDecimal(text, 15, out mantissa, out scale, out negative) && scale <= 22)
+        if (datatype == "FP64" && FastDoubleParser.TryParseDouble(text, out consumed, out var @double) && consumed == text.Length)
         {
-            var d = mantissa / Pow10Double[scale];
-            BinaryPrimitives.WriteDoubleLittleEndian(destination, negative ? -d : d);
+            BinaryPrimitives.WriteDoubleLittleEndian(destination, @double);
             return true;
         }
 
@@ -80,56 +80,6 @@ internal static class ElementCodec
             default:
                 return false;
         }
-    }
-
-    private static readonly float[] Pow10Single = [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
-
-    private static readonly double[] Pow10Double =
-        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
-
-    /// <summary>
-    /// The common cell of a numeric CSV, <c>[-+]digits[.digits]</c> with at most <paramref name="maxDigits"/> digits:
-    /// its digits as an integer and how many of them follow the point. Anything else (exponents, more digits, "NaN")
-    /// is left to the full parser.
-    /// </summary>
-    private static bool TryPlainDecimal(ReadOnlySpan<char> text, int maxDigits, out long mantissa, out int scale, out bool negative)
-    {
-        mantissa = 0;
-        scale = 0;
-        negative = false;
-        var i = 0;
-        if (text.Length > 0 && text[0] is '-' or '+')
-        {
-            negative = text[0] == '-';
-            i = 1;
-        }
-
-        var digits = 0;
-        var point = -1;
-        for (; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c is >= '0' and <= '9')
-            {
-                if (++digits > maxDigits)
-                {
-                    return false;
-                }
-
-                mantissa = mantissa * 10 + (c - '0');
-            }
-            else if (c == '.' && point < 0)
-            {
-                point = digits;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        scale = point < 0 ? 0 : digits - point;
-        return digits > 0;
     }
 
     /// <summary>Writes a JSON number (or boolean for BOOL) as one element.</summary>

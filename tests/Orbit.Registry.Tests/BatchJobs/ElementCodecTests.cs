@@ -50,6 +50,8 @@ public sealed class ElementCodecTests
     [InlineData("1.2.3")]
     [InlineData("1,5")]
     [InlineData("abc")]
+    [InlineData("1.5abc")]
+    [InlineData("12 3")]
     public void A_cell_that_is_not_a_number_is_refused(string text)
     {
         Assert.False(ElementCodec.TryWrite("FP32", text, new byte[4]));
