@@ -39,11 +39,12 @@ internal sealed class RolloutOptions
     public double DefaultShadowAgreement { get; set; } = 0.95;
 
     /// <summary>
-    /// How far a shadow's tallies lag behind the clock, so that every gateway's window of a moment has arrived before that
-    /// moment is folded in; its verdict comes this long after its end. Longer than <c>Orbit:Gateway:ServingWindows:WindowSeconds</c>.
+    /// How far a shadow's and an experiment's tallies lag behind the clock, so that every gateway's window of a moment
+    /// has arrived before that moment is folded in (a window folded past is never counted); the verdict or final report
+    /// comes this long after the end. Longer than <c>Orbit:Gateway:ServingWindows:WindowSeconds</c>.
     /// </summary>
     [Range(0.0, 300.0)]
-    public double ShadowSettleSeconds { get; set; } = 10;
+    public double WindowSettleSeconds { get; set; } = 10;
 
     /// <summary>Latency samples kept per experiment arm (a uniform reservoir), for its percentiles and tests; a shadow keeps as many per version.</summary>
     [Range(10, 100_000)]

@@ -17,7 +17,7 @@ namespace Orbit.Registry.Tests.Rollouts;
 /// </summary>
 public sealed class ExperimentTests(ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, string?> FastController = new() { ["Orbit:Registry:Rollouts:TickSeconds"] = "0.1" };
+    private static readonly Dictionary<string, string?> FastController = new() { ["Orbit:Registry:Rollouts:TickSeconds"] = "0.1", ["Orbit:Registry:Rollouts:WindowSettleSeconds"] = "0.5" };
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
     private static readonly ExperimentArm[] ThreeArms = [new(1, 50), new(2, 25), new(3, 25)];

@@ -20,7 +20,7 @@ public sealed class ShadowTests(ITestOutputHelper output)
     private static readonly Dictionary<string, string?> FastController = new()
     {
         ["Orbit:Registry:Rollouts:TickSeconds"] = "0.1",
-        ["Orbit:Registry:Rollouts:ShadowSettleSeconds"] = "0.5",
+        ["Orbit:Registry:Rollouts:WindowSettleSeconds"] = "0.5",
     };
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 

@@ -10,9 +10,9 @@ namespace Orbit.Registry.Rollouts.Experiments;
 
 /// <summary>
 /// Runs A/B experiments: starts the split, folds each arm's serving evidence into the stored tallies once per
-/// interval, and at the end (its time is up, a stop, or a deployment changed by hand) stores the final tallies and
-/// puts traffic back on the control unless the experiment keeps its split. One lock serialises the tick, starts and
-/// stops, so a fold is never lost to a concurrent save.
+/// interval (lagging the clock by <see cref="RolloutOptions.WindowSettleSeconds"/>), and at the end (its time is up, a
+/// stop, or a deployment changed by hand) stores the final tallies and puts traffic back on the control unless the
+/// experiment keeps its split. One lock serialises the tick, starts and stops, so a fold is never lost to a concurrent save.
 /// </summary>
 internal sealed partial class ExperimentController(
     ExperimentStore store,
@@ -134,7 +134,7 @@ internal sealed partial class ExperimentController(
             foreach (var experiment in await store.RunningAsync(cancellationToken))
             {
                 var now = time.GetUtcNow();
-                if (now >= experiment.EndsAt || now - experiment.CollectedTo >= experiment.Interval)
+                if (now - Settle >= experiment.EndsAt || now - Settle - experiment.CollectedTo >= experiment.Interval)
                 {
                     await AdvanceAsync(experiment, now, cancellationToken);
                 }
@@ -149,7 +149,7 @@ internal sealed partial class ExperimentController(
     private async Task AdvanceAsync(Experiment experiment, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var actor = Actor(experiment.TenantId);
-        var folded = Fold(experiment, Min(now, experiment.EndsAt));
+        var folded = Fold(experiment, Min(now - Settle, experiment.EndsAt));
         var deployment = await deployments.GetAsync(experiment.TenantId, experiment.Model, cancellationToken);
         if (!Matches(deployment, experiment))
         {
@@ -159,7 +159,7 @@ internal sealed partial class ExperimentController(
             return;
         }
 
-        if (now < experiment.EndsAt)
+        if (now - Settle < experiment.EndsAt)
         {
             await store.SaveAsync(folded, actor, cancellationToken);
             return;
@@ -176,6 +176,12 @@ internal sealed partial class ExperimentController(
         await store.SaveAsync(done, actor, cancellationToken);
         LogEnded(logger, experiment.Model, experiment.Id, done.State, done.Reason!);
     }
+
+    /// <summary>
+    /// How far folds lag the clock: a gateway publishes a window after it ends, so a fold up to "now" would pass windows
+    /// still on their way and never count them. The split stays this long past the end for the last windows to arrive.
+    /// </summary>
+    private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.WindowSettleSeconds);
 
     /// <summary>The experiment with every arm's windows that ended in (CollectedTo, <paramref name="to"/>] added.</summary>
     private Experiment Fold(Experiment e, DateTimeOffset to)

@@ -10,7 +10,7 @@ namespace Orbit.Registry.Rollouts.Shadow;
 
 /// <summary>
 /// Runs a shadow rollout for the <see cref="RolloutController"/>: once per interval it folds the gateways' shadow windows
-/// into the stored tallies, lagging <see cref="RolloutOptions.ShadowSettleSeconds"/> behind so that each gateway's
+/// into the stored tallies, lagging <see cref="RolloutOptions.WindowSettleSeconds"/> behind so that each gateway's
 /// window has arrived before its time is folded; when its time is up (and settled) it judges them (<see cref="ShadowJudge"/>), stops the mirror, stores the
 /// verdict as the rollout's decision, and ends it <c>completed</c> — or <c>promoted</c> when it passed and asked for that.
 /// The answers clients get never change: stable answers every request throughout.
@@ -23,7 +23,7 @@ internal sealed partial class ShadowEvaluator(
     IOptions<RolloutOptions> options,
     ILogger<ShadowEvaluator> logger)
 {
-    private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.ShadowSettleSeconds);
+    private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.WindowSettleSeconds);
 
     public bool Due(Rollout rollout, DateTimeOffset now) =>
         now - rollout.EvaluatedAt >= rollout.Interval || now >= rollout.Shadow!.EndsAt + Settle;
