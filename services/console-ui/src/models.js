@@ -133,6 +133,7 @@ function deploymentSection(name, d, refresh, canChange) {
 function rolloutSection(name, r, refresh, canChange) {
   if (!r) return h("section", { "data-testid": "rollout" }, h("h3", {}, "Rollout"), h("p", { class: "empty" }, "No rollout of this model yet."));
   const live = r.state === "running" || r.state === "paused";
+  if (r.shadow) return shadowSection(name, r, refresh, canChange && live);
   const a = r.analysis;
   const actions = live && canChange ? h("div", { class: "actions", "data-testid": "rollout-actions" },
     r.state === "running" ? actionButton("Pause", `Pause the rollout of v${r.candidateVersion} (weights stay at ${r.weight}%)?`, `/v1/models/${enc(name)}/rollout/pause`, refresh, "pause")
@@ -148,6 +149,30 @@ function rolloutSection(name, r, refresh, canChange) {
     actions, h("div", { class: "action-status" }),
     h("h4", {}, `Decisions (newest first, ${r.decisions.length})`),
     r.decisions.length ? h("ol", { class: "timeline", "data-testid": "decisions" }, r.decisions.map(decision)) : h("p", { class: "empty" }, "No decision yet: the first comes after one interval."));
+}
+
+// A shadow mirrors stable's traffic to the candidate and compares the answers; it has no steps and cannot be paused.
+function shadowSection(name, r, refresh, canAbort) {
+  const s = r.shadow;
+  const pct = (x) => (x == null ? dash : `${num(100 * x)}%`);
+  const latency = (l) => (l.samples ? `${num(l.p50Ms)} / ${num(l.p95Ms)} ms (${l.samples})` : dash);
+  const actions = canAbort ? h("div", { class: "actions", "data-testid": "rollout-actions" },
+    actionButton("Abort", `Stop mirroring to v${r.candidateVersion}? Its answers were never returned to callers.`, `/v1/models/${enc(name)}/rollout/abort`, refresh, "abort")) : null;
+  return h("section", { "data-testid": "rollout" },
+    h("h3", {}, "Shadow"),
+    h("p", {}, badge(r.state), s.verdict ? [" verdict ", badge(s.verdict)] : "",
+      ` v${r.stableVersion} → v${r.candidateVersion} mirrored at ${s.mirrorPercent}% · ends ${time(s.endsAt)} · started ${time(r.startedAt)} by ${r.startedBy}`,
+      r.reason ? ` · ${r.reason}` : ""),
+    h("p", { class: "muted" }, `Pass: agreement ≥ ${pct(s.agreementThreshold)}`, s.maxMeanAbsDiff != null ? ` · mean |diff| ≤ ${num(s.maxMeanAbsDiff)}` : "",
+      ` · shadow error rate at most stable's +${s.errorRateMargin} · at least ${s.minSamples} mirrored${s.promoteOnPass ? " · promotes on pass" : ""}`),
+    actions, h("div", { class: "action-status" }),
+    table(["mirrored", "skipped", "compared", "agreement", "mean |diff|", "error rate stable / shadow", "latency p50 / p95 stable", "shadow"],
+      [h("tr", { "data-testid": "shadow-tallies" },
+        h("td", { class: "n" }, num(s.mirrored)), h("td", { class: "n" }, num(s.skipped)), h("td", { class: "n" }, num(s.compared)),
+        h("td", { class: "n", "data-testid": "agreement" }, pct(s.agreement)), h("td", { class: "n" }, num(s.meanAbsDiff)),
+        h("td", { class: "n" }, `${pct(s.stableErrorRate)} / ${pct(s.shadowErrorRate)}`),
+        h("td", { class: "n" }, latency(s.stableLatency)), h("td", { class: "n" }, latency(s.shadowLatency)))]),
+    s.findings.length ? h("ul", { "data-testid": "shadow-findings" }, s.findings.map((f) => h("li", {}, f))) : null);
 }
 
 function decision(d) {

@@ -63,6 +63,29 @@ public sealed class ActionTests(ConsoleStack stack)
     }
 
     [ChromiumFact]
+    public async Task A_shadow_shows_its_mirror_settings_and_tallies_offers_no_pause_and_abort_ends_it()
+    {
+        var tenant = await stack.TenantAsync("deployer");
+        using var api = stack.Client(tenant.Keys["deployer"]);
+        var model = await ConsoleStack.DeployedModelWithTwoVersionsAsync(api);
+        (await api.PostAsJsonAsync($"/v1/models/{model}/rollout", new StartRollout(2, Strategy: "shadow", MirrorPercent: 40, DurationSeconds: 600))).EnsureSuccessStatusCode();
+
+        await using var console = await ConsolePage.LogInAsync(stack, tenant.Keys["deployer"]);
+        await console.OpenAsync($"#/models/{model}");
+        var page = console.Page;
+        var section = page.GetByTestId("rollout");
+        await section.Filter(new() { HasText = "mirrored at 40%" }).WaitForAsync();
+        Assert.Contains("Shadow", await section.InnerTextAsync());
+        Assert.Equal(1, await page.GetByTestId("shadow-tallies").CountAsync());
+        Assert.Equal(0, await page.GetByTestId("pause").CountAsync());
+
+        await page.GetByTestId("abort").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await section.Filter(new() { HasText = "aborted" }).WaitForAsync();
+        Assert.Equal("aborted", (await ConsoleStack.RolloutAsync(api, model)).State);
+    }
+
+    [ChromiumFact]
     public async Task A_viewer_sees_no_action_buttons_and_the_api_refuses_the_action_anyway()
     {
         var tenant = await stack.TenantAsync("deployer", "viewer");
