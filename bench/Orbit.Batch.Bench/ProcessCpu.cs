@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orbit.Bench;
 
 namespace Orbit.Batch.Bench;
 
@@ -36,39 +37,23 @@ internal sealed class ProcessCpu
 
         foreach (var file in Directory.GetFiles(pids, "*.pid"))
         {
-            if (int.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out var pid) && Cpu(pid) is { } cpu)
+            if (int.TryParse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture, out var pid) && ProcStat.ProcessSeconds(pid) is { } cpu)
             {
                 seconds[Path.GetFileNameWithoutExtension(file)] = cpu;
             }
         }
 
         // RabbitMQ is shared with whatever else runs on the host: its figure is an upper bound for this job's share.
-        if (int.TryParse(Environment.GetEnvironmentVariable("ORBIT_BENCH_RABBITMQ_PID"), CultureInfo.InvariantCulture, out var rabbit) && Cpu(rabbit) is { } broker)
+        if (int.TryParse(Environment.GetEnvironmentVariable("ORBIT_BENCH_RABBITMQ_PID"), CultureInfo.InvariantCulture, out var rabbit) && ProcStat.ProcessSeconds(rabbit) is { } broker)
         {
             seconds["rabbitmq (shared)"] = broker;
         }
 
-        if (Cpu(Environment.ProcessId) is { } self)
+        if (ProcStat.ProcessSeconds(Environment.ProcessId) is { } self)
         {
             seconds["bench client"] = self;
         }
 
         return seconds;
-    }
-
-    private static double? Cpu(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command name (which may hold spaces) start after its closing parenthesis.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return ticks / 100.0;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Orbit.Bench;
 
 namespace Orbit.Inference.Bench;
 
@@ -14,9 +15,6 @@ internal sealed class ProcessCpu(IReadOnlyList<(string Name, int Pid)> processes
 
     /// <summary>Busy CPU seconds of the whole host (every process, ours or not), from the first line of /proc/stat.</summary>
     public const string Host = "host";
-
-    // Linux reports utime and stime in clock ticks; USER_HZ is 100 on every architecture .NET runs on.
-    private const double TicksPerSecond = 100;
 
     /// <summary>From <c>--cpu "gateway=123 worker=456 …"</c>; null when the option is absent.</summary>
     public static ProcessCpu? Parse(string? option)
@@ -42,42 +40,12 @@ internal sealed class ProcessCpu(IReadOnlyList<(string Name, int Pid)> processes
         };
         foreach (var (name, pid) in processes)
         {
-            seconds[name] = Read(pid);
+            seconds[name] = ProcStat.ProcessSeconds(pid) ?? double.NaN;
         }
-        seconds[Host] = ReadHost();
+        seconds[Host] = ProcStat.HostBusySeconds() ?? double.NaN;
         return seconds;
     }
 
     public static IReadOnlyDictionary<string, double> Used(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
         after.ToDictionary(p => p.Key, p => double.IsNaN(p.Value) || !before.TryGetValue(p.Key, out var then) || double.IsNaN(then) ? double.NaN : p.Value - then);
-
-    // user + nice + system + irq + softirq + steal of the "cpu" line (idle and iowait left out).
-    private static double ReadHost()
-    {
-        try
-        {
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-            return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8)) / TicksPerSecond;
-        }
-        catch (IOException)
-        {
-            return double.NaN;
-        }
-    }
-
-    // Fields 14 and 15 (utime, stime) of /proc/PID/stat, counted after the command name's closing parenthesis (it may hold spaces).
-    private static double Read(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
-        }
-        catch (IOException)
-        {
-            return double.NaN;
-        }
-    }
 }
