@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Batch-job benchmark: a CSV of ROWS rows scored by the bench MLP (x[batch,32] → y[batch,2]) as a batch job through
+# Batch-job benchmark: a CSV of ROWS rows scored by the bench MLP (x[batch,32] → y[batch,2]) or a tree model as a batch job through
 # the platform (gateway → registry → chunks on RabbitMQ → inference workers → parts → merged output), with one worker
 # and then two, each against an in-process loop that reads the same file and runs the same model in chunks of the same
 # size in the same run; then real-time p99 at a fixed rate without and with a batch job running, and the batch rate
 # while real-time runs and after it stops. Starts its own platform (temp run dir, free base port, its own RabbitMQ
 # vhost and Redis database, raised rate limits) and stops it.
-# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt]
+# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt] [--model mlp|tree]
+#   --model tree: a tree ensemble (100 trees of depth 6, ai.onnx.ml TreeEnsembleRegressor, x[batch,32] → y[batch,1])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1
+rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1 model=mlp
 while (( $# > 0 )); do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
@@ -18,9 +19,13 @@ while (( $# > 0 )); do
     --rate) rate=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --skip-preempt) preempt=0; shift ;;
+    --model) model=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
+
+[[ "$model" == mlp || "$model" == tree ]] || { echo "--model must be mlp or tree" >&2; exit 2; }
+export ORBIT_BENCH_MODEL=$model
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 listening 5672 && listening 6379 || { echo "RabbitMQ or Redis is not running: ./orbit deps" >&2; exit 2; }
@@ -78,8 +83,8 @@ platform_started=1
 platform_env ./orbit up --workers 1 >&2
 gateway="http://127.0.0.1:$base_port"
 key=$(cat "$work/run/admin.key")
-platform_env ./orbit models push bench-mlp "$work/data/bench-mlp.onnx" --metadata "$work/data/bench-mlp.metadata.json" >&2
-platform_env ./orbit deploy bench-mlp --stable 1 >&2
+platform_env ./orbit models push "bench-$model" "$work/data/bench-$model.onnx" --metadata "$work/data/bench-$model.metadata.json" >&2
+platform_env ./orbit deploy "bench-$model" --stable 1 >&2
 sleep 5
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2

@@ -4,21 +4,35 @@ using Orbit.Inference.Bench;
 
 namespace Orbit.Batch.Bench;
 
-/// <summary>The benchmark's input: the bench MLP (x[batch,32] → y[batch,2]), its metadata naming features x0…x31, and a CSV of rows.</summary>
+/// <summary>
+/// The benchmark's input: the model (the bench MLP x[batch,32] → y[batch,2], or with <c>ORBIT_BENCH_MODEL=tree</c> the
+/// tree ensemble of <see cref="TreeModel"/>), its metadata naming features x0…x31, and a CSV of rows.
+/// </summary>
 internal static class BatchInput
 {
     public const int Features = 32;
 
-    public static string Model(string directory) => Path.Combine(directory, "bench-mlp.onnx");
+    /// <summary><c>mlp</c> or <c>tree</c>, from <c>ORBIT_BENCH_MODEL</c> (bench/run-batch.sh --model).</summary>
+    public static string Kind { get; } = Environment.GetEnvironmentVariable("ORBIT_BENCH_MODEL") is { Length: > 0 } kind ? kind : "mlp";
 
-    public static string Metadata(string directory) => Path.Combine(directory, "bench-mlp.metadata.json");
+    /// <summary>The model's name on the platform.</summary>
+    public static string Name => "bench-" + Kind;
+
+    public static string Model(string directory) => Path.Combine(directory, Name + ".onnx");
+
+    public static string Metadata(string directory) => Path.Combine(directory, Name + ".metadata.json");
 
     public static string Csv(string directory, long rows) => Path.Combine(directory, $"rows-{rows}.csv");
 
     public static void Prepare(string directory, long rows)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllBytes(Model(directory), BenchModels.Mlp());
+        File.WriteAllBytes(Model(directory), Kind switch
+        {
+            "mlp" => BenchModels.Mlp(),
+            "tree" => TreeModel.Write(),
+            _ => throw new ArgumentException($"ORBIT_BENCH_MODEL must be mlp or tree, not '{Kind}'"),
+        });
         File.WriteAllText(Metadata(directory),
             "{\"features\": [" + string.Join(", ", Enumerable.Range(0, Features).Select(i => $"{{\"name\": \"x{i}\", \"type\": \"numeric\"}}")) + "]}");
         var path = Csv(directory, rows);

@@ -19,7 +19,7 @@ internal static class InProcessLoop
         using var reader = new StreamReader(csv, Encoding.UTF8, true, 1 << 16);
         using var writer = new StreamWriter(output, false, new UTF8Encoding(false), 1 << 16);
         var header = reader.ReadLine()!.Split(',');
-        writer.WriteLine("row,id,y_0,y_1");
+        var wroteHeader = false;
         var features = new float[chunkSize * BatchInput.Features];
         var ids = new string[chunkSize];
         long row = 0, first = 0;
@@ -39,7 +39,7 @@ internal static class InProcessLoop
             row++;
             if (count == chunkSize)
             {
-                Flush(session, features, ids, count, first, writer, text);
+                Flush(session, features, ids, count, first, writer, text, ref wroteHeader);
                 first = row;
                 count = 0;
             }
@@ -47,23 +47,33 @@ internal static class InProcessLoop
 
         if (count > 0)
         {
-            Flush(session, features, ids, count, first, writer, text);
+            Flush(session, features, ids, count, first, writer, text, ref wroteHeader);
         }
 
         _ = header;
         return (row, clock.Elapsed);
     }
 
-    private static void Flush(OnnxSession session, float[] features, string[] ids, int count, long first, StreamWriter writer, StringBuilder text)
+    private static void Flush(OnnxSession session, float[] features, string[] ids, int count, long first, StreamWriter writer, StringBuilder text, ref bool wroteHeader)
     {
         using var input = OnnxTensor.FromArray(features.AsSpan(0, count * BatchInput.Features).ToArray(), count, BatchInput.Features);
         using var result = session.Run(input);
         var y = result[0].AsSpan<float>();
+        var width = y.Length / count;
+        if (!wroteHeader)
+        {
+            writer.WriteLine("row,id," + (width == 1 ? "y" : string.Join(',', Enumerable.Range(0, width).Select(j => $"y_{j}"))));
+            wroteHeader = true;
+        }
+
         for (var r = 0; r < count; r++)
         {
-            text.Clear().Append((first + r).ToString(CultureInfo.InvariantCulture)).Append(',').Append(ids[r])
-                .Append(',').Append(y[r * 2].ToString(CultureInfo.InvariantCulture))
-                .Append(',').Append(y[r * 2 + 1].ToString(CultureInfo.InvariantCulture));
+            text.Clear().Append((first + r).ToString(CultureInfo.InvariantCulture)).Append(',').Append(ids[r]);
+            for (var j = 0; j < width; j++)
+            {
+                text.Append(',').Append(y[r * width + j].ToString(CultureInfo.InvariantCulture));
+            }
+
             writer.WriteLine(text);
         }
     }

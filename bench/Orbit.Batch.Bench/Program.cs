@@ -28,7 +28,7 @@ switch (args)
         var loopRate = loopRows / loopTime.TotalSeconds;
 
         using var platform = new PlatformJobs(new Uri(url), key);
-        await platform.WaitAsync(await platform.SubmitAsync(BatchInput.Csv(dir, WarmUp), "bench-mlp", chunk), TimeSpan.FromMinutes(10));
+        await platform.WaitAsync(await platform.SubmitAsync(BatchInput.Csv(dir, WarmUp), BatchInput.Name, chunk), TimeSpan.FromMinutes(10));
         // A pause after the warm-up, so that what it started in the background (tiered JIT's recompilation) is not
         // counted in the measured job; the processes' CPU in the pause is printed.
         var idle = ProcessCpu.Start();
@@ -37,7 +37,7 @@ switch (args)
         var cpu = ProcessCpu.Start();
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         var clock = Stopwatch.StartNew();
-        var id = await platform.SubmitAsync(csv, "bench-mlp", chunk);
+        var id = await platform.SubmitAsync(csv, BatchInput.Name, chunk);
         var uploaded = clock.Elapsed;
         var job = await platform.WaitAsync(id, TimeSpan.FromMinutes(30));
         var elapsed = clock.Elapsed;
@@ -57,10 +57,10 @@ switch (args)
         var rate = double.Parse(rateText, invariant);
         var window = TimeSpan.FromSeconds(double.Parse(secondsText, invariant));
         using var platform = new PlatformJobs(new Uri(url), key);
-        await FixedRateLoad.RunAsync(platform.Http, "bench-mlp", rate, TimeSpan.FromSeconds(3)); // warm-up
-        var alone = await FixedRateLoad.RunAsync(platform.Http, "bench-mlp", rate, window);
+        await FixedRateLoad.RunAsync(platform.Http, BatchInput.Name, rate, TimeSpan.FromSeconds(3)); // warm-up
+        var alone = await FixedRateLoad.RunAsync(platform.Http, BatchInput.Name, rate, window);
 
-        var id = await platform.SubmitAsync(BatchInput.Csv(dir, rows), "bench-mlp", 1000);
+        var id = await platform.SubmitAsync(BatchInput.Csv(dir, rows), BatchInput.Name, 1000);
         while (await platform.RowsDoneAsync(id) == 0)
         {
             await Task.Delay(100);
@@ -68,7 +68,7 @@ switch (args)
 
         var before = await platform.RowsDoneAsync(id);
         var clock = Stopwatch.StartNew();
-        var shared = await FixedRateLoad.RunAsync(platform.Http, "bench-mlp", rate, window);
+        var shared = await FixedRateLoad.RunAsync(platform.Http, BatchInput.Name, rate, window);
         var during = await platform.RowsDoneAsync(id);
         var duringRate = (during - before) / clock.Elapsed.TotalSeconds;
 

@@ -13,6 +13,7 @@ public sealed class ModelBuilder(int opset = ModelBuilder.DefaultOpset, long irV
     internal readonly List<ValueSpec> Outputs = [];
     internal readonly List<NodeSpec> Nodes = [];
     internal readonly List<TensorProto> Initializers = [];
+    internal readonly Dictionary<string, int> DomainOpsets = new(StringComparer.Ordinal);
 
     public int Opset { get; } = opset;
 
@@ -23,6 +24,14 @@ public sealed class ModelBuilder(int opset = ModelBuilder.DefaultOpset, long irV
     public string ProducerVersion { get; init; } = "1";
 
     public string GraphName { get; init; } = "graph";
+
+    /// <summary>Imports another operator domain (for example <c>ai.onnx.ml</c>, version 3) for nodes that name it.</summary>
+    public ModelBuilder ImportOpset(string domain, int version)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        DomainOpsets[domain] = version;
+        return this;
+    }
 
     public ModelBuilder AddInput(string name, TensorElementType type, params ReadOnlySpan<Dimension> shape)
     {

@@ -17,6 +17,16 @@ internal static class ModelWriter
             Graph = Graph(model),
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = model.Opset });
+        foreach (var (domain, version) in model.DomainOpsets)
+        {
+            proto.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
+        }
+
+        if (model.Nodes.FirstOrDefault(n => n.Domain.Length > 0 && !model.DomainOpsets.ContainsKey(n.Domain)) is { } orphan)
+        {
+            throw new InvalidOperationException($"Node '{orphan.Name}' is in domain '{orphan.Domain}', which the model does not import: call ImportOpset first.");
+        }
+
         return proto.ToByteArray();
     }
 

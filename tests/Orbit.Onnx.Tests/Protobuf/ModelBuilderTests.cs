@@ -31,6 +31,37 @@ public sealed class ModelBuilderTests
     }
 
     [Fact]
+    public void A_node_of_the_ai_onnx_ml_domain_runs_once_its_opset_is_imported()
+    {
+        // Scaler (ai.onnx.ml): y = (x - offset) * scale, per column.
+        var model = new ModelBuilder()
+            .ImportOpset("ai.onnx.ml", 3)
+            .AddInput("x", TensorElementType.Float, Dimension.Symbolic("n"), 2)
+            .AddNode("Scaler", ["x"], ["y"], [NodeAttribute.Floats("offset", 1f, -1f), NodeAttribute.Floats("scale", 2f, 0.5f)], name: "scale", domain: "ai.onnx.ml")
+            .AddOutput("y", TensorElementType.Float, Dimension.Symbolic("n"), 2)
+            .ToBytes();
+        using var session = TestModels.Open(model);
+        using var input = OnnxTensor.FromArray(new float[] { 3, 3 }, 1, 2);
+
+        using var result = session.Run(input);
+
+        Assert.Equal([4f, 2f], result[0].ToArray<float>());
+    }
+
+    [Fact]
+    public void A_node_in_a_domain_the_model_does_not_import_is_refused_when_written()
+    {
+        var builder = new ModelBuilder()
+            .AddInput("x", TensorElementType.Float, 1, 2)
+            .AddNode("Scaler", ["x"], ["y"], [], name: "scale", domain: "ai.onnx.ml")
+            .AddOutput("y", TensorElementType.Float, 1, 2);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => builder.ToBytes());
+
+        Assert.Contains("ai.onnx.ml", refused.Message);
+    }
+
+    [Fact]
     public void A_Gemm_with_float_and_int_attributes_matches_its_definition()
     {
         // y = alpha * x * transpose(w) + beta * c
