@@ -34,21 +34,29 @@ switch (args)
         var idle = ProcessCpu.Start();
         await Task.Delay(TimeSpan.FromSeconds(5));
         Console.Error.WriteLine($"{label}: CPU in a 5 s pause after the warm-up: {idle.Since()}");
-        var cpu = ProcessCpu.Start();
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-        var clock = Stopwatch.StartNew();
-        var id = await platform.SubmitAsync(csv, BatchInput.Name, chunk);
-        var uploaded = clock.Elapsed;
-        var job = await platform.WaitAsync(id, TimeSpan.FromMinutes(30));
-        var elapsed = clock.Elapsed;
-        Console.Error.WriteLine($"{label}: upload answered after {uploaded.TotalSeconds:0.00} s; CPU during the job ({elapsed.TotalSeconds:0.0} s): {cpu.Since()}; load average 1 min {load} at the start, {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")} at the end");
-        var output = Path.Combine(dir, $"{id}.csv");
-        await platform.DownloadAsync(id, output);
-        var outputRows = File.ReadLines(output).LongCount() - 1;
-        var platformRate = rows / elapsed.TotalSeconds;
-        Console.WriteLine($"| {label} | {rows:N0} | {chunk} | {loopRate:N0} rows/s ({loopTime.TotalSeconds:0.0} s) | {platformRate:N0} rows/s ({elapsed.TotalSeconds:0.0} s, state {job.GetProperty("state").GetString()}, {outputRows:N0} output rows) | {platformRate / loopRate:0.00}× |");
-        File.Delete(output);
-        return job.GetProperty("state").GetString() == "completed" && outputRows == rows ? 0 : 1;
+        // The same job twice: the first runs partly on code the tiered JIT has not optimised yet (a service's first
+        // large job after a start), the second on steady-state code.
+        var ok = true;
+        foreach (var run in new[] { "first job", "second job" })
+        {
+            var cpu = ProcessCpu.Start();
+            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            var clock = Stopwatch.StartNew();
+            var id = await platform.SubmitAsync(csv, BatchInput.Name, chunk);
+            var uploaded = clock.Elapsed;
+            var job = await platform.WaitAsync(id, TimeSpan.FromMinutes(30));
+            var elapsed = clock.Elapsed;
+            Console.Error.WriteLine($"{label}, {run}: upload answered after {uploaded.TotalSeconds:0.00} s; CPU during the job ({elapsed.TotalSeconds:0.0} s): {cpu.Since()}; load average 1 min {load} at the start, {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?")} at the end");
+            var output = Path.Combine(dir, $"{id}.csv");
+            await platform.DownloadAsync(id, output);
+            var outputRows = File.ReadLines(output).LongCount() - 1;
+            var platformRate = rows / elapsed.TotalSeconds;
+            Console.WriteLine($"| {label}, {run} | {rows:N0} | {chunk} | {loopRate:N0} rows/s ({loopTime.TotalSeconds:0.0} s) | {platformRate:N0} rows/s ({elapsed.TotalSeconds:0.0} s, state {job.GetProperty("state").GetString()}, {outputRows:N0} output rows) | {platformRate / loopRate:0.00}× |");
+            File.Delete(output);
+            ok &= job.GetProperty("state").GetString() == "completed" && outputRows == rows;
+        }
+
+        return ok ? 0 : 1;
     }
 
     case ["preempt", var dir, var rowsText, var url, var key, var rateText, var secondsText]:
