@@ -46,6 +46,8 @@ internal sealed class RolloutOptions
     [Range(0.0, 300.0)]
     public double WindowSettleSeconds { get; set; } = 10;
 
+    public TimeSpan WindowSettle => TimeSpan.FromSeconds(WindowSettleSeconds);
+
     /// <summary>Latency samples kept per experiment arm (a uniform reservoir), for its percentiles and tests; a shadow keeps as many per version.</summary>
     [Range(10, 100_000)]
     public int ExperimentLatencySampleSize { get; set; } = 2000;

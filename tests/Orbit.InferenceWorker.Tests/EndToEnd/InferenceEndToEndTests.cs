@@ -185,10 +185,7 @@ public sealed class InferenceEndToEndTests
         await using var platform = new WorkerWithRegistry();
         var model = UniqueModel();
         var onnx = TestModels.Mlp();
-        var version = await platform.PushAsync(model, onnx);
-        await platform.DeployAsync(model, version);
-        platform.StartWorker(model);
-        await platform.WaitForServingAsync(model, version);
+        var version = await platform.ServeAsync(model, onnx);
         var (one, two) = (Rows(5, 1), Rows(6, 3));
         var bad = Request(model, version, new float[3], 1) with { Inputs = [new InferenceTensor("x", "FP32", [1, 3], RawData: new byte[12])] };
         var requests = new[] { Request(model, version, one, 1), bad, Request(model, version, two, 3) };

@@ -42,10 +42,7 @@ public sealed class InferenceWireEndToEndTests
         await using var platform = new WorkerWithRegistry();
         var model = UniqueModel();
         var onnx = TestModels.Mlp();
-        var version = await platform.PushAsync(model, onnx);
-        await platform.DeployAsync(model, version);
-        platform.StartWorker(model);
-        await platform.WaitForServingAsync(model, version);
+        await platform.ServeAsync(model, onnx);
 
         var x = Rows(1, 2);
         var (answer, contentType) = await RawInferenceClient.InferBinaryAsync(Request(model, x, 2), "admin", model);
@@ -80,10 +77,7 @@ public sealed class InferenceWireEndToEndTests
         await using var platform = new WorkerWithRegistry();
         var model = UniqueModel();
         var onnx = TestModels.Mlp();
-        var version = await platform.PushAsync(model, onnx);
-        await platform.DeployAsync(model, version);
-        platform.StartWorker(model);
-        await platform.WaitForServingAsync(model, version);
+        await platform.ServeAsync(model, onnx);
         var queue = $"infer.admin.{model}";
         try
         {

@@ -124,6 +124,16 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetInt32();
     }
 
+    /// <summary>Pushes <paramref name="onnx"/>, deploys it as stable, starts the worker for the model and waits until it serves; the version.</summary>
+    public async Task<int> ServeAsync(string model, byte[] onnx)
+    {
+        var version = await PushAsync(model, onnx);
+        await DeployAsync(model, version);
+        StartWorker(model);
+        await WaitForServingAsync(model, version);
+        return version;
+    }
+
     public async Task DeployAsync(string model, int stable, int? candidate = null, int weight = 0)
     {
         using var response = await _registryClient.PutAsJsonAsync($"/v1/models/{model}/deployment",

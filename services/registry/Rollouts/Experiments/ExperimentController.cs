@@ -181,7 +181,7 @@ internal sealed partial class ExperimentController(
     /// How far folds lag the clock: a gateway publishes a window after it ends, so a fold up to "now" would pass windows
     /// still on their way and never count them. The split stays this long past the end for the last windows to arrive.
     /// </summary>
-    private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.WindowSettleSeconds);
+    private TimeSpan Settle => options.Value.WindowSettle;
 
     /// <summary>The experiment with every arm's windows that ended in (CollectedTo, <paramref name="to"/>] added.</summary>
     private Experiment Fold(Experiment e, DateTimeOffset to)

@@ -23,7 +23,7 @@ internal sealed partial class ShadowEvaluator(
     IOptions<RolloutOptions> options,
     ILogger<ShadowEvaluator> logger)
 {
-    private TimeSpan Settle => TimeSpan.FromSeconds(options.Value.WindowSettleSeconds);
+    private TimeSpan Settle => options.Value.WindowSettle;
 
     public bool Due(Rollout rollout, DateTimeOffset now) =>
         now - rollout.EvaluatedAt >= rollout.Interval || now >= rollout.Shadow!.EndsAt + Settle;
