@@ -68,6 +68,18 @@ wait_for() {
 
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
+# Debian's rabbitmq-server wrapper switches to the rabbitmq user with su, which resets the open-files limit to
+# 1024. RabbitMQ needs a handle per queue while it recovers them: with more queues than that it hangs at start-up
+# (seen with 1,274 queues). As root, the broker is started as its user with this shell's hard limit instead.
+rabbitmq_server_detached() {
+  if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+    (ulimit -n "$(ulimit -Hn)" && cd /var/lib/rabbitmq && HOME=/var/lib/rabbitmq \
+      exec setpriv --reuid rabbitmq --regid rabbitmq --init-groups /usr/lib/rabbitmq/bin/rabbitmq-server -detached)
+  else
+    rabbitmq-server -detached
+  fi
+}
+
 deps_rabbitmq() {
   if [ -n "${ORBIT_RABBITMQ:-}" ]; then return 0; fi
   tcp_open 127.0.0.1 5672 && return 0
@@ -76,7 +88,7 @@ deps_rabbitmq() {
   echo "orbit: starting RabbitMQ on 127.0.0.1:5672"
   RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_DIST_PORT=25672 \
   RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
-    rabbitmq-server -detached >"$ORBIT_CACHE/rabbitmq-start.log" 2>&1 || {
+    rabbitmq_server_detached >"$ORBIT_CACHE/rabbitmq-start.log" 2>&1 || {
       echo "orbit: rabbitmq-server failed to start; see $ORBIT_CACHE/rabbitmq-start.log and $log" >&2; return 1; }
   wait_for RabbitMQ "$log" 120 tcp_open 127.0.0.1 5672 || return 1
   timeout 60 rabbitmqctl await_startup >/dev/null 2>&1 || { echo "orbit: RabbitMQ did not finish starting; see $log" >&2; return 1; }

@@ -33,6 +33,13 @@ running_pid() { # prints the pid recorded for NAME when that process is alive an
 
 ready() { curl -fsS -m 2 "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1; }
 
+# What a service that is not ready says of itself: its readiness report names the failing check.
+why_not_ready() {
+  local report
+  report=$(curl -sS -m 2 "http://127.0.0.1:$2/health/ready" 2>&1) || return 0
+  echo "orbit: $1's readiness report: $report" >&2
+}
+
 # ORBIT_GPU=1 (./orbit up --gpu) builds with ONNX Runtime's CUDA package (Microsoft.ML.OnnxRuntime.Gpu.Linux, which
 # needs CUDA 13 on the host) instead of the CPU one; without CUDA the workers fall back to cpu and say why.
 orbit_build() {
@@ -83,6 +90,7 @@ orbit_up() {
   for entry in "${started[@]}"; do
     name=${entry%%|*}; port=${entry##*|}
     if ! wait_for "$name" "$ORBIT_RUN_DIR/logs/$name.log" "${ORBIT_READY_TIMEOUT:-90}" ready "$port"; then
+      why_not_ready "$name" "$port"
       failed=1
     fi
   done
@@ -254,7 +262,7 @@ orbit_scale() {
   local entry failed=0
   for entry in "${started[@]}"; do
     name=${entry%%|*}; port=${entry##*|}
-    wait_for "$name" "$ORBIT_RUN_DIR/logs/$name.log" "${ORBIT_READY_TIMEOUT:-90}" ready "$port" || failed=1
+    wait_for "$name" "$ORBIT_RUN_DIR/logs/$name.log" "${ORBIT_READY_TIMEOUT:-90}" ready "$port" || { why_not_ready "$name" "$port"; failed=1; }
   done
   orbit_status
   return $failed

@@ -6,7 +6,12 @@ namespace Orbit.Testing;
 /// </summary>
 public static class TestInfrastructure
 {
-    public static string RabbitMqUrl { get; } = Environment.GetEnvironmentVariable("ORBIT_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/";
+    /// <summary>
+    /// <c>./orbit test</c> gives each run a RabbitMQ virtual host of its own (ORBIT_TEST_RABBITMQ) and deletes it
+    /// afterwards, so the per-model queues tests declare do not pile up in the broker's default one.
+    /// </summary>
+    public static string RabbitMqUrl { get; } = Environment.GetEnvironmentVariable("ORBIT_TEST_RABBITMQ")
+        ?? Environment.GetEnvironmentVariable("ORBIT_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/";
 
     /// <summary>
     /// Tests keep their keys in Redis database 9, apart from a developer's <c>./orbit up</c> (database 0);

@@ -15,18 +15,21 @@ public sealed class Platform : IAsyncDisposable
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(8);
 
-    private Platform(string runDir, int basePort, string? virtualHost)
+    private readonly RedisDatabaseLease _redisDatabase;
+
+    private Platform(string runDir, int basePort, string? virtualHost, RedisDatabaseLease redisDatabase)
     {
         RunDir = runDir;
         BasePort = basePort;
         VirtualHost = virtualHost;
+        _redisDatabase = redisDatabase;
         Environment = new Dictionary<string, string>
         {
             ["ORBIT_RUN_DIR"] = runDir,
             ["ORBIT_BASE_PORT"] = basePort.ToString(CultureInfo.InvariantCulture),
             ["ORBIT_READY_TIMEOUT"] = "120",
-            // Its own Redis database, apart from the in-process tests' (9) and a developer's (0).
-            ["Orbit__Redis__Configuration"] = $"{Redis},defaultDatabase={Random.Shared.Next(10, 16)}",
+            // An empty Redis database of its own, apart from the in-process tests' (9) and a developer's (0).
+            ["Orbit__Redis__Configuration"] = $"{Redis},defaultDatabase={redisDatabase.Number.ToString(CultureInfo.InvariantCulture)}",
         };
         if (virtualHost is not null)
         {
@@ -57,7 +60,8 @@ public sealed class Platform : IAsyncDisposable
     public static async Task<Platform> CreateAsync()
     {
         var virtualHost = await CreateVirtualHostAsync("orbit-e2e-" + Guid.NewGuid().ToString("N")[..8]);
-        return new Platform(Directory.CreateTempSubdirectory("orbit-e2e-").FullName, FreeBasePort(), virtualHost);
+        var redisDatabase = await RedisDatabaseLease.TakeAsync();
+        return new Platform(Directory.CreateTempSubdirectory("orbit-e2e-").FullName, FreeBasePort(), virtualHost, redisDatabase);
     }
 
     /// <summary>A vhost of its own where this machine's broker can be managed (./orbit deps started it, as root); else the shared one.</summary>
@@ -104,6 +108,8 @@ public sealed class Platform : IAsyncDisposable
         {
             await Shell.RunAsync("rabbitmqctl", $"delete_vhost {VirtualHost}", "/", null, TimeSpan.FromSeconds(60));
         }
+
+        _redisDatabase.Dispose();
     }
 
     /// <summary>A base port whose service and first worker ports are all free.</summary>
