@@ -5,13 +5,15 @@
 # size in the same run; then real-time p99 at a fixed rate without and with a batch job running, and the batch rate
 # while real-time runs and after it stops. Starts its own platform (temp run dir, free base port, its own RabbitMQ
 # vhost and Redis database, raised rate limits) and stops it.
-# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt] [--model mlp|tree]
+# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt] [--model mlp|tree] [--perf DIR]
+#   --perf DIR: records the whole machine with Linux perf while the one-worker job runs (DIR/one-worker.data, JIT
+#   symbols from /tmp/perf-PID.map): `perf report -i DIR/one-worker.data --sort comm,sym` shows where the CPU went.
 #   --model tree: a tree ensemble (100 trees of depth 6, ai.onnx.ml TreeEnsembleRegressor, x[batch,32] → y[batch,1])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1 model=mlp
+rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1 model=mlp perf_dir=""
 while (( $# > 0 )); do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
@@ -20,6 +22,7 @@ while (( $# > 0 )); do
     --seconds) seconds=$2; shift 2 ;;
     --skip-preempt) preempt=0; shift ;;
     --model) model=$2; shift 2 ;;
+    --perf) perf_dir=$(realpath -m "$2"); shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +57,8 @@ platform_env() {
   env ORBIT_RUN_DIR="$work/run" ORBIT_BASE_PORT="$base_port" ASPNETCORE_ENVIRONMENT=Production \
     Orbit__Logging__Level=Warning Orbit__Gateway__RateLimitPerSecond=1000000 Orbit__Gateway__RateLimitBurst=1000000 \
     Orbit__Redis__Configuration="${ORBIT_REDIS:-127.0.0.1:6379},defaultDatabase=$redis_db" \
-    ${rabbit_url:+Orbit__RabbitMq__Url="$rabbit_url"} "$@"
+    ${rabbit_url:+Orbit__RabbitMq__Url="$rabbit_url"} \
+    ${perf_dir:+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0} "$@"
 }
 
 cleanup() {
@@ -91,7 +95,14 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 echo
 echo "| workers | rows | chunk | in-process loop (same run) | platform batch job (submit → completed) | ratio |"
 echo "|---|---|---|---|---|---|"
+perf_pid=""
+if [[ -n "$perf_dir" ]]; then
+  mkdir -p "$perf_dir"
+  perf record -F 999 -g -a -o "$perf_dir/one-worker.data" >"$perf_dir/one-worker.log" 2>&1 &
+  perf_pid=$!
+fi
 platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "1 worker" "$chunk"
+if [[ -n "$perf_pid" ]]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 platform_env ./orbit scale workers 2 >&2
 sleep 8
 platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "2 workers" "$chunk"

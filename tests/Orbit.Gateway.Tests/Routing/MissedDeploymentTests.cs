@@ -31,7 +31,7 @@ public sealed class MissedDeploymentTests
         await using var gateway = new OrbitServiceFactory<Program>(new Dictionary<string, string?>
         {
             ["Orbit:Gateway:RegistryUrl"] = $"http://127.0.0.1:{port}/",
-            ["Orbit:RabbitMq:Url"] = $"amqp://guest:guest@127.0.0.1:{proxy.Port}/",
+            ["Orbit:RabbitMq:Url"] = new UriBuilder(broker) { Port = proxy.Port }.Uri.ToString(),
             ["Orbit:Routing:RefreshSeconds"] = "3600",
         });
         using var client = gateway.CreateClient();

@@ -31,7 +31,8 @@ public sealed class BusFuzzTests(Platform platform)
         var replies = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await channel.QueueBindAsync(replies, replyExchange, "");
         var port = broker.IsDefaultPort ? 5672 : broker.Port;
-        var replyAddress = $"rabbitmq://{broker.Host}:{port}/{replyExchange}?durable=false&autodelete=true";
+        var virtualHost = broker.AbsolutePath.Trim('/');
+        var replyAddress = $"rabbitmq://{broker.Host}:{port}/{(virtualHost.Length == 0 ? "" : virtualHost + "/")}{replyExchange}?durable=false&autodelete=true";
         // Declared as MassTransit declares it, so it exists before the first fault and can be read at once.
         await channel.QueueDeclareAsync(errors, durable: true, exclusive: false, autoDelete: false);
         await channel.QueuePurgeAsync(errors);
