@@ -5,7 +5,8 @@
 # size in the same run; then real-time p99 at a fixed rate without and with a batch job running, and the batch rate
 # while real-time runs and after it stops. Starts its own platform (temp run dir, free base port, its own RabbitMQ
 # vhost and Redis database, raised rate limits) and stops it.
-# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt] [--model mlp|tree] [--perf DIR]
+# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt] [--one-worker] [--model mlp|tree] [--perf DIR]
+#   --one-worker: only the one-worker jobs (no second worker started)
 #   --perf DIR: records the whole machine with Linux perf while the one-worker job runs (DIR/one-worker.data, JIT
 #   symbols from /tmp/perf-PID.map): `perf report -i DIR/one-worker.data --sort comm,sym` shows where the CPU went.
 #   --model tree: a tree ensemble (100 trees of depth 6, ai.onnx.ml TreeEnsembleRegressor, x[batch,32] → y[batch,1])
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1 model=mlp perf_dir=""
+rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1 model=mlp perf_dir="" two=1
 while (( $# > 0 )); do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
@@ -21,6 +22,7 @@ while (( $# > 0 )); do
     --rate) rate=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --skip-preempt) preempt=0; shift ;;
+    --one-worker) two=0; shift ;;
     --model) model=$2; shift 2 ;;
     --perf) perf_dir=$(realpath -m "$2"); shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
@@ -103,9 +105,11 @@ if [[ -n "$perf_dir" ]]; then
 fi
 platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "1 worker" "$chunk"
 if [[ -n "$perf_pid" ]]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
-platform_env ./orbit scale workers 2 >&2
-sleep 8
-platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "2 workers" "$chunk"
+if (( two )); then
+  platform_env ./orbit scale workers 2 >&2
+  sleep 8
+  platform_env ORBIT_BENCH_RABBITMQ_PID="$(pgrep -o beam.smp || true)" dotnet "$bench_dll" throughput "$work/data" "$rows" "$gateway" "$key" "2 workers" "$chunk"
+fi
 
 if (( preempt )); then
   # A job six times as large, so it runs through both the shared window and the one after.
