@@ -14,7 +14,8 @@ namespace Orbit.InferenceWorker.BatchChunks;
 /// waits while real-time work for the model is waiting (preemption at chunk boundaries), and runs the chunk's rows as
 /// one request through the version's batcher and ONNX Runtime session, alone (never merged with real-time requests).
 /// The answer goes to the registry's results queue after the turn ends (the next chunk runs meanwhile); the chunk is
-/// acknowledged only after that, so a worker killed mid-chunk leaves it to be redelivered.
+/// acknowledged only after that, so a worker killed mid-chunk leaves it to be redelivered. Answers are transient
+/// messages, like the chunks: a broker that restarts drops them, and the registry sends the chunks again.
 /// </summary>
 [ExcludeFromConfigureEndpoints]
 internal sealed partial class BatchChunkConsumer(
@@ -35,7 +36,8 @@ internal sealed partial class BatchChunkConsumer(
         var (outcome, failure) = await RunAsync(chunk, context.CancellationToken);
         if (outcome is { Outputs: { } outputs })
         {
-            await results.Send(new BatchChunkCompleted(chunk.JobId, chunk.Chunk, chunk.TenantId, outputs, service.InstanceId, Math.Round(outcome.ComputeMilliseconds, 3)), context.CancellationToken);
+            await results.Send(new BatchChunkCompleted(chunk.JobId, chunk.Chunk, chunk.TenantId, outputs, service.InstanceId, Math.Round(outcome.ComputeMilliseconds, 3)),
+                send => send.Durable = false, context.CancellationToken);
         }
         else if (outcome?.Reason == RejectionReason.ShuttingDown)
         {

@@ -5,8 +5,11 @@ namespace Orbit.Registry.BatchJobs;
 
 internal static class BatchJobsRegistration
 {
-    public static void AddBatchJobConsumers(this IBusRegistrationConfigurator bus) =>
+    public static void AddBatchJobConsumers(this IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<BatchChunkResultConsumer, BatchChunkResultConsumerDefinition>();
+        bus.AddReceiveEndpointObserver<BrokerReconnectResend>();
+    }
 
     /// <summary>Batch jobs; call after the store's start-up service, so the scheduler starts on a migrated store.</summary>
     public static IServiceCollection AddBatchJobs(this IServiceCollection services)
@@ -19,6 +22,7 @@ internal static class BatchJobsRegistration
         services.AddSingleton<BatchJobRepository>();
         services.AddSingleton<ChunkCompletions>();
         services.AddSingleton<BatchProgress>();
+        services.AddSingleton<InFlightResend>();
         services.AddSingleton<BatchScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<BatchScheduler>());
         return services;

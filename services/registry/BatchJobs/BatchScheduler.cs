@@ -13,7 +13,9 @@ namespace Orbit.Registry.BatchJobs;
 /// <see cref="BatchJobOptions.MaxChunksInFlight"/> chunks of each running job on its model's batch queue, ends a
 /// job when its last chunk is done (or fails it past its error ratio), and merges the parts into the output.
 /// At start, every chunk sent before is sent again: a restarted registry resumes where its jobs were, and a
-/// chunk that is answered twice still has one part.
+/// chunk that is answered twice still has one part. Chunks are sent as transient messages (the registry's store, not
+/// the broker's disk, is what keeps them), so they are also sent again when the broker connection comes back
+/// (<see cref="BrokerReconnectResend"/>).
 /// </summary>
 internal sealed partial class BatchScheduler(
     BatchJobRepository jobs,
@@ -21,6 +23,7 @@ internal sealed partial class BatchScheduler(
     BatchChunkStore store,
     InputStager stager,
     BatchProgress progress,
+    InFlightResend resend,
     IBus sender,
     IOptions<BatchJobOptions> options,
     TimeProvider time,
@@ -41,20 +44,18 @@ internal sealed partial class BatchScheduler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var resumed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!resumed)
+                // At start (whatever was sent before a restart), and after the broker connection came back.
+                if (resend.Take())
                 {
                     var again = await jobs.ResendAsync(long.MaxValue, stoppingToken);
                     if (again > 0)
                     {
                         LogResumed(logger, again);
                     }
-
-                    resumed = true;
                 }
 
                 await PassAsync(stoppingToken);
@@ -195,7 +196,8 @@ internal sealed partial class BatchScheduler(
             var inputs = mapping.Inputs.Select((input, i) => new InferenceTensor(
                 input.Name, input.Datatype, [staged.Rows.Length, .. input.RowShape], RawData: staged.Inputs[i])).ToList();
             await endpoint.Send(new BatchChunkRequested(
-                job.Id, chunk, job.TenantId, job.ModelName, (int)job.ModelVersion, job.Digest, staged.Rows.Length, inputs, (int?)job.MaxBatchSize), cancellationToken);
+                job.Id, chunk, job.TenantId, job.ModelName, (int)job.ModelVersion, job.Digest, staged.Rows.Length, inputs, (int?)job.MaxBatchSize),
+                context => context.Durable = false, cancellationToken);
         }));
 
         await jobs.MarkSentAsync(job.Id, pending, cancellationToken);
@@ -256,7 +258,7 @@ internal sealed partial class BatchScheduler(
             $"{failed} of {total} rows ({100.0 * failed / total:0.##}%) failed, over the job's error limit of {100 * maxRatio:0.##}% (maxErrorRatio); see the errors file");
     }
 
-    [LoggerMessage(EventId = RegistryLogEvents.BatchResumed, Level = LogLevel.Information, Message = "Resuming batch jobs: {Chunks} chunks sent before the restart are sent again")]
+    [LoggerMessage(EventId = RegistryLogEvents.BatchResumed, Level = LogLevel.Information, Message = "Resuming batch jobs: {Chunks} chunks sent before a restart or a lost broker connection are sent again")]
     private static partial void LogResumed(ILogger logger, int chunks);
 
     [LoggerMessage(EventId = RegistryLogEvents.BatchPassFailed, Level = LogLevel.Error, Message = "The batch scheduler's pass failed; it tries again")]
