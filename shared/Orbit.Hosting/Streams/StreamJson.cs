@@ -8,7 +8,8 @@ namespace Orbit.Hosting.Streams;
 /// say). Reading respects the contracts' nullability and required constructor parameters, so a body
 /// that lacks a required field is an error rather than a record with a null in it. NaN and infinities
 /// (a missing feature value in a prediction log) are written as the strings <c>"NaN"</c>, <c>"Infinity"</c>,
-/// <c>"-Infinity"</c>, and numbers are also read from strings.
+/// <c>"-Infinity"</c>, and numbers are also read from strings. A prediction log's values that are exactly float32
+/// are written in float32's shortest form (<see cref="LoggedRowJson"/>).
 /// </summary>
 public static class StreamJson
 {
@@ -17,5 +18,6 @@ public static class StreamJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new LoggedRowJson() },
     };
 }

@@ -101,8 +101,9 @@ public sealed class StatisticsStreamTests : IAsyncLifetime
             var x = sent[entry.RequestId == "client-2" ? 2 : 4];
             Assert.Equal(model, entry.ModelName);
             Assert.Equal(Enumerable.Range(0, 8).Select(i => $"f{i}"), entry.FeatureNames);
-            Assert.Equal(x[..8].Select(v => (double)v), entry.Rows[0].Features);
-            Assert.Equal(x[8..].Select(v => (double)v), entry.Rows[1].Features);
+            // FP32 values are logged in float32's shortest form: read back as float32 they are exactly what was served.
+            Assert.Equal(x[..8], entry.Rows[0].Features.Select(v => (float)v));
+            Assert.Equal(x[8..], entry.Rows[1].Features.Select(v => (float)v));
             Assert.Equal(3, entry.Rows[1].Prediction.Count);
             Assert.Contains(entry.Rows[1].Label, new[] { "a", "b", "c" });
         }
