@@ -153,8 +153,9 @@ internal static class OutputMerger
                 Utf8.GetBytes(CsvLine.Quote(value), buffer);
             }
 
-            foreach (var column in part.Columns)
+            for (var c = 0; c < part.Columns.Count; c++)
             {
+                var column = part.Columns[c];
                 WriteComma(buffer);
                 if (column.Raw is { } raw)
                 {
