@@ -57,9 +57,10 @@ internal sealed partial class BatchFiles(OrbitServiceInfo service)
 
             File.Move(temp, path, overwrite: true);
         }
-        finally
+        catch
         {
             File.Delete(temp);
+            throw;
         }
     }
 

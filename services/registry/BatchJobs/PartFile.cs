@@ -74,7 +74,7 @@ internal sealed record PartFile(long[] Rows, string?[][] Kept, IReadOnlyList<Out
                 return strings.Count == count ? (null, [.. strings], false, null) : (null, null, false, $"output '{tensor.Name}' has {strings.Count} strings; expected {count}");
             }
 
-            if (!ElementCodec.IsSupported(tensor.Datatype) || RawElements.For(tensor.Datatype, raw) is not { } elements)
+            if (RawElements.For(tensor.Datatype, raw) is not { } elements)
             {
                 return (null, null, false, $"output '{tensor.Name}' is {tensor.Datatype}, which a batch output cannot hold");
             }
