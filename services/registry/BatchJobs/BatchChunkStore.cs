@@ -133,9 +133,9 @@ internal sealed class BatchChunkStore(BatchFiles files)
             return;
         }
 
-        using var fragment = new MemoryStream();
-        await OutputMerger.WriteFragmentAsync(format, fragment, keep, part, CancellationToken.None);
-        BatchFiles.WriteAtomically(files.Fragment(id, chunk, format), fragment.GetBuffer().AsSpan(0, (int)fragment.Length));
+        using var fragment = new PooledBufferWriter(1 << 16);
+        OutputMerger.WriteFragment(format, fragment, keep, part);
+        BatchFiles.WriteAtomically(files.Fragment(id, chunk, format), fragment.WrittenSpan);
     }
 
     public Task WritePartAsync(string id, int chunk, PartFile part) =>

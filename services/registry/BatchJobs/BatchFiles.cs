@@ -57,9 +57,10 @@ internal sealed partial class BatchFiles(OrbitServiceInfo service)
 
             File.Move(temp, path, overwrite: true);
         }
-        finally
+        catch
         {
             File.Delete(temp);
+            throw;
         }
     }
 
@@ -81,9 +82,11 @@ internal sealed partial class BatchFiles(OrbitServiceInfo service)
 
             File.Move(temp, path, overwrite: true);
         }
-        finally
+        catch
         {
+            // Only a write or rename that failed leaves the temporary file: one system call less per part otherwise.
             File.Delete(temp);
+            throw;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -14,12 +15,40 @@ namespace Orbit.Registry.BatchJobs;
 /// </summary>
 internal static class OutputMerger
 {
+    /// <summary>A fragment's first buffer; it grows (from the pool) for a larger part.</summary>
+    private const int FragmentBuffer = 1 << 16;
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>What ends a CSV line: <see cref="Environment.NewLine"/>, as a <see cref="TextWriter"/> writes it.</summary>
+    private static readonly byte[] NewLine = Utf8.GetBytes(Environment.NewLine);
+
+    private static readonly JsonEncodedText RowName = JsonEncodedText.Encode("row");
+
     /// <summary>Whether a part of this output format is written as a fragment of the output (CSV, JSONL) rather than as JSON (Parquet).</summary>
     public static bool WritesFragments(string format) => format is BatchFormat.Csv or BatchFormat.Jsonl;
 
     /// <summary>One part in the output's own form: for CSV, its header line then its rows; for JSONL, its rows.</summary>
-    public static Task WriteFragmentAsync(string format, Stream stream, IReadOnlyList<string> keep, PartFile part, CancellationToken cancellationToken) =>
-        WriteAsync(format, stream, keep, [() => Task.FromResult(part)], cancellationToken);
+    public static void WriteFragment(string format, PooledBufferWriter buffer, IReadOnlyList<string> keep, PartFile part)
+    {
+        if (format == BatchFormat.Csv)
+        {
+            WriteCsvHeader(buffer, keep, part.Columns);
+            WriteCsvRows(buffer, part);
+        }
+        else
+        {
+            WriteJsonlRows(buffer, keep, part);
+        }
+    }
+
+    /// <inheritdoc cref="WriteFragment"/>
+    public static async Task WriteFragmentAsync(string format, Stream stream, IReadOnlyList<string> keep, PartFile part, CancellationToken cancellationToken)
+    {
+        using var buffer = new PooledBufferWriter(FragmentBuffer);
+        WriteFragment(format, buffer, keep, part);
+        await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
+    }
 
     /// <summary>
     /// The output from fragments in chunk order: their bytes one after another, and for CSV the header once (each
@@ -42,7 +71,7 @@ internal static class OutputMerger
 
         if (first && format == BatchFormat.Csv)
         {
-            await WriteCsvAsync(stream, keep, [], cancellationToken);
+            await WriteTextAsync(format, stream, keep, [], cancellationToken);
         }
     }
 
@@ -58,11 +87,8 @@ internal static class OutputMerger
     {
         switch (format)
         {
-            case BatchFormat.Csv:
-                await WriteCsvAsync(stream, keep, parts, cancellationToken);
-                break;
-            case BatchFormat.Jsonl:
-                await WriteJsonlAsync(stream, keep, parts);
+            case BatchFormat.Csv or BatchFormat.Jsonl:
+                await WriteTextAsync(format, stream, keep, parts, cancellationToken);
                 break;
             default:
                 await WriteParquetAsync(stream, keep, parts, cancellationToken);
@@ -70,81 +96,141 @@ internal static class OutputMerger
         }
     }
 
-    private static async Task WriteCsvAsync(Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Task<PartFile>>> parts, CancellationToken cancellationToken)
+    /// <summary>A CSV or JSONL output from its parts, each rendered in one pooled buffer and written in one piece; for CSV the first part's header (or <c>row</c> and the kept columns alone).</summary>
+    private static async Task WriteTextAsync(string format, Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Task<PartFile>>> parts, CancellationToken cancellationToken)
     {
-        // A part's fragment is written to memory: the default buffer, not a large one per part.
-        await using var writer = new StreamWriter(stream, new UTF8Encoding(false), stream is MemoryStream ? -1 : 1 << 16, leaveOpen: true);
+        using var buffer = new PooledBufferWriter(FragmentBuffer);
         var header = false;
-        var line = new StringBuilder();
         foreach (var load in parts)
         {
             var part = await load();
-            if (!header)
+            buffer.Clear();
+            if (format == BatchFormat.Csv)
             {
-                await writer.WriteLineAsync(string.Join(',', new[] { "row" }.Concat(keep).Concat(part.Columns.Select(c => c.Name)).Select(CsvLine.Quote)));
-                header = true;
-            }
-
-            for (var r = 0; r < part.Rows.Length; r++)
-            {
-                line.Clear().Append(part.Rows[r].ToString(CultureInfo.InvariantCulture));
-                foreach (var value in part.Kept[r])
+                if (!header)
                 {
-                    line.Append(',').Append(CsvLine.Quote(value));
+                    WriteCsvHeader(buffer, keep, part.Columns);
+                    header = true;
                 }
 
-                foreach (var column in part.Columns)
-                {
-                    line.Append(',').Append(CsvLine.Quote(column.Values[r]));
-                }
-
-                await writer.WriteLineAsync(line, cancellationToken);
+                WriteCsvRows(buffer, part);
             }
+            else
+            {
+                WriteJsonlRows(buffer, keep, part);
+            }
+
+            await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
         }
 
-        if (!header)
+        if (!header && format == BatchFormat.Csv)
         {
-            await writer.WriteLineAsync(string.Join(',', new[] { "row" }.Concat(keep).Select(CsvLine.Quote)));
+            buffer.Clear();
+            WriteCsvHeader(buffer, keep, []);
+            await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
         }
     }
 
-    private static async Task WriteJsonlAsync(Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Task<PartFile>>> parts)
+    private static void WriteCsvHeader(PooledBufferWriter buffer, IReadOnlyList<string> keep, IReadOnlyList<OutputColumn> columns)
     {
-        await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
-        foreach (var load in parts)
-        {
-            var part = await load();
-            for (var r = 0; r < part.Rows.Length; r++)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("row", part.Rows[r]);
-                for (var k = 0; k < keep.Count; k++)
-                {
-                    json.WriteString(keep[k], part.Kept[r][k]);
-                }
+        Utf8.GetBytes(string.Join(',', new[] { "row" }.Concat(keep).Concat(columns.Select(c => c.Name)).Select(CsvLine.Quote)), buffer);
+        buffer.Write(NewLine);
+    }
 
-                foreach (var column in part.Columns)
+    /// <summary>
+    /// A part's rows as CSV lines. A number or BOOL is formatted straight into the buffer: its text (digits, sign,
+    /// <c>E</c>, <c>.</c>, <c>NaN</c>, <c>Infinity</c>, <c>true</c>) never needs CSV quotes.
+    /// </summary>
+    private static void WriteCsvRows(PooledBufferWriter buffer, PartFile part)
+    {
+        for (var r = 0; r < part.Rows.Length; r++)
+        {
+            part.Rows[r].TryFormat(buffer.GetSpan(RawElements.MaxLength), out var written, default, CultureInfo.InvariantCulture);
+            buffer.Advance(written);
+            foreach (var value in part.Kept[r])
+            {
+                WriteComma(buffer);
+                Utf8.GetBytes(CsvLine.Quote(value), buffer);
+            }
+
+            for (var c = 0; c < part.Columns.Count; c++)
+            {
+                var column = part.Columns[c];
+                WriteComma(buffer);
+                if (column.Raw is { } raw)
                 {
-                    var value = column.Values[r];
-                    if (column.Numeric && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+                    buffer.Advance(raw.Format(column.Element(r), buffer.GetSpan(RawElements.MaxLength)));
+                }
+                else
+                {
+                    Utf8.GetBytes(CsvLine.Quote(column.Values[r]), buffer);
+                }
+            }
+
+            buffer.Write(NewLine);
+        }
+    }
+
+    private static void WriteComma(PooledBufferWriter buffer)
+    {
+        buffer.GetSpan(1)[0] = (byte)',';
+        buffer.Advance(1);
+    }
+
+    /// <summary>A part's rows as JSON objects, one a line: finite numbers as numbers, NaN, the infinities and the rest as strings.</summary>
+    private static void WriteJsonlRows(PooledBufferWriter buffer, IReadOnlyList<string> keep, PartFile part)
+    {
+        var keepNames = keep.Select(k => JsonEncodedText.Encode(k)).ToArray();
+        var names = part.Columns.Select(c => JsonEncodedText.Encode(c.Name)).ToArray();
+        Span<byte> text = stackalloc byte[RawElements.MaxLength];
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        for (var r = 0; r < part.Rows.Length; r++)
+        {
+            json.WriteStartObject();
+            json.WriteNumber(RowName, part.Rows[r]);
+            for (var k = 0; k < keepNames.Length; k++)
+            {
+                json.WriteString(keepNames[k], part.Kept[r][k]);
+            }
+
+            for (var c = 0; c < names.Length; c++)
+            {
+                var column = part.Columns[c];
+                if (column.Raw is { } raw)
+                {
+                    var element = column.Element(r);
+                    var length = raw.Format(element, text);
+                    if (column.Numeric && raw.IsFinite(element))
                     {
-                        json.WritePropertyName(column.Name);
-                        json.WriteRawValue(value, skipInputValidation: true);
+                        json.WritePropertyName(names[c]);
+                        json.WriteRawValue(text[..length], skipInputValidation: true);
                     }
                     else
                     {
-                        json.WriteString(column.Name, value);
+                        json.WriteString(names[c], text[..length]);
                     }
+
+                    continue;
                 }
 
-                json.WriteEndObject();
-                await json.FlushAsync();
-                stream.WriteByte((byte)'\n');
-                json.Reset(stream);
+                var value = column.Values[r];
+                if (column.Numeric && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+                {
+                    json.WritePropertyName(names[c]);
+                    json.WriteRawValue(value, skipInputValidation: true);
+                }
+                else
+                {
+                    json.WriteString(names[c], value);
+                }
             }
-        }
 
-        await json.FlushAsync();
+            json.WriteEndObject();
+            json.Flush();
+            buffer.GetSpan(1)[0] = (byte)'\n';
+            buffer.Advance(1);
+            json.Reset(buffer);
+        }
     }
 
     private static async Task WriteParquetAsync(Stream stream, IReadOnlyList<string> keep, IEnumerable<Func<Task<PartFile>>> parts, CancellationToken cancellationToken)

@@ -5,9 +5,6 @@ using Orbit.Contracts.Inference;
 
 namespace Orbit.Registry.BatchJobs;
 
-/// <summary>One output column of a part: <c>{output}</c>, or <c>{output}_{j}</c> for the j-th of several values per row.</summary>
-internal sealed record OutputColumn(string Name, bool Numeric, string[] Values);
-
 /// <summary>
 /// A completed chunk's rows: input row index, kept values, and output columns. Written once per chunk under a
 /// name of its own, so a chunk answered twice overwrites its own part and never adds rows.
@@ -27,7 +24,7 @@ internal sealed record PartFile(long[] Rows, string?[][] Kept, IReadOnlyList<Out
             }
 
             var perRow = (int)output.Shape.Skip(1).Aggregate(1L, (a, b) => a * b);
-            var (values, numeric, error) = Elements(output, (long)rows * perRow);
+            var (raw, values, numeric, error) = Elements(output, (long)rows * perRow);
             if (error is not null)
             {
                 return (null, error);
@@ -35,20 +32,31 @@ internal sealed record PartFile(long[] Rows, string?[][] Kept, IReadOnlyList<Out
 
             for (var j = 0; j < perRow; j++)
             {
+                var name = perRow == 1 ? output.Name : $"{output.Name}_{j}";
+                if (raw is not null)
+                {
+                    columns.Add(new OutputColumn(name, raw, j, perRow, rows));
+                    continue;
+                }
+
                 var column = new string[rows];
                 for (var r = 0; r < rows; r++)
                 {
                     column[r] = values![r * perRow + j];
                 }
 
-                columns.Add(new OutputColumn(perRow == 1 ? output.Name : $"{output.Name}_{j}", numeric, column));
+                columns.Add(new OutputColumn(name, numeric, column));
             }
         }
 
         return (new PartFile(chunk.Rows, chunk.Kept, columns), null);
     }
 
-    private static (string[]? Values, bool Numeric, string? Error) Elements(InferenceTensor tensor, long count)
+    /// <summary>
+    /// A tensor's elements: numbers and BOOL as the model sent them (formatted once, straight into the output), strings
+    /// (BYTES) and JSON <c>data</c> as text.
+    /// </summary>
+    private static (RawElements? Raw, string[]? Values, bool Numeric, string? Error) Elements(InferenceTensor tensor, long count)
     {
         if (tensor.RawData is { } raw)
         {
@@ -63,27 +71,21 @@ internal sealed record PartFile(long[] Rows, string?[][] Kept, IReadOnlyList<Out
                     offset += 4 + length;
                 }
 
-                return strings.Count == count ? ([.. strings], false, null) : (null, false, $"output '{tensor.Name}' has {strings.Count} strings; expected {count}");
+                return strings.Count == count ? (null, [.. strings], false, null) : (null, null, false, $"output '{tensor.Name}' has {strings.Count} strings; expected {count}");
             }
 
-            if (!ElementCodec.IsSupported(tensor.Datatype))
+            if (RawElements.For(tensor.Datatype, raw) is not { } elements)
             {
-                return (null, false, $"output '{tensor.Name}' is {tensor.Datatype}, which a batch output cannot hold");
+                return (null, null, false, $"output '{tensor.Name}' is {tensor.Datatype}, which a batch output cannot hold");
             }
 
             var size = ElementCodec.Size(tensor.Datatype);
             if (raw.Length != count * size)
             {
-                return (null, false, $"output '{tensor.Name}' has {raw.Length} bytes; expected {count * size}");
+                return (null, null, false, $"output '{tensor.Name}' has {raw.Length} bytes; expected {count * size}");
             }
 
-            var values = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                values[i] = ElementCodec.Format(tensor.Datatype, raw.AsSpan(i * size, size));
-            }
-
-            return (values, tensor.Datatype != "BOOL", null);
+            return (elements, null, tensor.Datatype != "BOOL", null);
         }
 
         if (tensor.Data is { } data)
@@ -91,10 +93,10 @@ internal sealed record PartFile(long[] Rows, string?[][] Kept, IReadOnlyList<Out
             var values = new List<string>();
             Flatten(data, values);
             var numeric = values.Count > 0 && tensor.Datatype is not ("BYTES" or "BOOL");
-            return values.Count == count ? ([.. values], numeric, null) : (null, false, $"output '{tensor.Name}' has {values.Count} values; expected {count}");
+            return values.Count == count ? (null, [.. values], numeric, null) : (null, null, false, $"output '{tensor.Name}' has {values.Count} values; expected {count}");
         }
 
-        return (null, false, $"output '{tensor.Name}' has no data");
+        return (null, null, false, $"output '{tensor.Name}' has no data");
     }
 
     private static void Flatten(JsonElement element, List<string> values)

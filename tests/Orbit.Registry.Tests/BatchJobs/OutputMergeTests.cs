@@ -131,6 +131,35 @@ public sealed class OutputMergeTests
         }
     }
 
+    [Fact]
+    public async Task Numbers_written_from_the_models_bytes_are_the_same_csv_and_jsonl_as_their_text()
+    {
+        foreach (var row in RawElementsTests.EdgeValues())
+        {
+            var (datatype, bytes) = ((string)row[0], (byte[])row[1]);
+            var count = bytes.Length / ElementCodec.Size(datatype);
+            var rows = count / 2;
+            var outputs = new[] { new InferenceTensor("y", datatype, [rows, 2], RawData: bytes[..(rows * 2 * ElementCodec.Size(datatype))]), new InferenceTensor("z", datatype, [rows], RawData: bytes[..(rows * ElementCodec.Size(datatype))]) };
+            var raw = PartFile.From(Chunk([.. Enumerable.Range(0, rows).Select(r => (long)r)]), outputs).Part!;
+            // A part read back from JSON holds every value as text: the form every value had before it was formatted from its bytes.
+            var text = JsonSerializer.Deserialize<PartFile>(JsonSerializer.Serialize(raw, BatchJobRow.Json), BatchJobRow.Json)!;
+            Assert.All(raw.Columns, c => Assert.NotNull(c.Raw));
+            Assert.All(text.Columns, c => Assert.Null(c.Raw));
+
+            foreach (var format in new[] { BatchFormat.Csv, BatchFormat.Jsonl })
+            {
+                Assert.Equal(await FragmentAsync(format, text), await FragmentAsync(format, raw));
+            }
+        }
+    }
+
+    private static async Task<string> FragmentAsync(string format, PartFile part)
+    {
+        using var fragment = new MemoryStream();
+        await OutputMerger.WriteFragmentAsync(format, fragment, ["id"], part, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(fragment.ToArray());
+    }
+
     private static PartFile[] Parts() =>
     [
         PartFile.From(Chunk(0, 1), [Floats("y", [2, 2], 1, 2, 3, 4)]).Part!,
