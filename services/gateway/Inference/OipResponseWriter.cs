@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Orbit.Contracts.Inference;
+using Orbit.Hosting.Buffers;
 
 namespace Orbit.Gateway.Inference;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Orbit.Hosting.Buffers;
 
 namespace Orbit.Registry.BatchJobs;
 

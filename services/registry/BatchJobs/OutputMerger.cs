@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Parquet;
+using System.Text;
+using Orbit.Hosting.Buffers;
 using Parquet.Schema;
+using Parquet;
 
 namespace Orbit.Registry.BatchJobs;
 

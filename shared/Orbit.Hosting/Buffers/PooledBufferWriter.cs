@@ -1,15 +1,20 @@
 using System.Buffers;
 
-namespace Orbit.Gateway.Inference;
+namespace Orbit.Hosting.Buffers;
 
-/// <summary>A growable buffer over arrays rented from the shared pool, returned on dispose.</summary>
-internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
+/// <summary>A growable buffer over arrays rented from the shared pool, returned on dispose (the gateway's OIP answers, the registry's batch parts).</summary>
+public sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
 
     public int WrittenCount { get; private set; }
 
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, WrittenCount);
+
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, WrittenCount);
+
+    /// <summary>Starts again from empty, keeping the rented array.</summary>
+    public void Clear() => WrittenCount = 0;
 
     public void Advance(int count) => WrittenCount += count;
 
