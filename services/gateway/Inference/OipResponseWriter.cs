@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Orbit.Contracts.Inference;
 using Orbit.Hosting.Buffers;
 

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Orbit.Hosting.Buffers;
-using Parquet.Schema;
 using Parquet;
+using Parquet.Schema;
 
 namespace Orbit.Registry.BatchJobs;
 
