@@ -76,13 +76,10 @@ internal static class RabbitQueues
             }
         }
 
-        if (body is null)
+        if (body is not null)
         {
-            return;
+            await AppendAllAsync(stream, [body]);
         }
-
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        await channel.BasicPublishAsync("", stream, mandatory: true, new BasicProperties { ContentType = "application/json" }, Encoding.UTF8.GetBytes(body));
     }
 
     public static Task AppendAsync<T>(string stream, T message) => AppendAllAsync(stream, [message]);
@@ -91,12 +88,28 @@ internal static class RabbitQueues
     public static async Task AppendAllAsync<T>(string stream, IEnumerable<T> messages)
     {
         await AppendAsync(stream, (string?)null);
-        await using var connection = await ConnectAsync();
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        foreach (var message in messages)
+        var bodies = messages.Select(m => Encoding.UTF8.GetBytes(m as string ?? JsonSerializer.Serialize(m, Orbit.Hosting.Streams.StreamJson.Options))).ToList();
+        for (var attempt = 0; ; attempt++)
         {
-            var body = message as string ?? JsonSerializer.Serialize(message, Orbit.Hosting.Streams.StreamJson.Options);
-            await channel.BasicPublishAsync("", stream, mandatory: true, new BasicProperties { ContentType = "application/json" }, Encoding.UTF8.GetBytes(body));
+            await using var connection = await ConnectAsync();
+            await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            var first = true;
+            try
+            {
+                foreach (var body in bodies)
+                {
+                    await channel.BasicPublishAsync("", stream, mandatory: true, new BasicProperties { ContentType = "application/json" }, body);
+                    first = false;
+                }
+
+                return;
+            }
+            catch (RabbitMQ.Client.Exceptions.AlreadyClosedException) when (first && attempt < 20)
+            {
+                // RabbitMQ 3.10 closes the connection (INTERNAL_ERROR, osiris_writer:write(none, ...)) when a stream that
+                // was just declared has no writer yet; nothing was appended, so the first message is sent again.
+                await Task.Delay(100);
+            }
         }
     }
 
