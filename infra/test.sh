@@ -25,7 +25,7 @@ orbit_test() {
   if [ -z "${ORBIT_REDIS:-}" ]; then
     for db in 9 10 11 12 13 14 15; do redis-cli -h 127.0.0.1 -p 6379 -n "$db" flushdb >/dev/null; done
   fi
-  test_vhost_create || return 1
+  test_vhost_create
   local log="$ORBIT_CACHE/test.log" status
   # A hung test is stopped and named rather than holding CI for its whole budget.
   dotnet test "$ORBIT_ROOT/Microservices.sln" -c Release --no-build --nologo \
@@ -61,8 +61,12 @@ test_vhost_create() {
     kill -0 "$pid" 2>/dev/null || rabbitmqctl delete_vhost -q "$vhost" >/dev/null 2>&1
   done
   ORBIT_TEST_VHOST="orbit-test-$$"
-  { rabbitmqctl add_vhost -q "$ORBIT_TEST_VHOST" && rabbitmqctl set_permissions -q -p "$ORBIT_TEST_VHOST" guest '.*' '.*' '.*'; } >/dev/null 2>&1 || {
-    echo "orbit: could not create the test run's RabbitMQ virtual host $ORBIT_TEST_VHOST" >&2; return 1; }
+  if ! { rabbitmqctl add_vhost -q "$ORBIT_TEST_VHOST" && rabbitmqctl set_permissions -q -p "$ORBIT_TEST_VHOST" guest '.*' '.*' '.*'; } >/dev/null 2>&1; then
+    # rabbitmqctl needs the broker's Erlang cookie (root or the rabbitmq user); without it the default vhost serves.
+    echo "orbit: note: could not create a RabbitMQ vhost for this run (rabbitmqctl add_vhost); tests use the default vhost" >&2
+    unset ORBIT_TEST_VHOST
+    return 0
+  fi
   export ORBIT_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:5672/$ORBIT_TEST_VHOST"
 }
 
