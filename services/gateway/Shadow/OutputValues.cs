@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Orbit.Contracts.Inference;
+using Orbit.Contracts.Wire;
 
 namespace Orbit.Gateway.Shadow;
 
@@ -86,15 +87,9 @@ internal sealed record OutputValues(long[] Shape, string Datatype, double[]? Num
 
     private static OutputValues? Raw(InferenceTensor tensor, byte[] raw, long count)
     {
-        var size = tensor.Datatype switch
-        {
-            "FP64" or "INT64" or "UINT64" => 8,
-            "FP32" or "INT32" or "UINT32" => 4,
-            "FP16" or "BF16" or "INT16" or "UINT16" => 2,
-            "INT8" or "UINT8" or "BOOL" => 1,
-            _ => 0,
-        };
-        if (size == 0 || raw.Length != count * size)
+        // -1 for BYTES (read by Strings) and 0 for a name that is not a datatype.
+        var size = OipDatatypes.SizeOf(tensor.Datatype);
+        if (size <= 0 || raw.Length != count * size)
         {
             return null;
         }

@@ -15,13 +15,14 @@ public sealed class Platform : IAsyncDisposable
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(8);
 
+    private readonly VirtualHost _virtualHost;
     private readonly RedisDatabaseLease _redisDatabase;
 
-    private Platform(string runDir, int basePort, string? virtualHost, RedisDatabaseLease redisDatabase)
+    private Platform(string runDir, int basePort, VirtualHost virtualHost, RedisDatabaseLease redisDatabase)
     {
         RunDir = runDir;
         BasePort = basePort;
-        VirtualHost = virtualHost;
+        _virtualHost = virtualHost;
         _redisDatabase = redisDatabase;
         Environment = new Dictionary<string, string>
         {
@@ -31,16 +32,14 @@ public sealed class Platform : IAsyncDisposable
             // An empty Redis database of its own, apart from the in-process tests' (9) and a developer's (0).
             ["Orbit__Redis__Configuration"] = $"{Redis},defaultDatabase={redisDatabase.Number.ToString(CultureInfo.InvariantCulture)}",
         };
-        if (virtualHost is not null)
+        if (virtualHost.Name is not null)
         {
             // Its own RabbitMQ virtual host: no other test's events reach its services.
-            Environment["Orbit__RabbitMq__Url"] = $"amqp://guest:guest@127.0.0.1:5672/{virtualHost}";
+            Environment["Orbit__RabbitMq__Url"] = virtualHost.Url;
         }
     }
 
     private static string Redis => System.Environment.GetEnvironmentVariable("ORBIT_REDIS") ?? "127.0.0.1:6379";
-
-    private string? VirtualHost { get; }
 
     public string RunDir { get; }
 
@@ -59,24 +58,9 @@ public sealed class Platform : IAsyncDisposable
 
     public static async Task<Platform> CreateAsync()
     {
-        var virtualHost = await CreateVirtualHostAsync("orbit-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        var virtualHost = await VirtualHost.CreateAsync("orbit-e2e-");
         var redisDatabase = await RedisDatabaseLease.TakeAsync();
         return new Platform(Directory.CreateTempSubdirectory("orbit-e2e-").FullName, FreeBasePort(), virtualHost, redisDatabase);
-    }
-
-    /// <summary>A vhost of its own where this machine's broker can be managed (./orbit deps started it, as root); else the shared one.</summary>
-    private static async Task<string?> CreateVirtualHostAsync(string name)
-    {
-        if (System.Environment.GetEnvironmentVariable("ORBIT_RABBITMQ") is not null)
-        {
-            return null;
-        }
-
-        var add = await Shell.RunAsync("rabbitmqctl", $"add_vhost {name}", "/", null, TimeSpan.FromSeconds(60));
-        var grant = add.ExitCode == 0
-            ? await Shell.RunAsync("rabbitmqctl", $"set_permissions -p {name} guest \".*\" \".*\" \".*\"", "/", null, TimeSpan.FromSeconds(60))
-            : add;
-        return grant.ExitCode == 0 ? name : null;
     }
 
     public async Task<ShellResult> OrbitAsync(string arguments)
@@ -104,11 +88,7 @@ public sealed class Platform : IAsyncDisposable
     {
         await OrbitAsync("down");
         Directory.Delete(RunDir, recursive: true);
-        if (VirtualHost is not null)
-        {
-            await Shell.RunAsync("rabbitmqctl", $"delete_vhost {VirtualHost}", "/", null, TimeSpan.FromSeconds(60));
-        }
-
+        await _virtualHost.DisposeAsync();
         _redisDatabase.Dispose();
     }
 

@@ -50,7 +50,7 @@ public sealed class RetrainPlatform : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _vhost = await VirtualHost.CreateAsync();
+        _vhost = await VirtualHost.CreateAsync("orbit-retrainer-");
         Registry = await RegistryProcess.StartAsync(_vhost.Url);
         using (var admin = Registry.Client(RegistryProcess.AdminKey))
         {

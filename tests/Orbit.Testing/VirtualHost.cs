@@ -1,13 +1,11 @@
-using Orbit.Testing;
-
-namespace Orbit.Retrainer.Tests.Support;
+namespace Orbit.Testing;
 
 /// <summary>
-/// A RabbitMQ virtual host of the test's own (created with rabbitmqctl, as the end-to-end platform does), so the
-/// events it publishes reach no other test's or service's queues. Where the broker cannot be managed (ORBIT_RABBITMQ
-/// points elsewhere) the shared one is used.
+/// A RabbitMQ virtual host of a test's own (created with rabbitmqctl), so the events it publishes reach no other
+/// test's or service's queues, deleted on dispose. Where the broker cannot be managed (ORBIT_RABBITMQ points
+/// elsewhere, or rabbitmqctl fails) the shared one is used: <see cref="Name"/> is null.
 /// </summary>
-internal sealed class VirtualHost : IAsyncDisposable
+public sealed class VirtualHost : IAsyncDisposable
 {
     private VirtualHost(string? name) => Name = name;
 
@@ -15,14 +13,15 @@ internal sealed class VirtualHost : IAsyncDisposable
 
     public string Url => Name is null ? TestInfrastructure.RabbitMqUrl : $"amqp://guest:guest@127.0.0.1:5672/{Name}";
 
-    public static async Task<VirtualHost> CreateAsync()
+    /// <param name="prefix">The start of its name, e.g. <c>orbit-e2e-</c>; a random suffix follows.</param>
+    public static async Task<VirtualHost> CreateAsync(string prefix)
     {
         if (Environment.GetEnvironmentVariable("ORBIT_RABBITMQ") is not null)
         {
             return new VirtualHost(null);
         }
 
-        var name = "orbit-retrainer-" + Guid.NewGuid().ToString("N")[..8];
+        var name = prefix + Guid.NewGuid().ToString("N")[..8];
         var add = await Shell.RunAsync("rabbitmqctl", $"add_vhost {name}", "/", null, TimeSpan.FromSeconds(60));
         var grant = add.ExitCode == 0
             ? await Shell.RunAsync("rabbitmqctl", $"set_permissions -p {name} guest \".*\" \".*\" \".*\"", "/", null, TimeSpan.FromSeconds(60))
