@@ -214,10 +214,11 @@ internal static class BatchJobEndpoints
         }
     }
 
-    private static async Task<IReadOnlyList<string>?> ReadCsvHeaderAsync(string path, CancellationToken cancellationToken)
+    private static Task<IReadOnlyList<string>?> ReadCsvHeaderAsync(string path, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(path);
-        return await CsvRowSource.ReadHeaderAsync(reader, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var lines = CsvRowSource.Open(path);
+        return Task.FromResult<IReadOnlyList<string>?>(CsvRowSource.ReadHeader(lines));
     }
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, BatchJobRepository jobs, TimeProvider time, int? limit, string? cursor, CancellationToken cancellationToken)

@@ -2,10 +2,13 @@ using System.Text;
 
 namespace Orbit.Registry.BatchJobs;
 
-/// <summary>A CSV file with a header line; the mapping's columns are found by name in the header.</summary>
+/// <summary>
+/// A UTF-8 CSV file with a header line; the mapping's columns are found by name in the header. Lines are read as bytes
+/// (<see cref="Utf8Lines"/>): a line without quotes is split and parsed in place, and only its kept values become strings.
+/// </summary>
 internal sealed class CsvRowSource : IRowSource
 {
-    private readonly StreamReader _reader;
+    private readonly Utf8Lines _lines;
     private readonly BatchMapping _mapping;
     private readonly List<string> _fields = [];
     private int[] _starts = [];
@@ -15,44 +18,54 @@ internal sealed class CsvRowSource : IRowSource
     private int _width;
     private long _line;
 
-    private CsvRowSource(StreamReader reader, BatchMapping mapping)
+    private CsvRowSource(Utf8Lines lines, BatchMapping mapping)
     {
-        _reader = reader;
+        _lines = lines;
         _mapping = mapping;
     }
 
-    public static async Task<CsvRowSource> OpenAsync(string path, BatchMapping mapping, CancellationToken cancellationToken)
+    public static Task<CsvRowSource> OpenAsync(string path, BatchMapping mapping, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         // Read synchronously: staging runs on a task of its own, the file is local, and an asynchronous read per line
         // cost more than the parsing (each read hops through the thread pool and takes the stream's lock).
-        var file = new FileStream(path, new FileStreamOptions { BufferSize = 0, Options = FileOptions.SequentialScan });
-        var source = new CsvRowSource(new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), mapping);
-        var header = await ReadHeaderAsync(source._reader, cancellationToken) ?? throw new InvalidDataException("the file is empty: a CSV input starts with a header line");
-        source._line = 1;
-        if (mapping.CheckHeader(header) is { } problem)
+        var source = new CsvRowSource(Open(path), mapping);
+        try
         {
-            throw new InvalidDataException(problem.Detail);
-        }
+            var header = ReadHeader(source._lines) ?? throw new InvalidDataException("the file is empty: a CSV input starts with a header line");
+            source._line = 1;
+            if (mapping.CheckHeader(header) is { } problem)
+            {
+                throw new InvalidDataException(problem.Detail);
+            }
 
-        source._width = header.Count;
-        source._starts = new int[header.Count];
-        source._ends = new int[header.Count];
-        source._columns = mapping.Columns.Select(c => header.IndexOf(c)).ToArray();
-        source._kept = mapping.Keep.Select(c => header.IndexOf(c)).ToArray();
-        return source;
+            source._width = header.Count;
+            source._starts = new int[header.Count];
+            source._ends = new int[header.Count];
+            source._columns = mapping.Columns.Select(c => header.IndexOf(c)).ToArray();
+            source._kept = mapping.Keep.Select(c => header.IndexOf(c)).ToArray();
+            return Task.FromResult(source);
+        }
+        catch
+        {
+            source._lines.Dispose();
+            throw;
+        }
     }
 
+    public static Utf8Lines Open(string path) =>
+        new(new FileStream(path, new FileStreamOptions { BufferSize = 0, Options = FileOptions.SequentialScan }));
+
     /// <summary>The header's column names, or null for an empty file.</summary>
-    public static async Task<List<string>?> ReadHeaderAsync(StreamReader reader, CancellationToken cancellationToken)
+    public static List<string>? ReadHeader(Utf8Lines lines)
     {
-        var line = await reader.ReadLineAsync(cancellationToken);
-        if (line is null)
+        if (!lines.TryRead(out var line))
         {
             return null;
         }
 
         var header = new List<string>();
-        if (!CsvLine.TrySplit(line, header))
+        if (!CsvLine.TrySplit(Encoding.UTF8.GetString(line), header))
         {
             throw new InvalidDataException("the header line has a quote that is not closed");
         }
@@ -68,24 +81,24 @@ internal sealed class CsvRowSource : IRowSource
 
     private RowRead? Next(ChunkBuilder builder)
     {
-        string? line;
+        ReadOnlySpan<byte> bytes;
         do
         {
-            line = _reader.ReadLine();
+            if (!_lines.TryRead(out bytes))
+            {
+                return null;
+            }
+
             _line++;
         }
-        while (line is { Length: 0 });
+        while (bytes.IsEmpty);
 
-        if (line is null)
+        if (bytes.IndexOf((byte)'"') < 0)
         {
-            return null;
+            return ReadUnquoted(bytes, builder);
         }
 
-        if (line.IndexOf('"') < 0)
-        {
-            return ReadUnquoted(line, builder);
-        }
-
+        var line = Encoding.UTF8.GetString(bytes);
         if (!CsvLine.TrySplit(line, _fields))
         {
             return new RowRead(_line, "a quoted value is not closed on its line", null);
@@ -117,14 +130,14 @@ internal sealed class CsvRowSource : IRowSource
     }
 
     /// <summary>The common case, a line with no quotes: fields are read in place, and only kept ones become strings.</summary>
-    private RowRead ReadUnquoted(string line, ChunkBuilder builder)
+    private RowRead ReadUnquoted(ReadOnlySpan<byte> line, ChunkBuilder builder)
     {
         var count = 0;
         var start = 0;
         while (true)
         {
-            var comma = line.IndexOf(',', start);
-            var end = comma < 0 ? line.Length : comma;
+            var comma = line[start..].IndexOf((byte)',');
+            var end = comma < 0 ? line.Length : start + comma;
             if (count < _width)
             {
                 _starts[count] = start;
@@ -137,7 +150,7 @@ internal sealed class CsvRowSource : IRowSource
                 break;
             }
 
-            start = comma + 1;
+            start = end + 1;
         }
 
         if (count != _width)
@@ -151,17 +164,17 @@ internal sealed class CsvRowSource : IRowSource
         for (var j = 0; j < _columns.Length; j++)
         {
             var c = _columns[j];
-            var cell = line.AsSpan(_starts[c], _ends[c] - _starts[c]);
+            var cell = line[_starts[c].._ends[c]];
             if (!ElementCodec.TryWrite(input.Datatype, cell, row.Slice(j * size, size)))
             {
-                return new RowRead(_line, $"column '{_mapping.Columns[j]}': '{Shorten(cell.ToString())}' is not a {input.Datatype} value", null);
+                return new RowRead(_line, $"column '{_mapping.Columns[j]}': '{Shorten(Encoding.UTF8.GetString(cell))}' is not a {input.Datatype} value", null);
             }
         }
 
         var kept = new string?[_kept.Length];
         for (var k = 0; k < _kept.Length; k++)
         {
-            kept[k] = line[_starts[_kept[k]].._ends[_kept[k]]];
+            kept[k] = Encoding.UTF8.GetString(line[_starts[_kept[k]].._ends[_kept[k]]]);
         }
 
         return new RowRead(_line, null, kept);
@@ -171,7 +184,7 @@ internal sealed class CsvRowSource : IRowSource
 
     public ValueTask DisposeAsync()
     {
-        _reader.Dispose();
+        _lines.Dispose();
         return ValueTask.CompletedTask;
     }
 }

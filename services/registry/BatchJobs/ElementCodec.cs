@@ -82,6 +82,35 @@ internal static class ElementCodec
         }
     }
 
+    /// <summary>
+    /// Writes the number in the UTF-8 cell <paramref name="utf8"/> as one element. FP32, FP64 and INT64 cells are read
+    /// from the bytes; any other (another datatype, other than ASCII spaces around the number, or not a number) is
+    /// decoded and read as text, so a cell means the same either way.
+    /// </summary>
+    public static bool TryWrite(string datatype, ReadOnlySpan<byte> utf8, Span<byte> destination)
+    {
+        var cell = utf8[System.Text.Ascii.Trim(utf8)];
+        if (datatype == "FP32" && FastFloatParser.TryParseFloat(cell, out var consumed, out var single) && consumed == cell.Length)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(destination, single);
+            return true;
+        }
+
+        if (datatype == "FP64" && FastDoubleParser.TryParseDouble(cell, out consumed, out var @double) && consumed == cell.Length)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(destination, @double);
+            return true;
+        }
+
+        if (datatype == "INT64" && long.TryParse(cell, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer))
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(destination, integer);
+            return true;
+        }
+
+        return TryWrite(datatype, System.Text.Encoding.UTF8.GetString(utf8), destination);
+    }
+
     /// <summary>Writes a JSON number (or boolean for BOOL) as one element.</summary>
     public static bool TryWrite(string datatype, JsonElement element, Span<byte> destination) => element.ValueKind switch
     {

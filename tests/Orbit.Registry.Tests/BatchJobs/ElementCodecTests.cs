@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text;
 using Orbit.Registry.BatchJobs;
 
 namespace Orbit.Registry.Tests.BatchJobs;
@@ -56,6 +57,26 @@ public sealed class ElementCodecTests
     {
         Assert.False(ElementCodec.TryWrite("FP32", text, new byte[4]));
         Assert.False(ElementCodec.TryWrite("FP64", text, new byte[8]));
+        Assert.False(ElementCodec.TryWrite("FP32", Encoding.UTF8.GetBytes(text), new byte[4]));
+        Assert.False(ElementCodec.TryWrite("INT64", Encoding.UTF8.GetBytes(text), new byte[8]));
+    }
+
+    [Theory]
+    [InlineData("INT64", "-9223372036854775808")]
+    [InlineData("INT64", " 42 ")]
+    [InlineData("INT32", "-7")]
+    [InlineData("UINT8", "255")]
+    [InlineData("BOOL", "TRUE")]
+    [InlineData("FP32", "\u00a02.5\u2009")]
+    [InlineData("FP64", "NaN")]
+    [InlineData("FP32", "-Infinity")]
+    public void A_utf8_cell_is_read_exactly_as_the_same_text(string datatype, string text)
+    {
+        var fromText = new byte[8];
+        var fromBytes = new byte[8];
+        Assert.True(ElementCodec.TryWrite(datatype, text, fromText), text);
+        Assert.True(ElementCodec.TryWrite(datatype, Encoding.UTF8.GetBytes(text), fromBytes), text);
+        Assert.Equal(fromText, fromBytes);
     }
 
     private static void AssertSameAsRuntime(string text)
@@ -66,5 +87,12 @@ public sealed class ElementCodecTests
         Assert.True(ElementCodec.TryWrite("FP64", text, @double), text);
         Assert.Equal(BitConverter.SingleToInt32Bits(float.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture)), BinaryPrimitives.ReadInt32LittleEndian(single));
         Assert.Equal(BitConverter.DoubleToInt64Bits(double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture)), BinaryPrimitives.ReadInt64LittleEndian(@double));
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        var singleFromBytes = new byte[4];
+        var doubleFromBytes = new byte[8];
+        Assert.True(ElementCodec.TryWrite("FP32", utf8, singleFromBytes), text);
+        Assert.True(ElementCodec.TryWrite("FP64", utf8, doubleFromBytes), text);
+        Assert.Equal(single, singleFromBytes);
+        Assert.Equal(@double, doubleFromBytes);
     }
 }

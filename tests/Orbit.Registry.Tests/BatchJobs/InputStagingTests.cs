@@ -56,6 +56,27 @@ public sealed class InputStagingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_csv_with_a_byte_order_mark_and_crlf_line_endings_keeps_its_text_values_as_written()
+    {
+        var job = await InputAsync(BatchFormat.Csv, Abc("id"), 10,
+            "\uFEFFid,a,b,c\r\n" +
+            "Zoë,1,2,3\r\n" +
+            "\"q\"\"é\",4,5, 6 \r\n" +
+            "日本,7,x,9\r\n");
+
+        var result = await new InputStager(_files, _store).StageAsync(job, (_, _, _) => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(3, result.RowsTotal);
+        Assert.Equal(1, result.RowsFailed);
+        var chunk = await _store.ReadChunkAsync(job.Id, 0, CancellationToken.None);
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], Floats(chunk.Inputs[0]));
+        Assert.Equal(["Zoë", "q\"é"], chunk.Kept.Select(k => k[0]));
+        var errors = File.ReadAllLines(_files.Errors(job.Id));
+        Assert.StartsWith("2,4,", errors[1]);
+        Assert.Contains("column 'b': 'x' is not a FP32 value", errors[1]);
+    }
+
+    [Fact]
     public async Task Jsonl_lines_fill_the_inputs_from_oip_tensors_and_keep_top_level_fields()
     {
         var mapping = Abc("id") with { Columns = [] };
