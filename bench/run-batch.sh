@@ -5,16 +5,17 @@
 # size in the same run; then real-time p99 at a fixed rate without and with a batch job running, and the batch rate
 # while real-time runs and after it stops. Starts its own platform (temp run dir, free base port, its own RabbitMQ
 # vhost and Redis database, raised rate limits) and stops it.
-# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt] [--one-worker] [--model mlp|tree] [--perf DIR]
+# Usage: bench/run-batch.sh [--rows N] [--chunk N] [--rate R] [--seconds S] [--skip-preempt] [--one-worker] [--model mlp|tree] [--trees N] [--perf DIR]
 #   --one-worker: only the one-worker jobs (no second worker started)
 #   --perf DIR: records the whole machine with Linux perf while the one-worker job runs (DIR/one-worker.data, JIT
 #   symbols from /tmp/perf-PID.map): `perf report -i DIR/one-worker.data --sort comm,sym` shows where the CPU went.
 #   --model tree: a tree ensemble (100 trees of depth 6, ai.onnx.ml TreeEnsembleRegressor, x[batch,32] → y[batch,1])
+#   --trees N: the tree model with N trees (a model that costs more per row than the pipeline: workers are the limit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1 model=mlp perf_dir="" two=1
+rows=1000000 chunk=1000 rate=100 seconds=10 preempt=1 model=mlp perf_dir="" two=1 trees=100
 while (( $# > 0 )); do
   case "$1" in
     --rows) rows=$2; shift 2 ;;
@@ -24,13 +25,14 @@ while (( $# > 0 )); do
     --skip-preempt) preempt=0; shift ;;
     --one-worker) two=0; shift ;;
     --model) model=$2; shift 2 ;;
+    --trees) trees=$2; model=tree; shift 2 ;;
     --perf) perf_dir=$(realpath -m "$2"); shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
 
 [[ "$model" == mlp || "$model" == tree ]] || { echo "--model must be mlp or tree" >&2; exit 2; }
-export ORBIT_BENCH_MODEL=$model
+export ORBIT_BENCH_MODEL=$model ORBIT_BENCH_TREES=$trees
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 listening 5672 && listening 6379 || { echo "RabbitMQ or Redis is not running: ./orbit deps" >&2; exit 2; }

@@ -11,7 +11,8 @@ namespace Orbit.Batch.Bench;
 /// </summary>
 internal static class TreeModel
 {
-    public const int Trees = 100;
+    /// <summary>100, or <c>ORBIT_BENCH_TREES</c> (bench/run-batch.sh --trees): more trees make the model, not the pipeline, the cost.</summary>
+    public static int Trees { get; } = int.TryParse(Environment.GetEnvironmentVariable("ORBIT_BENCH_TREES"), out var trees) && trees > 0 ? trees : 100;
     public const int Depth = 6;
 
     public static byte[] Write()
