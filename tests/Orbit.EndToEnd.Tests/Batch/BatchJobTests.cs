@@ -218,6 +218,12 @@ public sealed class BatchJobTests : IClassFixture<BatchPlatform>
         Assert.Equal("columns", problem.GetProperty("field").GetString());
         Assert.Contains("'f3'", problem.GetProperty("detail").GetString());
 
+        var utf16 = Path.Combine(_platform.Files, "utf16.csv");
+        await File.WriteAllTextAsync(utf16, await File.ReadAllTextAsync(input), System.Text.Encoding.Unicode);
+        var (_, encoding) = await _platform.SubmitAsync(utf16);
+        Assert.Equal("file", encoding.GetProperty("field").GetString());
+        Assert.Contains("a CSV input is UTF-8", encoding.GetProperty("detail").GetString());
+
         var big = Path.Combine(_platform.Files, "big.csv");
         await File.WriteAllTextAsync(big, "id,f0\n" + new string('1', (int)BatchPlatform.MaxInputBytes + 10) + "\n");
         await AssertProblemAsync(big, new(), HttpStatusCode.RequestEntityTooLarge, "file");
