@@ -6,6 +6,7 @@ using Orbit.Batch.Bench;
 //   prepare DIR ROWS                                  the bench MLP, its metadata, and a CSV of ROWS rows
 //   throughput DIR ROWS URL KEY LABEL [CHUNK]         in-process loop vs the platform's batch job on the same CSV (same run)
 //   preempt DIR ROWS URL KEY RATE SECONDS            real-time p99 at RATE req/s without and with a batch job; batch rate with and after real-time
+//   wire [ROWS] [ITERATIONS]                          one chunk and its answer written and read as JSON (base64) and in the binary wire format (no platform)
 var invariant = CultureInfo.InvariantCulture;
 switch (args)
 {
@@ -94,7 +95,11 @@ switch (args)
         return 0;
     }
 
+    case ["wire", .. var wire]:
+        ChunkWireCost.Run(wire.Length > 0 ? int.Parse(wire[0], invariant) : 1000, wire.Length > 1 ? int.Parse(wire[1], invariant) : 2000);
+        return 0;
+
     default:
-        Console.Error.WriteLine("usage: prepare DIR ROWS | throughput DIR ROWS URL KEY LABEL [CHUNK] | preempt DIR ROWS URL KEY RATE SECONDS");
+        Console.Error.WriteLine("usage: prepare DIR ROWS | throughput DIR ROWS URL KEY LABEL [CHUNK] | preempt DIR ROWS URL KEY RATE SECONDS | wire [ROWS] [ITERATIONS]");
         return 2;
 }

@@ -3,6 +3,7 @@ using Orbit.Contracts.Batch;
 using Orbit.Contracts.Inference;
 using Orbit.Contracts.Wire;
 using Orbit.Hosting;
+using Orbit.Hosting.Messaging.InferenceWire;
 using Orbit.InferenceWorker.Batching;
 using Orbit.InferenceWorker.Models;
 using Orbit.InferenceWorker.Serving;
@@ -16,6 +17,8 @@ namespace Orbit.InferenceWorker.BatchChunks;
 /// The answer goes to the registry's results queue after the turn ends (the next chunk runs meanwhile); the chunk is
 /// acknowledged only after that, so a worker killed mid-chunk leaves it to be redelivered. Answers are transient
 /// messages, like the chunks: a broker that restarts drops them, and the registry sends the chunks again.
+/// A chunk that came binary (<see cref="InferenceWireFormat"/>) is answered binary, one that came as JSON (an older
+/// registry) in JSON; <see cref="BatchChunkFailed"/>, which has no tensors, is always JSON.
 /// </summary>
 [ExcludeFromConfigureEndpoints]
 internal sealed partial class BatchChunkConsumer(
@@ -32,18 +35,24 @@ internal sealed partial class BatchChunkConsumer(
     public async Task Consume(ConsumeContext<BatchChunkRequested> context)
     {
         var chunk = context.Message;
+        var binary = context.CameAsInferenceWire();
         var results = await context.GetSendEndpoint(new Uri("queue:" + BatchAddresses.ResultsQueue));
         var (outcome, failure) = await RunAsync(chunk, context.CancellationToken);
         if (outcome is { Outputs: { } outputs })
         {
             await results.Send(new BatchChunkCompleted(chunk.JobId, chunk.Chunk, chunk.TenantId, outputs, service.InstanceId, Math.Round(outcome.ComputeMilliseconds, 3)),
-                send => send.Durable = false, context.CancellationToken);
+                send =>
+                {
+                    send.Durable = false;
+                    send.UseInferenceWireIf(binary);
+                },
+                context.CancellationToken);
         }
         else if (outcome?.Reason == RejectionReason.ShuttingDown)
         {
             // This worker is stopping: the chunk goes back on its queue for another, instead of failing its rows.
             var queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
-            await queue.Send(chunk, context.CancellationToken);
+            await queue.Send(chunk, send => send.UseInferenceWireIf(binary), context.CancellationToken);
         }
         else
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orbit.Contracts.Batch;
 using Orbit.Contracts.Inference;
 using Orbit.Contracts.Wire;
+using Orbit.Hosting.Messaging.InferenceWire;
 
 namespace Orbit.Registry.BatchJobs;
 
@@ -15,7 +16,7 @@ namespace Orbit.Registry.BatchJobs;
 /// At start, every chunk sent before is sent again: a restarted registry resumes where its jobs were, and a
 /// chunk that is answered twice still has one part. Chunks are sent as transient messages (the registry's store, not
 /// the broker's disk, is what keeps them), so they are also sent again when the broker connection comes back
-/// (<see cref="BrokerReconnectResend"/>).
+/// (<see cref="BrokerReconnectResend"/>). They travel in the binary wire format (<see cref="InferenceWireFormat"/>).
 /// </summary>
 internal sealed partial class BatchScheduler(
     BatchJobRepository jobs,
@@ -197,7 +198,13 @@ internal sealed partial class BatchScheduler(
                 input.Name, input.Datatype, [staged.Rows.Length, .. input.RowShape], RawData: staged.Inputs[i])).ToList();
             await endpoint.Send(new BatchChunkRequested(
                 job.Id, chunk, job.TenantId, job.ModelName, (int)job.ModelVersion, job.Digest, staged.Rows.Length, inputs, (int?)job.MaxBatchSize),
-                context => context.Durable = false, cancellationToken);
+                context =>
+                {
+                    context.Durable = false;
+                    // The rows travel as raw bytes, not base64 (workers read both forms, so upgrade them first).
+                    context.UseInferenceWire();
+                },
+                cancellationToken);
         }));
 
         await jobs.MarkSentAsync(job.Id, pending, cancellationToken);

@@ -15,8 +15,8 @@ internal static class BusRegistration
 
     /// <summary>
     /// MassTransit on RabbitMQ with plain JSON bodies (<c>application/json</c>, no envelope), so
-    /// any language can publish and consume (and, between gateway and worker only, the binary
-    /// <see cref="InferenceWire.InferenceWireFormat"/> for inference messages); kebab-case endpoint names; and MassTransit's <c>{queue}_error</c> queues for messages that still fail, with the exception
+    /// any language can publish and consume (and, between gateway and worker and between registry and worker only,
+    /// the binary <see cref="InferenceWire.InferenceWireFormat"/> for inference messages and batch chunks); kebab-case endpoint names; and MassTransit's <c>{queue}_error</c> queues for messages that still fail, with the exception
     /// in the message headers.
     /// </summary>
     public static void AddOrbitBus(this IServiceCollection services, Action<IBusRegistrationConfigurator>? configure)
@@ -53,7 +53,7 @@ internal static class BusRegistration
                 // No AnyMessageType: a typed reply (InferenceCompleted or InferenceRejected) must match only its own handler;
                 // a message with no type header at all, as from a non-.NET publisher, is still accepted.
                 cfg.UseRawJsonSerializer(RawOptions, isDefault: true);
-                // Never the default: only inference messages that a sender marks travel binary; every endpoint still takes JSON.
+                // Never the default: only inference messages and batch chunks that a sender marks travel binary; every endpoint still takes JSON.
                 var inferenceWire = new InferenceWireSerializerFactory(RawOptions);
                 cfg.AddSerializer(inferenceWire, isSerializer: false);
                 cfg.AddDeserializer(inferenceWire);

@@ -26,6 +26,11 @@ public sealed class BatchJobTests : IClassFixture<BatchPlatform>
         var printed = await _platform.Platform.OrbitOkAsync($"batch submit {input} --model {_platform.Model} --keep id --chunk-size 250 --follow --output {output}");
 
         Assert.Contains("completed: 3,000 of 3,000 rows done, 0 failed", printed);
+        // Chunks and their answers travel in the binary wire format: none failed to be read on either side.
+        var chunkQueue = $"batch.admin.{_platform.Model}";
+        Assert.NotNull(await _platform.MessageCountAsync(chunkQueue));
+        Assert.Equal(0u, await _platform.MessageCountAsync(chunkQueue + "_error") ?? 0);
+        Assert.Equal(0u, await _platform.MessageCountAsync("registry.batch-chunk-results_error") ?? 0);
         var result = BatchOutput.Parse(await File.ReadAllTextAsync(output));
         result.AssertEveryRowOnceInOrder(3000);
         foreach (var r in new[] { 0, 1, 777, 2999 })

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Orbit.EndToEnd.Tests.Inference;
 using Orbit.Testing;
+using RabbitMQ.Client;
 
 namespace Orbit.EndToEnd.Tests.Batch;
 
@@ -135,6 +136,22 @@ public sealed class BatchPlatform : IAsyncLifetime
         using var http = Client(key);
         using var response = await http.GetAsync($"/v1/batch-jobs/{id}/{what}");
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>How many messages wait in <paramref name="queue"/> on the platform's broker; null when it does not exist.</summary>
+    public async Task<uint?> MessageCountAsync(string queue)
+    {
+        var url = Platform.Environment.GetValueOrDefault("Orbit__RabbitMq__Url") ?? TestInfrastructure.RabbitMqUrl;
+        await using var connection = await new ConnectionFactory { Uri = new Uri(url) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return null;
+        }
     }
 
     public async Task DisposeAsync()

@@ -183,7 +183,7 @@ internal sealed class WorkerWithRegistry : IAsyncDisposable
     {
         await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(TestInfrastructure.RabbitMqUrl) }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        foreach (var name in _models.SelectMany(m => new[] { $"infer.admin.{m}", $"infer.admin.{m}.batch", $"infer.admin.{m}.async", $"infer.admin.{m}.async.batch" }))
+        foreach (var name in _models.SelectMany(m => new[] { $"infer.admin.{m}", $"infer.admin.{m}.batch", $"infer.admin.{m}.async", $"infer.admin.{m}.async.batch", BatchAddresses.Queue("admin", m) }))
         {
             await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false);
             await channel.ExchangeDeleteAsync(name);

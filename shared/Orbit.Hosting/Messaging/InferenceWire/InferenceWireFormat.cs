@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Mime;
+using Orbit.Contracts.Batch;
 using Orbit.Contracts.Inference;
 
 namespace Orbit.Hosting.Messaging.InferenceWire;
@@ -7,7 +8,8 @@ namespace Orbit.Hosting.Messaging.InferenceWire;
 /// <summary>
 /// The internal wire format of the four inference messages between gateway and worker
 /// (<see cref="InferenceRequested"/>, <see cref="InferenceBatchRequested"/>, <see cref="InferenceCompleted"/>,
-/// <see cref="InferenceBatchCompleted"/>): tensors travel as their raw bytes, never as base64.
+/// <see cref="InferenceBatchCompleted"/>) and of the two batch-job chunk messages between registry and worker
+/// (<see cref="BatchChunkRequested"/>, <see cref="BatchChunkCompleted"/>): tensors travel as their raw bytes, never as base64.
 /// <code>
 /// "OIB1" | kind (1 byte) | header length (uint32 LE) | header (UTF-8 JSON) | tensor bytes
 /// </code>
@@ -29,7 +31,7 @@ public static class InferenceWireFormat
     /// <summary>Whether messages of this type have a binary form.</summary>
     public static bool Supports(Type messageType) => KindOf(messageType) is not null;
 
-    /// <summary>The message's bytes; <see cref="NotSupportedException"/> for a type other than the four.</summary>
+    /// <summary>The message's bytes; <see cref="NotSupportedException"/> for a type other than the six.</summary>
     public static byte[] Encode(object message) => InferenceWireWriter.Write(message,
         KindOf(message.GetType()) ?? throw new NotSupportedException($"{message.GetType().Name} has no {MediaType} form"));
 
@@ -62,5 +64,7 @@ public static class InferenceWireFormat
         : type == typeof(InferenceBatchRequested) ? InferenceWireKind.BatchRequested
         : type == typeof(InferenceCompleted) ? InferenceWireKind.Completed
         : type == typeof(InferenceBatchCompleted) ? InferenceWireKind.BatchCompleted
+        : type == typeof(BatchChunkRequested) ? InferenceWireKind.ChunkRequested
+        : type == typeof(BatchChunkCompleted) ? InferenceWireKind.ChunkCompleted
         : null;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orbit.Contracts.Batch;
 using Orbit.Contracts.Inference;
 
 namespace Orbit.Hosting.Messaging.InferenceWire;
@@ -23,10 +24,13 @@ internal static class InferenceWireReader
                 InferenceWireKind.BatchRequested => new InferenceBatchRequested(
                     Text(root, "tenantId"), Text(root, "modelName"), List(root, "requests", r => Requested(r, tensors))),
                 InferenceWireKind.Completed => Completed(root, tensors),
-                _ => new InferenceBatchCompleted(List(root, "results", r => new InferenceBatchResult(
+                InferenceWireKind.BatchCompleted => new InferenceBatchCompleted(List(root, "results", r => new InferenceBatchResult(
                     Text(r, "requestId"),
                     r.TryGetProperty("completed", out var completed) ? Completed(completed, tensors) : null,
                     r.TryGetProperty("rejected", out var rejected) ? Rejected(rejected) : null))),
+                InferenceWireKind.ChunkRequested => ChunkRequested(root, tensors),
+                InferenceWireKind.ChunkCompleted => ChunkCompleted(root, tensors),
+                _ => throw new InferenceWireException($"unknown message kind {(byte)kind}"),
             };
             tensors.CheckAllTaken();
             return message;
@@ -43,9 +47,9 @@ internal static class InferenceWireReader
         Text(e, "modelName"),
         e.TryGetProperty("modelVersion", out var version) ? version.GetInt32() : null,
         Tensors(e, "inputs", tensors),
-        e.GetProperty("deadline").GetDateTimeOffset(),
+        Field(e, "deadline").GetDateTimeOffset(),
         e.TryGetProperty("requestedOutputs", out var outputs) ? [.. outputs.EnumerateArray().Select(o => o.GetString()!)] : null,
-        e.GetProperty("priority").GetInt32(),
+        Field(e, "priority").GetInt32(),
         e.TryGetProperty("routingKey", out var routingKey) ? routingKey.GetString() : null,
         e.TryGetProperty("parameters", out var parameters)
             ? parameters.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
@@ -54,12 +58,31 @@ internal static class InferenceWireReader
     private static InferenceCompleted Completed(JsonElement e, TensorBytes tensors) => new(
         Text(e, "requestId"),
         Text(e, "modelName"),
-        e.GetProperty("modelVersion").GetInt32(),
+        Field(e, "modelVersion").GetInt32(),
         Tensors(e, "outputs", tensors),
         Text(e, "workerId"),
-        e.GetProperty("queueMilliseconds").GetDouble(),
-        e.GetProperty("computeMilliseconds").GetDouble(),
-        e.GetProperty("batchSize").GetInt32());
+        Field(e, "queueMilliseconds").GetDouble(),
+        Field(e, "computeMilliseconds").GetDouble(),
+        Field(e, "batchSize").GetInt32());
+
+    private static BatchChunkRequested ChunkRequested(JsonElement e, TensorBytes tensors) => new(
+        Text(e, "jobId"),
+        Field(e, "chunk").GetInt32(),
+        Text(e, "tenantId"),
+        Text(e, "modelName"),
+        Field(e, "modelVersion").GetInt32(),
+        Text(e, "digest"),
+        Field(e, "rows").GetInt32(),
+        Tensors(e, "inputs", tensors),
+        e.TryGetProperty("maxBatchSize", out var maxBatchSize) && maxBatchSize.ValueKind != JsonValueKind.Null ? maxBatchSize.GetInt32() : null);
+
+    private static BatchChunkCompleted ChunkCompleted(JsonElement e, TensorBytes tensors) => new(
+        Text(e, "jobId"),
+        Field(e, "chunk").GetInt32(),
+        Text(e, "tenantId"),
+        Tensors(e, "outputs", tensors),
+        Text(e, "workerId"),
+        Field(e, "computeMilliseconds").GetDouble());
 
     private static InferenceRejected Rejected(JsonElement e) => new(
         Text(e, "requestId"),
@@ -78,7 +101,7 @@ internal static class InferenceWireReader
 
     private static List<T> List<T>(JsonElement e, string name, Func<JsonElement, T> read)
     {
-        var array = e.GetProperty(name);
+        var array = Field(e, name);
         var list = new List<T>(array.GetArrayLength());
         foreach (var item in array.EnumerateArray())
         {
@@ -89,7 +112,10 @@ internal static class InferenceWireReader
     }
 
     private static string Text(JsonElement e, string name) =>
-        e.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' is null");
+        Field(e, name).GetString() ?? throw new FormatException($"'{name}' is null");
+
+    private static JsonElement Field(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) ? value : throw new FormatException($"'{name}' is missing");
 
     private sealed class TensorBytes(ReadOnlyMemory<byte> bytes)
     {

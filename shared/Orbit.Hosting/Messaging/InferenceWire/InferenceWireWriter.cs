@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
+using Orbit.Contracts.Batch;
 using Orbit.Contracts.Inference;
 
 namespace Orbit.Hosting.Messaging.InferenceWire;
@@ -59,6 +60,12 @@ internal static class InferenceWireWriter
 
                     json.WriteEndArray();
                     json.WriteEndObject();
+                    break;
+                case BatchChunkRequested chunk:
+                    ChunkRequested(json, chunk, tensors);
+                    break;
+                case BatchChunkCompleted chunk:
+                    ChunkCompleted(json, chunk, tensors);
                     break;
             }
         }
@@ -144,6 +151,37 @@ internal static class InferenceWireWriter
         json.WriteNumber("queueMilliseconds", completed.QueueMilliseconds);
         json.WriteNumber("computeMilliseconds", completed.ComputeMilliseconds);
         json.WriteNumber("batchSize", completed.BatchSize);
+        json.WriteEndObject();
+    }
+
+    private static void ChunkRequested(Utf8JsonWriter json, BatchChunkRequested chunk, List<byte[]> tensors)
+    {
+        json.WriteStartObject();
+        json.WriteString("jobId", chunk.JobId);
+        json.WriteNumber("chunk", chunk.Chunk);
+        json.WriteString("tenantId", chunk.TenantId);
+        json.WriteString("modelName", chunk.ModelName);
+        json.WriteNumber("modelVersion", chunk.ModelVersion);
+        json.WriteString("digest", chunk.Digest);
+        json.WriteNumber("rows", chunk.Rows);
+        Tensors(json, "inputs", chunk.Inputs, tensors);
+        if (chunk.MaxBatchSize is { } maxBatchSize)
+        {
+            json.WriteNumber("maxBatchSize", maxBatchSize);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void ChunkCompleted(Utf8JsonWriter json, BatchChunkCompleted chunk, List<byte[]> tensors)
+    {
+        json.WriteStartObject();
+        json.WriteString("jobId", chunk.JobId);
+        json.WriteNumber("chunk", chunk.Chunk);
+        json.WriteString("tenantId", chunk.TenantId);
+        Tensors(json, "outputs", chunk.Outputs, tensors);
+        json.WriteString("workerId", chunk.WorkerId);
+        json.WriteNumber("computeMilliseconds", chunk.ComputeMilliseconds);
         json.WriteEndObject();
     }
 

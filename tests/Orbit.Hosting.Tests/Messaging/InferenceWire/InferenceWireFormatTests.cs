@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Orbit.Contracts.Batch;
 using Orbit.Contracts.Inference;
 using Orbit.Contracts.Wire;
 using Orbit.Hosting.Messaging.InferenceWire;
@@ -114,13 +115,88 @@ public sealed class InferenceWireFormatTests
         AssertSame(completed, RoundTrip(completed));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(64)]
+    public void A_batch_chunk_with_several_inputs_comes_back_equal_with_or_without_its_max_batch_size(int? maxBatchSize)
+    {
+        var chunk = Chunk([RawTensor("x", "FP32", 1000, 32), RawTensor("ids", "INT64", 1000), RawTensor("empty", "FP32", 1000, 0)], maxBatchSize);
+
+        var body = InferenceWireFormat.Encode(chunk);
+        var decoded = Assert.IsType<BatchChunkRequested>(InferenceWireFormat.Decode(body));
+
+        AssertSame(chunk, decoded);
+        Assert.Equal(maxBatchSize, decoded.MaxBatchSize);
+        Assert.Equal(maxBatchSize is not null, Header(body).Contains("\"maxBatchSize\"", StringComparison.Ordinal));
+        Assert.Equal(chunk.Inputs.Select(i => i.RawData), decoded.Inputs.Select(i => i.RawData));
+        Assert.True(body.AsSpan().IndexOf(chunk.Inputs[0].RawData) > 0, "the rows' bytes appear verbatim in the body");
+    }
+
     [Fact]
-    public void Only_the_four_inference_messages_have_a_binary_form()
+    public void A_batch_chunk_answer_with_several_outputs_comes_back_equal()
+    {
+        var answer = new BatchChunkCompleted(JobId, 17, "acme", [RawTensor("y", "FP32", 250, 2), RawTensor("label", "INT64", 250)], "inference-worker-2", 0.41);
+
+        var decoded = RoundTrip(answer);
+
+        AssertSame(answer, decoded);
+        Assert.Equal(answer.Outputs[1].RawData, decoded.Outputs[1].RawData);
+    }
+
+    [Fact]
+    public void A_chunk_header_with_a_null_max_batch_size_reads_as_none()
+    {
+        var good = InferenceWireFormat.Encode(Chunk([RawTensor("x", "FP32", 2, 3)], null));
+        var header = Header(good).Replace("\"rows\":", "\"maxBatchSize\":null,\"rows\":", StringComparison.Ordinal);
+
+        var decoded = Assert.IsType<BatchChunkRequested>(InferenceWireFormat.Decode(Body(5, header, Tensors(good))));
+
+        Assert.Null(decoded.MaxBatchSize);
+    }
+
+    [Fact]
+    public void Only_the_inference_messages_and_the_batch_chunks_with_tensors_have_a_binary_form()
     {
         Assert.True(InferenceWireFormat.Supports(typeof(InferenceRequested)));
         Assert.True(InferenceWireFormat.Supports(typeof(InferenceBatchCompleted)));
+        Assert.True(InferenceWireFormat.Supports(typeof(BatchChunkRequested)));
+        Assert.True(InferenceWireFormat.Supports(typeof(BatchChunkCompleted)));
         Assert.False(InferenceWireFormat.Supports(typeof(InferenceRejected)));
+        Assert.False(InferenceWireFormat.Supports(typeof(BatchChunkFailed)));
         Assert.Throws<NotSupportedException>(() => InferenceWireFormat.Encode(new InferenceRejected("r", "m", RejectionReason.ModelError, "x")));
+        Assert.Throws<NotSupportedException>(() => InferenceWireFormat.Encode(new BatchChunkFailed(JobId, 1, "acme", "x", "w")));
+    }
+
+    public static TheoryData<string, string> MalformedChunks() => new()
+    {
+        { "truncated tensor bytes", "tensor 'ids' claims 80 bytes; 73 remain after the header" },
+        { "missing jobId", "not a valid ChunkRequested header: 'jobId' is missing" },
+        { "missing rows", "not a valid ChunkRequested header: 'rows' is missing" },
+        { "an answer sent as a chunk", "not a valid ChunkRequested header: 'modelName' is missing" },
+        { "a chunk sent as an answer", "not a valid ChunkCompleted header: 'outputs' is missing" },
+        { "answer missing jobId", "not a valid ChunkCompleted header: 'jobId' is missing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedChunks))]
+    public void A_malformed_batch_chunk_or_answer_is_refused_saying_why(string what, string reason)
+    {
+        var chunk = InferenceWireFormat.Encode(Chunk([RawTensor("x", "FP32", 10, 2), RawTensor("ids", "INT64", 10)], 8));
+        var answer = InferenceWireFormat.Encode(new BatchChunkCompleted(JobId, 3, "acme", [RawTensor("y", "FP32", 10)], "worker-1", 1.5));
+        var body = what switch
+        {
+            "truncated tensor bytes" => chunk[..^7],
+            "missing jobId" => Body(5, Header(chunk).Replace($"\"jobId\":\"{JobId}\",", "", StringComparison.Ordinal), Tensors(chunk)),
+            "missing rows" => Body(5, Header(chunk).Replace("\"rows\":10,", "", StringComparison.Ordinal), Tensors(chunk)),
+            "an answer sent as a chunk" => With(answer, b => b[4] = 5),
+            "a chunk sent as an answer" => With(chunk, b => b[4] = 6),
+            "answer missing jobId" => Body(6, Header(answer).Replace($"\"jobId\":\"{JobId}\",", "", StringComparison.Ordinal), Tensors(answer)),
+            _ => throw new ArgumentOutOfRangeException(nameof(what)),
+        };
+
+        var refused = Assert.Throws<InferenceWireException>(() => InferenceWireFormat.Decode(body));
+
+        Assert.Contains(reason, refused.Message);
     }
 
     public static TheoryData<string, string> Malformed() => new()
@@ -130,7 +206,7 @@ public sealed class InferenceWireFormatTests
         { "unknown kind", "unknown message kind 9" },
         { "header past the end", "the header claims" },
         { "header not JSON", "not a valid Requested header" },
-        { "missing field", "not a valid Requested header" },
+        { "missing field", "not a valid Requested header: 'tenantId' is missing" },
         { "field of the wrong kind", "not a valid Requested header" },
         { "tensor past the end", "claims 4000 bytes" },
         { "bytes after the tensors", "5 bytes follow the last tensor" },
@@ -170,6 +246,11 @@ public sealed class InferenceWireFormatTests
         Assert.Equal(JsonSerializer.Serialize(expected, JsonSerializerOptions.Web), JsonSerializer.Serialize(actual, JsonSerializerOptions.Web));
 
     private static InferenceRequested Request(List<InferenceTensor> inputs) => new("r1", "acme", "mlp", null, inputs, Deadline);
+
+    private const string JobId = "bj_019ad1c2e5f07c3a9b1e2d4f6a8c0e12";
+
+    private static BatchChunkRequested Chunk(List<InferenceTensor> inputs, int? maxBatchSize) =>
+        new(JobId, 17, "acme", "churn", 3, "sha256:" + new string('9', 64), (int)inputs[0].Shape[0], inputs, maxBatchSize);
 
     private static InferenceCompleted Completed(List<InferenceTensor> outputs) => new("r1", "mlp", 3, outputs, "worker-1", 0.125, 1.5, 4);
 
