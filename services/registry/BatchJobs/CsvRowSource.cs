@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Orbit.Registry.BatchJobs;
@@ -132,27 +134,7 @@ internal sealed class CsvRowSource : IRowSource
     /// <summary>The common case, a line with no quotes: fields are read in place, and only kept ones become strings.</summary>
     private RowRead ReadUnquoted(ReadOnlySpan<byte> line, ChunkBuilder builder)
     {
-        var count = 0;
-        var start = 0;
-        while (true)
-        {
-            var comma = line[start..].IndexOf((byte)',');
-            var end = comma < 0 ? line.Length : start + comma;
-            if (count < _width)
-            {
-                _starts[count] = start;
-                _ends[count] = end;
-            }
-
-            count++;
-            if (comma < 0)
-            {
-                break;
-            }
-
-            start = end + 1;
-        }
-
+        var count = SplitAtCommas(line);
         if (count != _width)
         {
             return new RowRead(_line, $"has {count} values; the header has {_width}", null);
@@ -178,6 +160,54 @@ internal sealed class CsvRowSource : IRowSource
         }
 
         return new RowRead(_line, null, kept);
+    }
+
+    /// <summary>
+    /// Finds the fields of a line without quotes (up to the header's width, into <c>_starts</c>/<c>_ends</c>) and
+    /// returns how many it has. Commas are found 32 bytes at a time: one comparison gives a bit per comma, where an
+    /// <c>IndexOf</c> per field paid its set-up for every field of a few bytes.
+    /// </summary>
+    private int SplitAtCommas(ReadOnlySpan<byte> line)
+    {
+        var count = 0;
+        var start = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var comma = Vector256.Create((byte)',');
+            for (; i + Vector256<byte>.Count <= line.Length; i += Vector256<byte>.Count)
+            {
+                var commas = Vector256.Equals(Vector256.Create(line.Slice(i, Vector256<byte>.Count)), comma).ExtractMostSignificantBits();
+                while (commas != 0)
+                {
+                    Field(ref count, ref start, i + BitOperations.TrailingZeroCount(commas));
+                    commas &= commas - 1;
+                }
+            }
+        }
+
+        for (; i < line.Length; i++)
+        {
+            if (line[i] == (byte)',')
+            {
+                Field(ref count, ref start, i);
+            }
+        }
+
+        Field(ref count, ref start, line.Length);
+        return count;
+    }
+
+    private void Field(ref int count, ref int start, int end)
+    {
+        if (count < _width)
+        {
+            _starts[count] = start;
+            _ends[count] = end;
+        }
+
+        count++;
+        start = end + 1;
     }
 
     internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";

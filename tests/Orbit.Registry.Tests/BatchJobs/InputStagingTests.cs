@@ -77,6 +77,27 @@ public sealed class InputStagingTests : IDisposable
     }
 
     [Fact]
+    public async Task Lines_longer_than_the_32_byte_comma_search_split_at_every_comma()
+    {
+        var longId = new string('x', 29);
+        var job = await InputAsync(BatchFormat.Csv, Abc("id"), 10,
+            "id,a,b,c\n" +
+            $"{longId},1.25,2.5,3.75\n" +                     // commas at bytes 29, 34, 38: either side of 32
+            $"{longId}{longId},4,5,6\n" +                     // first comma at byte 58
+            $"{longId},1.0000000000000000000000000000000001,2,3,4\n" + // one value too many, past byte 64
+            "y,7,8,9\n");
+
+        var result = await new InputStager(_files, _store).StageAsync(job, (_, _, _) => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(4, result.RowsTotal);
+        Assert.Equal(1, result.RowsFailed);
+        var chunk = await _store.ReadChunkAsync(job.Id, 0, CancellationToken.None);
+        Assert.Equal([1.25f, 2.5f, 3.75f, 4f, 5f, 6f, 7f, 8f, 9f], Floats(chunk.Inputs[0]));
+        Assert.Equal([longId, longId + longId, "y"], chunk.Kept.Select(k => k[0]));
+        Assert.Contains("has 5 values; the header has 4", File.ReadAllLines(_files.Errors(job.Id))[1]);
+    }
+
+    [Fact]
     public async Task Jsonl_lines_fill_the_inputs_from_oip_tensors_and_keep_top_level_fields()
     {
         var mapping = Abc("id") with { Columns = [] };
