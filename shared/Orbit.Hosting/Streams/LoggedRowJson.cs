@@ -7,9 +7,10 @@ namespace Orbit.Hosting.Streams;
 /// <summary>
 /// A prediction log's row on the stream, written by hand: a value that is exactly a float32 (every value of an FP32
 /// tensor, which is what models take) is written in float32's shortest form, <c>0.1</c> rather than the 17 digits of
-/// the same value widened to double (<c>0.10000000149011612</c>). That is about half the bytes and a quarter less
-/// formatting time on the workers, which log every request by default; read as float32 the value is exactly the one
-/// served. Other values are written as doubles, and NaN and infinities as strings, as <see cref="StreamJson"/> does.
+/// the same value widened to double (<c>0.10000000149011612</c>). That is about half the bytes on the workers, which log
+/// every request by default; read as float32 the value is exactly the one served. The text is the writer's own for a
+/// float, formatted by <see cref="ShortestFloat"/>, several times faster than the writer formats it. Other values are
+/// written as doubles, and NaN and infinities as strings, as <see cref="StreamJson"/> does.
 /// Reading is the serializer's own.
 /// </summary>
 internal sealed class LoggedRowJson : JsonConverter<LoggedRow>
@@ -30,6 +31,7 @@ internal sealed class LoggedRowJson : JsonConverter<LoggedRow>
 
     private static void WriteNumbers(Utf8JsonWriter writer, IReadOnlyList<double> values)
     {
+        Span<byte> text = stackalloc byte[ShortestFloat.MaxLength];
         writer.WriteStartArray();
         for (var i = 0; i < values.Count; i++)
         {
@@ -40,7 +42,8 @@ internal sealed class LoggedRowJson : JsonConverter<LoggedRow>
             }
             else if ((double)(float)value == value)
             {
-                writer.WriteNumberValue((float)value);
+                // The writer's own text for the value, formatted several times faster (a JSON number by construction).
+                writer.WriteRawValue(text[..ShortestFloat.Format((float)value, text)], skipInputValidation: true);
             }
             else
             {

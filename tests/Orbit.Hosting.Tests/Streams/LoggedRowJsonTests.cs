@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Orbit.Contracts.Drift;
 using Orbit.Hosting.Streams;
@@ -19,6 +21,30 @@ public sealed class LoggedRowJsonTests
         var back = JsonSerializer.Deserialize<LoggedRow>(json, StreamJson.Options)!;
         Assert.Equal(served, back.Features.Select(d => (float)d));
         Assert.Equal("yes", back.Label);
+    }
+
+    [Fact]
+    public void Float32_values_are_written_byte_for_byte_as_the_json_writer_writes_them()
+    {
+        var random = new Random(5);
+        var served = Enumerable.Range(0, 20_000).Select(i => i % 2 == 0 ? (float)random.NextDouble() * 100 - 50 : BitConverter.Int32BitsToSingle(random.Next())).Where(float.IsFinite).ToArray();
+        var row = new LoggedRow([.. served.Select(f => (double)f)], [], null);
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(row, StreamJson.Options);
+
+        var expected = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(expected))
+        {
+            writer.WriteStartArray();
+            foreach (var value in served)
+            {
+                writer.WriteNumberValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        Assert.Equal("""{"features":""" + Encoding.UTF8.GetString(expected.WrittenSpan) + ""","prediction":[],"label":null}""", Encoding.UTF8.GetString(json));
     }
 
     [Fact]
