@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Orbit.Hosting.Streams;
 
@@ -7,8 +9,8 @@ namespace Orbit.Hosting.Streams;
 /// A finite float32 as the shortest decimal that reads back as the same float32 (the closest such decimal when there are
 /// several), in UTF-8, byte for byte the text of <c>float.TryFormat</c> and <c>Utf8JsonWriter.WriteNumberValue(float)</c>:
 /// plain digits from 1E-04 up to below 1E+09 (<c>0.0001</c>, <c>123456790</c>), otherwise <c>1.5E-05</c>, <c>3.4028235E+38</c>;
-/// <c>-0</c> for negative zero. Every output is a JSON number. About five times faster than the BCL's formatting, which
-/// the prediction log pays for every logged value.
+/// <c>-0</c> for negative zero. Every output is a JSON number. About 2.7 times faster than .NET's formatting (see
+/// docs/benchmarks.md), which the prediction log pays for every logged value. NaN and infinities are the caller's.
 /// </summary>
 /// <remarks>
 /// The digits are Raffaello Giulietti's Schubfach (“The Schubfach way to render doubles”, 2020; the algorithm of Java's
@@ -30,7 +32,7 @@ internal static class ShortestFloat
     {
         if (destination.Length < MaxLength)
         {
-            throw new ArgumentException($"The destination needs {MaxLength} bytes.", nameof(destination));
+            ThrowTooShort();
         }
 
         var bits = BitConverter.SingleToUInt32Bits(value);
@@ -38,7 +40,7 @@ internal static class ShortestFloat
         var biasedExponent = (int)(bits >> 23) & 0xFF;
         if (biasedExponent == 0xFF)
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "NaN and infinities have no decimal form.");
+            ThrowNotFinite(value);
         }
 
         var start = 0;
@@ -62,12 +64,12 @@ internal static class ShortestFloat
             }
             else
             {
-                digits = ToDecimal(-shift, significand, out exponent);
+                (digits, exponent) = ToDecimal(-shift, significand);
             }
         }
         else if (fraction != 0)
         {
-            digits = ToDecimal(MinExponent, fraction, out exponent);
+            (digits, exponent) = ToDecimal(MinExponent, fraction);
         }
         else
         {
@@ -78,8 +80,14 @@ internal static class ShortestFloat
         return start + Write(digits, exponent, destination[start..]);
     }
 
+    private static void ThrowTooShort() => throw new ArgumentException($"The destination needs {MaxLength} bytes.", "destination");
+
+    private static void ThrowNotFinite(float value) =>
+        throw new ArgumentOutOfRangeException(nameof(value), value, "NaN and infinities have no decimal form.");
+
     /// <summary>The shortest decimal digits × 10^exponent in the rounding interval of significand × 2^q.</summary>
-    private static uint ToDecimal(int q, int significand, out int exponent)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Digits, int Exponent) ToDecimal(int q, int significand)
     {
         var odd = significand & 1;
         var cb = (long)significand << 2;
@@ -104,7 +112,6 @@ internal static class ShortestFloat
         var vb = RoundToOdd(g, cb << h);
         var vbl = RoundToOdd(g, cbl << h);
         var vbr = RoundToOdd(g, cbr << h);
-        exponent = k;
 
         var s = vb >> 2;
         var sp10 = s / 10 * 10;
@@ -113,7 +120,7 @@ internal static class ShortestFloat
         var wpin = (tp10 << 2) + odd <= vbr;
         if (upin != wpin)
         {
-            return (uint)(upin ? sp10 : tp10);
+            return ((uint)(upin ? sp10 : tp10), k);
         }
 
         // Otherwise s or t = s + 1, whichever is in the interval; if both, the closer (ties to even). Branch-free: which
@@ -121,15 +128,16 @@ internal static class ShortestFloat
         var t = s + 1;
         var uin = vbl + odd <= s << 2;
         var win = (t << 2) + odd <= vbr;
+        // (At least one is: the interval is at least 10^k wide.)
         var cmp = vb - ((s + t) << 1);
         var closerT = cmp > 0 | (cmp == 0 & (s & 1) != 0);
-        var pickT = (!uin & (win | closerT)) | (win & closerT);
-        return (uint)s + (pickT ? 1u : 0u);
+        return ((uint)s + (!uin | (win & closerT) ? 1u : 0u), k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int RoundToOdd(ulong g, long cp)
     {
-        var high = Math.BigMul(g, (ulong)cp, out _);
+        var high = Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(g, (ulong)cp) : Math.BigMul(g, (ulong)cp, out _);
         return (int)((high >> 31) | (((high & 0xFFFF_FFFF) + 0xFFFF_FFFF) >> 32));
     }
 
@@ -140,6 +148,7 @@ internal static class ShortestFloat
     private static int FloorLog2Pow10(int e) => (int)((e * 913_124_641_741L) >> 38);
 
     /// <summary>The digits in .NET's layout: plain for decimal exponents -5 &lt; E &lt; 9, otherwise d.dddE±dd.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Write(uint digits, int exponent, Span<byte> destination)
     {
         // The nine digits as a first digit and eight more, the eight in one register (one 8-byte store); left-aligned,
@@ -199,6 +208,7 @@ internal static class ShortestFloat
     /// A value below 10^8 as eight digit values 0-9, most significant in the lowest byte, in one register: divided by
     /// 10^4, then each half by 100, then each quarter by 10, in parallel lanes (Paul Khuong's SWAR digits).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong EightDigits(uint value)
     {
         var high = value / 10_000;
