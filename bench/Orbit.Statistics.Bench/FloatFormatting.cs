@@ -80,14 +80,19 @@ internal static class FloatFormatting
             var end = Math.Min(Positive, (uint)(t + 1) * slice);
             for (var bits = (uint)t * slice; bits < end; bits++)
             {
-                for (var sign = 0u; sign <= 0x8000_0000; sign += 0x8000_0000)
+                if ((bits & 0x0FFF_FFFF) == 0)
                 {
-                    var value = BitConverter.UInt32BitsToSingle(bits | sign);
+                    Console.Error.WriteLine(FormattableString.Invariant($"thread {t}: at {bits:X8}, {Stopwatch.GetElapsedTime(start).TotalSeconds:F0} s"));
+                }
+
+                foreach (var signed in (ReadOnlySpan<uint>)[bits, bits | 0x8000_0000])
+                {
+                    var value = BitConverter.UInt32BitsToSingle(signed);
                     var length = ShortestFloat.Format(value, mine);
                     value.TryFormat(dotnet, out var written, default, CultureInfo.InvariantCulture);
                     if (!mine[..length].SequenceEqual(dotnet[..written]) && Interlocked.Increment(ref mismatches) <= 20)
                     {
-                        Console.WriteLine(FormattableString.Invariant($"{bits | sign:X8}: {System.Text.Encoding.ASCII.GetString(mine[..length])}, .NET {System.Text.Encoding.ASCII.GetString(dotnet[..written])}"));
+                        Console.WriteLine(FormattableString.Invariant($"{signed:X8}: {System.Text.Encoding.ASCII.GetString(mine[..length])}, .NET {System.Text.Encoding.ASCII.GetString(dotnet[..written])}"));
                     }
                 }
             }
