@@ -11,9 +11,21 @@ using RabbitMQ.Client;
 // default), driven in turn at the same concurrency, in rounds so that the machine's drift falls on all of them.
 //   [--concurrency 64] [--seconds 5] [--warmup 1] [--rounds 3] [--rabbitmq URL]
 //   micro: the collector's work per request alone
+//   floats [--rounds 5] | floats --exhaustive THREADS: float32 formatting for the prediction log, .NET's against ShortestFloat
 if (args is ["micro"])
 {
     Micro.Run();
+    return 0;
+}
+
+if (args is ["floats", ..])
+{
+    if (Option("--exhaustive") is { } threads)
+    {
+        return FloatFormatting.Exhaustive(int.Parse(threads, CultureInfo.InvariantCulture));
+    }
+
+    FloatFormatting.Run(int.Parse(Option("--rounds") ?? "5", CultureInfo.InvariantCulture));
     return 0;
 }
 

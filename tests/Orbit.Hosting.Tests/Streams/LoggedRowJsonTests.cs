@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Orbit.Contracts.Drift;
 using Orbit.Hosting.Streams;
@@ -19,6 +21,63 @@ public sealed class LoggedRowJsonTests
         var back = JsonSerializer.Deserialize<LoggedRow>(json, StreamJson.Options)!;
         Assert.Equal(served, back.Features.Select(d => (float)d));
         Assert.Equal("yes", back.Label);
+    }
+
+    [Theory]
+    [InlineData(30)]
+    [InlineData(20_000)]
+    public void Rows_are_written_byte_for_byte_as_the_json_writer_writes_each_value(int count)
+    {
+        var random = new Random(count);
+        var values = Enumerable.Range(0, count).Select(i => (i % 4) switch
+        {
+            0 => (float)random.NextDouble() * 100 - 50,
+            1 => BitConverter.Int32BitsToSingle(random.Next() | (random.Next(2) << 31)),
+            2 => random.NextDouble() * Math.Pow(10, random.Next(-300, 300)),
+            _ => i % 32 == 3 ? double.NaN : i % 32 == 7 ? double.NegativeInfinity : i % 32 == 11 ? double.PositiveInfinity : BitConverter.Int64BitsToDouble(random.NextInt64()),
+        }).ToArray();
+        var row = new LoggedRow(values, [1.5f, 0.1], "x");
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(row, StreamJson.Options);
+
+        var expected = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(expected))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("features");
+            WriteEachValue(writer, values);
+            writer.WritePropertyName("prediction");
+            WriteEachValue(writer, [1.5f, 0.1]);
+            writer.WriteString("label", "x");
+            writer.WriteEndObject();
+        }
+
+        Assert.Equal(Encoding.UTF8.GetString(expected.WrittenSpan), Encoding.UTF8.GetString(json));
+        var back = JsonSerializer.Deserialize<LoggedRow>(json, StreamJson.Options)!;
+        Assert.Equal(values.Select(v => (double)(float)v == v ? (float)v : v), back.Features.Select((v, i) => (double)(float)values[i] == values[i] ? (float)v : v));
+    }
+
+    /// <summary>The writer's own element by element: float32 values as floats, other values as doubles, NaN and infinities as strings.</summary>
+    private static void WriteEachValue(Utf8JsonWriter writer, IReadOnlyList<double> values)
+    {
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            if (!double.IsFinite(value))
+            {
+                writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+            }
+            else if ((double)(float)value == value)
+            {
+                writer.WriteNumberValue((float)value);
+            }
+            else
+            {
+                writer.WriteNumberValue(value);
+            }
+        }
+
+        writer.WriteEndArray();
     }
 
     [Fact]
