@@ -19,7 +19,7 @@ namespace Orbit.Hosting.Streams;
 /// where one would read back (the smallest subnormals, <c>1.4E-45</c>), the multiples of 10^(k+1) are always tried, so
 /// the result is the shortest, as .NET's is (<c>1E-45</c>).
 /// </remarks>
-internal static class ShortestFloat
+public static class ShortestFloat
 {
     /// <summary>The longest text: <c>-0.000123456789</c>-like, sign, <c>0.</c>, three zeros and nine digits.</summary>
     public const int MaxLength = 15;
