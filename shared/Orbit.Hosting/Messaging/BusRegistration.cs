@@ -31,6 +31,10 @@ internal static class BusRegistration
 
         services.AddMassTransit(x =>
         {
+            // MassTransit's usage telemetry walks the bus's endpoint configurations just after the bus starts, while a
+            // worker connects its per-model endpoints: "Collection was modified" faulted a worker's bus start and left
+            // it never ready (seen in an end-to-end run). Nothing here would send that telemetry anywhere either.
+            x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             configure?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
