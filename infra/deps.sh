@@ -117,14 +117,18 @@ deps_postgres() {
       echo "orbit: PostgreSQL failed to start; see $ORBIT_CACHE/postgres-start.log and /var/log/postgresql/" >&2; return 1; }
     wait_for PostgreSQL "/var/log/postgresql/postgresql-$version-main.log" 60 pg_isready -q -h 127.0.0.1 -p 5432 || return 1
   fi
-  # The development role that tests and './orbit up' use; loopback only, never a production credential.
-  if [ "$(id -u)" = 0 ] && ! PGPASSWORD=orbit psql -h 127.0.0.1 -U orbit -d orbit -tAc 'select 1' >/dev/null 2>&1; then
+  # The development role that tests and './orbit up' use; loopback only, never a production credential. Tests drop
+  # their databases WITH (FORCE), which also ends an autovacuum worker that happens to be in one: that takes
+  # pg_signal_backend (without it the drop failed now and then, "must be a member of the role whose process is being
+  # terminated").
+  if [ "$(id -u)" = 0 ] && [ "$(PGPASSWORD=orbit psql -h 127.0.0.1 -U orbit -d orbit -tAc "select pg_has_role('pg_signal_backend', 'member')" 2>/dev/null)" != t ]; then
     su postgres -c "psql -q -v ON_ERROR_STOP=1" >/dev/null <<'SQL' || { echo "orbit: could not create the PostgreSQL role 'orbit'" >&2; return 1; }
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'orbit') THEN
     CREATE ROLE orbit LOGIN CREATEDB PASSWORD 'orbit';
   END IF;
 END $$;
+GRANT pg_signal_backend TO orbit;
 SELECT 'CREATE DATABASE orbit OWNER orbit' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'orbit')\gexec
 SQL
   fi
