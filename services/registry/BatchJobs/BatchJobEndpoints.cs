@@ -197,7 +197,7 @@ internal static class BatchJobEndpoints
         {
             IReadOnlyList<string>? header = format switch
             {
-                BatchFormat.Csv => await ReadCsvHeaderAsync(path, cancellationToken),
+                BatchFormat.Csv => ReadCsvHeader(path),
                 BatchFormat.Parquet => await ParquetRowSource.ReadHeaderAsync(path, cancellationToken),
                 _ => null,
             };
@@ -214,11 +214,10 @@ internal static class BatchJobEndpoints
         }
     }
 
-    private static Task<IReadOnlyList<string>?> ReadCsvHeaderAsync(string path, CancellationToken cancellationToken)
+    private static List<string>? ReadCsvHeader(string path)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         using var lines = CsvRowSource.Open(path);
-        return Task.FromResult<IReadOnlyList<string>?>(CsvRowSource.ReadHeader(lines));
+        return CsvRowSource.ReadHeader(lines);
     }
 
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, BatchJobRepository jobs, TimeProvider time, int? limit, string? cursor, CancellationToken cancellationToken)

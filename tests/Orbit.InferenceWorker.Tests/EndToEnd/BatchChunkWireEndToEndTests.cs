@@ -23,17 +23,6 @@ public sealed class BatchChunkWireEndToEndTests
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static float[] Rows(int seed, int rows) =>
-        Enumerable.Range(0, rows * 8).Select(i => (float)Math.Sin(seed * 31 + i)).ToArray();
-
-    private static byte[] RunDirect(byte[] model, float[] x, int rows)
-    {
-        using var session = OnnxSession.FromBytes(model);
-        using var input = OnnxTensor.FromArray(x, rows, 8);
-        using var result = session.Run(input);
-        return result[0].AsBytes().ToArray();
-    }
-
     [Fact]
     public async Task A_binary_chunk_is_answered_binary_and_a_JSON_chunk_from_an_older_registry_in_JSON()
     {
@@ -46,7 +35,7 @@ public sealed class BatchChunkWireEndToEndTests
         await using var channel = await connection.CreateChannelAsync();
         var answers = await ListenToResultsAsync(channel);
         var jobId = "bj_" + Guid.NewGuid().ToString("N");
-        var (x0, x1) = (Rows(1, 300), Rows(2, 7));
+        var (x0, x1) = (TestModels.MlpRows(1, 300), TestModels.MlpRows(2, 7));
 
         await RawInferenceClient.PublishAsync(BatchAddresses.Queue("admin", model), InferenceWireFormat.MediaType,
             InferenceWireFormat.Encode(Chunk(jobId, 0, model, version, digest, x0, 300, maxBatchSize: 64)));
@@ -56,7 +45,7 @@ public sealed class BatchChunkWireEndToEndTests
         var completed = Assert.IsType<BatchChunkCompleted>(InferenceWireFormat.Decode(binaryBody));
         Assert.Equal((jobId, 0, "admin", platform.WorkerId), (completed.JobId, completed.Chunk, completed.TenantId, completed.WorkerId));
         Assert.Equal(new long[] { 300, 3 }, completed.Outputs[0].Shape);
-        Assert.Equal(RunDirect(onnx, x0, 300), completed.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, x0, 300), completed.Outputs[0].RawData);
 
         await RawInferenceClient.PublishAsync(BatchAddresses.Queue("admin", model), "application/json",
             JsonSerializer.SerializeToUtf8Bytes(Chunk(jobId, 1, model, version, digest, x1, 7, maxBatchSize: null), Json));
@@ -64,7 +53,7 @@ public sealed class BatchChunkWireEndToEndTests
 
         Assert.Equal("application/json", jsonType);
         var fromJson = JsonSerializer.Deserialize<BatchChunkCompleted>(jsonBody, Json)!;
-        Assert.Equal(RunDirect(onnx, x1, 7), fromJson.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, x1, 7), fromJson.Outputs[0].RawData);
     }
 
     private static BatchChunkRequested Chunk(string jobId, int chunk, string model, int version, string digest, float[] x, int rows, int? maxBatchSize) =>

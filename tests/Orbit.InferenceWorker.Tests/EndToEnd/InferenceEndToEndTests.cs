@@ -17,17 +17,6 @@ public sealed class InferenceEndToEndTests
         [new InferenceTensor("x", "FP32", [rows, 8], RawData: MemoryMarshal.AsBytes(x.AsSpan()).ToArray())],
         DateTimeOffset.UtcNow.AddSeconds(30));
 
-    private static byte[] RunDirect(byte[] model, float[] x, long rows)
-    {
-        using var session = OnnxSession.FromBytes(model);
-        using var input = OnnxTensor.FromArray(x, rows, 8);
-        using var result = session.Run(input);
-        return result[0].AsBytes().ToArray();
-    }
-
-    private static float[] Rows(int seed, long rows) =>
-        Enumerable.Range(0, (int)rows * 8).Select(i => (float)Math.Sin(seed * 31 + i)).ToArray();
-
     [Fact]
     public async Task A_model_deployed_before_the_worker_starts_is_found_in_Redis_and_served()
     {
@@ -40,7 +29,7 @@ public sealed class InferenceEndToEndTests
         platform.StartWorker(model);
         var heartbeat = await platform.WaitForServingAsync(model, version);
 
-        var x = Rows(1, 2);
+        var x = TestModels.MlpRows(1, 2);
         var (completed, rejected) = await platform.InferAsync(Request(model, version, x, 2));
 
         Assert.Null(rejected);
@@ -50,7 +39,7 @@ public sealed class InferenceEndToEndTests
         var y = Assert.Single(completed.Outputs);
         Assert.Equal("FP32", y.Datatype);
         Assert.Equal(new long[] { 2, 3 }, y.Shape);
-        Assert.Equal(RunDirect(onnx, x, 2), y.RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, x, 2), y.RawData);
 
         Assert.Equal("cpu", heartbeat.Device);
         Assert.Equal("cpu", heartbeat.Provider);
@@ -84,15 +73,15 @@ public sealed class InferenceEndToEndTests
         await platform.WaitForServingAsync(model, version);
 
         // Concurrent requests: the batcher may merge them; each answer must equal its own direct run.
-        var inputs = Enumerable.Range(0, 12).Select(i => Rows(i, 1 + (i % 3))).ToList();
+        var inputs = Enumerable.Range(0, 12).Select(i => TestModels.MlpRows(i, 1 + (i % 3))).ToList();
         var answers = await Task.WhenAll(inputs.Select(x => platform.InferAsync(Request(model, version, x, x.Length / 8))));
         for (var i = 0; i < inputs.Count; i++)
         {
             Assert.Null(answers[i].Rejected);
-            Assert.Equal(RunDirect(onnx, inputs[i], inputs[i].Length / 8), answers[i].Completed!.Outputs[0].RawData);
+            Assert.Equal(TestModels.RunMlp(onnx, inputs[i], inputs[i].Length / 8), answers[i].Completed!.Outputs[0].RawData);
         }
 
-        var (_, notDeployed) = await platform.InferAsync(Request(model, version + 1, Rows(0, 1), 1));
+        var (_, notDeployed) = await platform.InferAsync(Request(model, version + 1, TestModels.MlpRows(0, 1), 1));
         Assert.Equal(RejectionReason.ModelNotDeployed, notDeployed!.Reason);
 
         await platform.UndeployAsync(model);
@@ -132,7 +121,7 @@ public sealed class InferenceEndToEndTests
             Assert.Equal(1, a.Completed!.BatchSize);
             Assert.All(MemoryMarshal.Cast<byte, float>(a.Completed.Outputs[0].RawData).ToArray(), v => Assert.Equal(0f, v));
         });
-        var plain = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => platform.InferAsync(Request(forbidden, forbiddenVersion, Rows(i, 1), 1))));
+        var plain = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => platform.InferAsync(Request(forbidden, forbiddenVersion, TestModels.MlpRows(i, 1), 1))));
         Assert.All(plain, a => Assert.Equal(1, a.Completed!.BatchSize));
 
         // A plain-JSON publisher's shape whose byte size overflows 64 bits is refused by name, not allocated.
@@ -162,7 +151,7 @@ public sealed class InferenceEndToEndTests
         Assert.Equal("inputs[0].shape", invalid.Field);
         Assert.Contains("'x'", invalid.Detail);
 
-        var expired = Request(model, version, Rows(0, 1), 1) with { Deadline = DateTimeOffset.UtcNow.AddSeconds(-1) };
+        var expired = Request(model, version, TestModels.MlpRows(0, 1), 1) with { Deadline = DateTimeOffset.UtcNow.AddSeconds(-1) };
         var (_, late) = await platform.InferAsync(expired);
         Assert.Equal(RejectionReason.DeadlineExceeded, late!.Reason);
 
@@ -170,13 +159,13 @@ public sealed class InferenceEndToEndTests
         Assert.Contains("orbit_inference_errors_total{", await worker.GetStringAsync("/metrics"));
 
         // A plain-JSON publisher's data array instead of rawData.
-        var json = Request(model, version, Rows(0, 1), 1) with
+        var json = Request(model, version, TestModels.MlpRows(0, 1), 1) with
         {
             Inputs = [new InferenceTensor("x", "FP32", [1, 8], Data: JsonDocument.Parse("[[0,1,2,3,4,5,6,7]]").RootElement)],
         };
         var (completed, rejected) = await platform.InferAsync(json);
         Assert.Null(rejected);
-        Assert.Equal(RunDirect(TestModels.Mlp(), [0, 1, 2, 3, 4, 5, 6, 7], 1), completed!.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(TestModels.Mlp(), [0, 1, 2, 3, 4, 5, 6, 7], 1), completed!.Outputs[0].RawData);
     }
 
     [Fact]
@@ -186,16 +175,16 @@ public sealed class InferenceEndToEndTests
         var model = UniqueModel();
         var onnx = TestModels.Mlp();
         var version = await platform.ServeAsync(model, onnx);
-        var (one, two) = (Rows(5, 1), Rows(6, 3));
+        var (one, two) = (TestModels.MlpRows(5, 1), TestModels.MlpRows(6, 3));
         var bad = Request(model, version, new float[3], 1) with { Inputs = [new InferenceTensor("x", "FP32", [1, 3], RawData: new byte[12])] };
         var requests = new[] { Request(model, version, one, 1), bad, Request(model, version, two, 3) };
 
         var answer = await RawInferenceClient.InferBatchAsync(new InferenceBatchRequested("admin", model, requests));
 
         Assert.Equal(requests.Select(r => r.RequestId), answer.Results.Select(r => r.RequestId));
-        Assert.Equal(RunDirect(onnx, one, 1), answer.Results[0].Completed!.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, one, 1), answer.Results[0].Completed!.Outputs[0].RawData);
         Assert.Equal((RejectionReason.InvalidInput, "inputs[0].shape"), (answer.Results[1].Rejected!.Reason, answer.Results[1].Rejected!.Field));
         Assert.Null(answer.Results[1].Completed);
-        Assert.Equal(RunDirect(onnx, two, 3), answer.Results[2].Completed!.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, two, 3), answer.Results[2].Completed!.Outputs[0].RawData);
     }
 }

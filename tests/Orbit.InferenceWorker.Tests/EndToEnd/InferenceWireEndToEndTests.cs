@@ -25,17 +25,6 @@ public sealed class InferenceWireEndToEndTests
         [new InferenceTensor("x", "FP32", [rows, 8], RawData: MemoryMarshal.AsBytes(x.AsSpan()).ToArray())],
         DateTimeOffset.UtcNow.AddSeconds(30));
 
-    private static float[] Rows(int seed, long rows) =>
-        Enumerable.Range(0, (int)rows * 8).Select(i => (float)Math.Cos(seed * 17 + i)).ToArray();
-
-    private static byte[] RunDirect(byte[] model, float[] x, long rows)
-    {
-        using var session = OnnxSession.FromBytes(model);
-        using var input = OnnxTensor.FromArray(x, rows, 8);
-        using var result = session.Run(input);
-        return result[0].AsBytes().ToArray();
-    }
-
     [Fact]
     public async Task Binary_requests_are_answered_binary_and_a_JSON_request_from_an_older_gateway_in_JSON()
     {
@@ -44,22 +33,22 @@ public sealed class InferenceWireEndToEndTests
         var onnx = TestModels.Mlp();
         await platform.ServeAsync(model, onnx);
 
-        var x = Rows(1, 2);
+        var x = TestModels.MlpRows(1, 2);
         var (answer, contentType) = await RawInferenceClient.InferBinaryAsync(Request(model, x, 2), "admin", model);
         Assert.Equal(InferenceWireFormat.MediaType, contentType);
         var completed = Assert.IsType<InferenceCompleted>(answer);
         Assert.Equal(new long[] { 2, 3 }, completed.Outputs[0].Shape);
-        Assert.Equal(RunDirect(onnx, x, 2), completed.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, x, 2), completed.Outputs[0].RawData);
 
-        var (one, two) = (Rows(2, 1), Rows(3, 3));
+        var (one, two) = (TestModels.MlpRows(2, 1), TestModels.MlpRows(3, 3));
         var bad = Request(model, [], 1) with { Inputs = [new InferenceTensor("x", "FP32", [1, 8], RawData: new byte[5])] };
         var batch = new InferenceBatchRequested("admin", model, [Request(model, one, 1), bad, Request(model, two, 3)]);
         var (batchAnswer, batchContentType) = await RawInferenceClient.InferBinaryAsync(batch, "admin", model + InferenceAddresses.BatchSuffix);
         Assert.Equal(InferenceWireFormat.MediaType, batchContentType);
         var results = Assert.IsType<InferenceBatchCompleted>(batchAnswer).Results;
-        Assert.Equal(RunDirect(onnx, one, 1), results[0].Completed!.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, one, 1), results[0].Completed!.Outputs[0].RawData);
         Assert.Equal((RejectionReason.InvalidInput, "inputs[0].rawData"), (results[1].Rejected!.Reason, results[1].Rejected!.Field));
-        Assert.Equal(RunDirect(onnx, two, 3), results[2].Completed!.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, two, 3), results[2].Completed!.Outputs[0].RawData);
 
         // A binary request the worker refuses is answered with the usual JSON rejection, which has no tensors.
         var (refusal, refusalType) = await RawInferenceClient.InferBinaryAsync(bad, "admin", model);
@@ -68,7 +57,7 @@ public sealed class InferenceWireEndToEndTests
 
         var (fromJson, rejected) = await platform.InferAsync(Request(model, x, 2));
         Assert.Null(rejected);
-        Assert.Equal(RunDirect(onnx, x, 2), fromJson!.Outputs[0].RawData);
+        Assert.Equal(TestModels.RunMlp(onnx, x, 2), fromJson!.Outputs[0].RawData);
     }
 
     [Fact]
@@ -81,7 +70,7 @@ public sealed class InferenceWireEndToEndTests
         var queue = $"infer.admin.{model}";
         try
         {
-            var good = InferenceWireFormat.Encode(Request(model, Rows(4, 1), 1));
+            var good = InferenceWireFormat.Encode(Request(model, TestModels.MlpRows(4, 1), 1));
             var truncated = good[..^7];
             await RawInferenceClient.PublishAsync(queue, InferenceWireFormat.MediaType, truncated);
 
@@ -92,9 +81,9 @@ public sealed class InferenceWireEndToEndTests
             var reason = Text(faulted.BasicProperties.Headers!["MT-Fault-Message"]);
             Assert.Contains("claims 32 bytes; 25 remain", reason);
 
-            var x = Rows(5, 1);
+            var x = TestModels.MlpRows(5, 1);
             var (answer, _) = await RawInferenceClient.InferBinaryAsync(Request(model, x, 1), "admin", model);
-            Assert.Equal(RunDirect(onnx, x, 1), Assert.IsType<InferenceCompleted>(answer).Outputs[0].RawData);
+            Assert.Equal(TestModels.RunMlp(onnx, x, 1), Assert.IsType<InferenceCompleted>(answer).Outputs[0].RawData);
         }
         finally
         {

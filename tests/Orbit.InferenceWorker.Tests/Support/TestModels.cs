@@ -28,6 +28,19 @@ public static class TestModels
             .ToBytes();
     }
 
+    /// <summary><paramref name="rows"/> rows of 8 inputs for <see cref="Mlp"/>, different for each seed.</summary>
+    public static float[] MlpRows(int seed, long rows) =>
+        Enumerable.Range(0, (int)rows * 8).Select(i => (float)Math.Sin(seed * 31 + i)).ToArray();
+
+    /// <summary>What ONNX Runtime answers for <paramref name="rows"/> rows of <paramref name="x"/>, run directly: the bytes a worker must return.</summary>
+    public static byte[] RunMlp(byte[] model, float[] x, long rows)
+    {
+        using var session = OnnxSession.FromBytes(model);
+        using var input = OnnxTensor.FromArray(x, rows, 8);
+        using var result = session.Run(input);
+        return result[0].AsBytes().ToArray();
+    }
+
     /// <summary>x [batch,n] → y = x + x [batch,n]: any row length is accepted.</summary>
     public static byte[] Doubler() => new ModelBuilder()
         .AddInput("x", TensorElementType.Float, Dimension.Symbolic("batch"), Dimension.Symbolic("n"))

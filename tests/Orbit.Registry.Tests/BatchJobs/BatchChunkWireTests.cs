@@ -28,17 +28,14 @@ public sealed class BatchChunkWireTests
         await using var registry = RegistryHost.Start(store, new Dictionary<string, string?> { ["Orbit:RabbitMq:Url"] = virtualHost.Url });
         var files = registry.Services.GetRequiredService<BatchFiles>();
         var jobs = registry.Services.GetRequiredService<BatchJobRepository>();
-        var job = Job(BatchFiles.NewJobId(), BatchFormat.Csv, Abc("id"), 10);
-        job.ModelName = "wire-" + Guid.NewGuid().ToString("N")[..8];
-        var queue = BatchAddresses.Queue(job.TenantId, job.ModelName);
-        Directory.CreateDirectory(files.Job(job.Id));
         var csv = new StringBuilder("id,a,b,c\n");
         for (var row = 0; row < 30; row++)
         {
             csv.Append($"r{row},{row},{row + 0.5},{-row - 1}\n");
         }
 
-        await File.WriteAllTextAsync(files.Input(job.Id), csv.ToString());
+        var job = await CsvJobAsync(files, "wire-", Abc("id"), csv.ToString());
+        var queue = BatchAddresses.Queue(job.TenantId, job.ModelName);
         await using var connection = await new ConnectionFactory { Uri = new Uri(virtualHost.Url) }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         try

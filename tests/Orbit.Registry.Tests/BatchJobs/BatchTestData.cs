@@ -37,5 +37,15 @@ internal static class BatchTestData
         CreatedBy = "key:test",
     };
 
+    /// <summary>A CSV job (chunks of 10) of a model of its own, its input written where the registry reads it; not yet created in the store.</summary>
+    public static async Task<BatchJobRow> CsvJobAsync(BatchFiles files, string modelPrefix, BatchMapping mapping, string csv)
+    {
+        var job = Job(BatchFiles.NewJobId(), BatchFormat.Csv, mapping, 10);
+        job.ModelName = modelPrefix + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(files.Job(job.Id));
+        await File.WriteAllTextAsync(files.Input(job.Id), csv);
+        return job;
+    }
+
     public static float[] Floats(byte[] bytes) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 }

@@ -29,17 +29,14 @@ public sealed class BrokerReconnectResendTests
         });
         var files = registry.Services.GetRequiredService<BatchFiles>();
         var jobs = registry.Services.GetRequiredService<BatchJobRepository>();
-        var job = Job(BatchFiles.NewJobId(), BatchFormat.Csv, Abc(), 10);
-        job.ModelName = "resend-" + Guid.NewGuid().ToString("N")[..8];
-        var queue = BatchAddresses.Queue(job.TenantId, job.ModelName);
-        Directory.CreateDirectory(files.Job(job.Id));
         var csv = new StringBuilder("a,b,c\n");
         for (var row = 0; row < 30; row++)
         {
             csv.Append($"{row},{row + 1},{row + 2}\n");
         }
 
-        await File.WriteAllTextAsync(files.Input(job.Id), csv.ToString());
+        var job = await CsvJobAsync(files, "resend-", Abc(), csv.ToString());
+        var queue = BatchAddresses.Queue(job.TenantId, job.ModelName);
         await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         try
